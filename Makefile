@@ -1,0 +1,55 @@
+# havana-1962: the targets below are the project's public interface.
+# `make serve` and `make test` set everything up from nothing (virtual environment, pinned packages,
+# Debian's Chromium for the browser tests), so a fresh clone needs no other step.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := build/havana-1962.db
+INSTALLED := $(VENV)/.installed
+ETL_SOURCES := $(wildcard etl/*.py etl/curated/*.yml)
+SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
+
+.PHONY: help venv build data validate metadata serve test browser release bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+venv: $(INSTALLED) ## Create .venv with the exact pinned packages
+
+$(INSTALLED): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+	  || $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
+
+$(DB): $(INSTALLED) $(SEEDS) $(ETL_SOURCES)
+	$(PY) -m etl build --strict --seeds seeds --out $(DB)
+
+data: $(INSTALLED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml and CITATION.cff
+	$(PY) -m etl build --strict --seeds seeds --out $(DB)
+	$(PY) -m etl data --db $(DB)
+
+validate: $(DB) ## Validate datapackage.json with frictionless (foreign keys included)
+	$(VENV)/bin/frictionless validate datapackage.json
+
+serve: $(DB) ## Serve the dataset with Datasette on http://127.0.0.1:8001
+	$(PY) -m etl serve --db $(DB) --port 8001
+
+browser: ## Install Debian's Chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+
+test: $(DB) browser ## Build, then run the whole test suite (browser tests included)
+	$(PY) -m pytest
+
+release: $(DB) ## Write dist/havana-1962-<version>.zip, byte-identical for the same commit
+	$(PY) -m etl release --db $(DB) --out dist
+
+bench: $(INSTALLED) ## Run the benchmarks; results in bench/results/*.json
+	$(PY) -m bench
+
+clean: ## Remove build outputs (not the virtual environment)
+	rm -rf build dist
