@@ -1,0 +1,5 @@
+"""Run the pipeline's command line: ``python -m etl build``."""
+
+from etl.cli import main
+
+main()

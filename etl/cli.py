@@ -1,0 +1,72 @@
+"""The command line: a thin click layer over the library, which turns its errors into clean exits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from etl.errors import ParseError
+
+DEFAULT_DB = Path("build/havana-1962.db")
+
+
+@click.group()
+def main() -> None:
+    """Build, package, serve and release the havana-1962 dataset."""
+
+
+@main.command()
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("seeds"), show_default=True, help="Folder of seed records with their SHA256SUMS.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_DB, show_default=True, help="Where to write the SQLite database.")
+@click.option("--strict", is_flag=True, help="Fail on any warning: unknown speakers, unaccounted text.")
+def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
+    """Build the SQLite database from the seed records (atomically: the old file stays until the new one is complete)."""
+    from etl.build import build_database
+
+    try:
+        build_database(seeds_dir, out_path, strict=strict, log=click.echo)
+    except ParseError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True, help="Where datapackage.json, data/, metadata.yml and CITATION.cff are written.")
+def data(db_path: Path, root: Path) -> None:
+    """Write data/*.csv, datapackage.json, metadata.yml and CITATION.cff from the built database."""
+    from etl.package import write_data_package
+    from etl.site import write_metadata
+
+    write_data_package(db_path, root, log=click.echo)
+    write_metadata(root / "metadata.yml")
+    click.echo(f"wrote {root / 'metadata.yml'}")
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+def serve(db_path: Path, port: int) -> None:
+    """Serve the database with Datasette on 127.0.0.1, with the repository's settings."""
+    from etl.serve import serve_database
+
+    serve_database(db_path, port=port)
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True)
+def release(db_path: Path, out_dir: Path) -> None:
+    """Write dist/havana-1962-<version>.zip: byte-identical for the same inputs."""
+    from etl.release import write_release
+
+    path = write_release(db_path, out_dir)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+def dictionary() -> None:
+    """Print the data dictionary (Markdown) rendered from the schema."""
+    from etl.docs import render_data_dictionary
+
+    click.echo(render_data_dictionary(), nl=False)
