@@ -1,0 +1,169 @@
+"""Build benchmark: how the real build grows from the three seeds to a thousand copies of them.
+
+Each size is built by the real pipeline (``etl.build.build_database``) in a child process, so that its peak
+memory (``ru_maxrss``) is its own and the clock starts after the imports ("after set-up"). The floor is
+measured in the same run: the very rows the build wrote, inserted with the standard library's ``sqlite3``
+``executemany`` into the same tables in one transaction, with no parsing, no checks and no full-text index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.corpus import seed_dates, write_corpus
+
+SIZES = (1, 10, 100, 1000)
+# The ×1000 build gets at most this long; past it the run is reported as timed out, never estimated.
+LARGEST_BUILD_TIMEOUT_S = 420
+
+
+def _child(seeds_dir: Path, out_path: Path) -> None:
+    """Run one build in this (child) process and print its wall time and peak memory as JSON."""
+    from etl.build import build_database
+
+    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    build_database(seeds_dir, out_path, strict=False, log=lambda line: None)
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_rss_kb": peak_kb, "baseline_rss_kb": baseline_kb}))
+
+
+def run_build(seeds_dir: Path, out_path: Path, timeout: float) -> dict:
+    """Build ``seeds_dir`` into ``out_path`` in a child process; its seconds and memory, or a timeout."""
+    if out_path.exists():
+        out_path.unlink()
+    command = [sys.executable, "-m", "bench.build_bench", "child", str(seeds_dir), str(out_path)]
+    started = time.perf_counter()
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "timeout_seconds": timeout}
+    if finished.returncode != 0:
+        return {"status": "failed", "error": finished.stderr.strip().splitlines()[-1:]}
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    result["status"] = "ok"
+    result["process_seconds"] = time.perf_counter() - started
+    return result
+
+
+def table_rows(db_path: Path) -> dict[str, tuple[str, list[tuple]]]:
+    """Every schema table's CREATE statement and rows, read back from a built database."""
+    from etl.schema import TABLES
+
+    with sqlite3.connect(db_path) as conn:
+        creates = dict(conn.execute("select name, sql from sqlite_master where type = 'table'").fetchall())
+        return {
+            table.name: (creates[table.name], conn.execute(f"select * from [{table.name}]").fetchall())
+            for table in TABLES
+        }
+
+
+def floor_seconds(db_path: Path, scratch: Path) -> tuple[float, int]:
+    """Seconds to insert the same rows with plain ``executemany`` in one transaction, and the row count."""
+    tables = table_rows(db_path)
+    if scratch.exists():
+        scratch.unlink()
+    conn = sqlite3.connect(scratch)
+    try:
+        start = time.perf_counter()
+        with conn:
+            for create, rows in tables.values():
+                conn.execute(create)
+            for name, (_, rows) in tables.items():
+                if rows:
+                    marks = ", ".join("?" * len(rows[0]))
+                    conn.executemany(f"insert into [{name}] values ({marks})", rows)
+        seconds = time.perf_counter() - start
+    finally:
+        conn.close()
+        scratch.unlink()
+    return seconds, sum(len(rows) for _, rows in tables.values())
+
+
+def run(seeds_dir: Path, work: Path, sizes: tuple[int, ...] = SIZES, log=print) -> dict:
+    """Build every size, measure the floor beside each, and return the results (databases stay in ``work``)."""
+    work.mkdir(parents=True, exist_ok=True)
+    reference = work / "seeds-x1.db"
+    first = run_build(seeds_dir, reference, timeout=120)
+    if first["status"] != "ok":
+        raise RuntimeError(f"the seeds do not build: {first}")
+    dates = seed_dates(reference)
+    results = []
+    for copies in sizes:
+        corpus = write_corpus(seeds_dir, work / f"x{copies}" / "seeds", copies, dates)
+        out = work / f"x{copies}" / "havana-1962.db"
+        megabytes = corpus.bytes / 1e6
+        timeout = LARGEST_BUILD_TIMEOUT_S if copies == max(sizes) else 300
+        build = run_build(corpus.folder, out, timeout=timeout)
+        row = {"copies": copies, "records": corpus.records, "input_mb": round(megabytes, 3), **build}
+        if build["status"] == "ok":
+            floor, count = floor_seconds(out, work / f"x{copies}" / "floor.db")
+            row.update(
+                rows=count,
+                db_mb=round(out.stat().st_size / 1e6, 3),
+                mb_per_s=round(megabytes / build["seconds"], 3),
+                seconds_per_mb=round(build["seconds"] / megabytes, 4),
+                peak_rss_mb=round(build["peak_rss_kb"] / 1024, 1),
+                build_rss_mb=round((build["peak_rss_kb"] - build["baseline_rss_kb"]) / 1024, 1),
+                floor_seconds=round(floor, 4),
+                build_over_floor=round(build["seconds"] / floor, 1),
+                db_path=str(out),
+            )
+        results.append(row)
+        log(_line(row))
+    by_copies = {row["copies"]: row for row in results if row["status"] == "ok"}
+    summary = {
+        "seed_build_seconds": by_copies.get(1, {}).get("seconds"),
+        "target_seed_build_under_s": 1.0,
+    }
+    if 10 in by_copies and 1000 in by_copies:
+        summary["cost_per_mb_x1000_over_x10"] = round(
+            by_copies[1000]["seconds_per_mb"] / by_copies[10]["seconds_per_mb"], 2
+        )
+        summary["target_cost_ratio_within"] = 1.5
+    return {"sizes": results, "summary": summary}
+
+
+def _line(row: dict) -> str:
+    if row["status"] != "ok":
+        return f"x{row['copies']:<5} {row['records']:>5} records {row['input_mb']:>8.2f} MB  {row['status']}"
+    return (
+        f"x{row['copies']:<5} {row['records']:>5} records {row['input_mb']:>8.2f} MB  "
+        f"{row['seconds']:>8.2f} s  {row['mb_per_s']:>6.2f} MB/s  peak {row['peak_rss_mb']:>7.1f} MB  "
+        f"floor {row['floor_seconds']:>7.3f} s  (build/floor {row['build_over_floor']}x)"
+    )
+
+
+def format_table(result: dict) -> str:
+    """The build results as a Markdown table."""
+    lines = [
+        "| size | records | input MB | build s | MB/s | s per MB | peak RSS MB | rows | floor s (executemany) | build / floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in result["sizes"]:
+        if row["status"] != "ok":
+            lines.append(f"| x{row['copies']} | {row['records']} | {row['input_mb']} | {row['status']} | | | | | | |")
+            continue
+        lines.append(
+            f"| x{row['copies']} | {row['records']} | {row['input_mb']:.2f} | {row['seconds']:.2f} | "
+            f"{row['mb_per_s']:.2f} | {row['seconds_per_mb']:.3f} | {row['peak_rss_mb']:.0f} | {row['rows']} | "
+            f"{row['floor_seconds']:.3f} | {row['build_over_floor']} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["child"]:
+        _child(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        root = Path(__file__).resolve().parent.parent
+        print(json.dumps(run(root / "seeds", root / "bench" / "work"), indent=2))
+        os._exit(0)

@@ -1,0 +1,169 @@
+"""Blocks of text: spans with offsets, paragraphs, lines and sentences.
+
+Everything here is pure: it takes a seed's text and offsets and returns frozen records that carry their
+own offsets, so that every later stage can say exactly which characters it used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of characters of a seed: ``text == seed[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, seed_text: str, start: int, end: int) -> "Span":
+        return cls(start, end, seed_text[start:end])
+
+    def strip(self) -> "Span":
+        """The same span without surrounding whitespace (no-break spaces included)."""
+        left = len(self.text) - len(self.text.lstrip())
+        right = len(self.text.rstrip())
+        if right <= left:
+            return Span(self.start + left, self.start + left, "")
+        return Span(self.start + left, self.start + right, self.text[left:right])
+
+    def sub(self, start: int, end: int) -> "Span":
+        """The part of this span between two offsets relative to its start."""
+        return Span(self.start + start, self.start + end, self.text[start:end])
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the body: one or more pieces of text separated in the seed only by layout.
+
+    A paragraph has more than one piece when a page break cut a sentence in two ("for the time being it
+    is" / "still a poor country"); its text joins the pieces with a single space.
+    """
+
+    pieces: tuple[Span, ...]
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0].start
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1].end
+
+    @property
+    def text(self) -> str:
+        return " ".join(piece.text for piece in self.pieces)
+
+    def seed_spans(self, start: int, end: int) -> list[Span]:
+        """The seed spans behind the paragraph text between two offsets (one per piece it touches)."""
+        spans: list[Span] = []
+        offset = 0
+        for piece in self.pieces:
+            piece_start, piece_end = offset, offset + len(piece.text)
+            low, high = max(start, piece_start), min(end, piece_end)
+            if low < high:
+                spans.append(piece.sub(low - piece_start, high - piece_start))
+            offset = piece_end + 1  # the joining space
+        return spans
+
+    def seed_offset(self, position: int) -> int:
+        """The seed offset of a position in the paragraph text."""
+        offset = 0
+        for piece in self.pieces:
+            if position <= offset + len(piece.text):
+                return piece.start + max(0, position - offset)
+            offset += len(piece.text) + 1
+        return self.pieces[-1].end
+
+
+# A line that holds nothing but whitespace, no-break spaces included, separates paragraphs:
+#   "\u00a0" between the turns of the 5 November record.
+BLANK_LINE = re.compile(r"\n[^\S\n]*\n(?:[^\S\n]*\n)*")
+
+# A paragraph that ends without closing punctuation was cut by a page break and goes on in the next one:
+#   "...China is big, but for the time being it is" / "still a poor country."
+CLOSING_PUNCTUATION = re.compile(r"""[.?!:;"'\])”’]$""")
+
+
+def split_blocks(seed_text: str, start: int, end: int) -> list[Span]:
+    """Split a region of a seed into its blocks: runs of non-blank lines, stripped, with offsets.
+
+    >>> [b.text for b in split_blocks("a b\\n\\u00a0\\nc\\nd\\n\\n", 0, 12)]
+    ['a b', 'c\\nd']
+    """
+    blocks: list[Span] = []
+    position = start
+    region = seed_text[start:end]
+    for separator in BLANK_LINE.finditer(region):
+        block = Span.of(seed_text, position, start + separator.start()).strip()
+        if block.text:
+            blocks.append(block)
+        position = start + separator.end()
+    block = Span.of(seed_text, position, end).strip()
+    if block.text:
+        blocks.append(block)
+    return blocks
+
+
+def split_lines(block: Span) -> list[Span]:
+    """The non-blank lines of a block, stripped, with offsets."""
+    lines: list[Span] = []
+    offset = 0
+    for line in block.text.split("\n"):
+        span = block.sub(offset, offset + len(line)).strip()
+        if span.text:
+            lines.append(span)
+        offset += len(line) + 1
+    return lines
+
+
+def join_page_breaks(blocks: list[Span]) -> list[Paragraph]:
+    """Group blocks into paragraphs, joining a block cut by a page break to the block after it."""
+    paragraphs: list[list[Span]] = []
+    for block in blocks:
+        if paragraphs and not CLOSING_PUNCTUATION.search(paragraphs[-1][-1].text):
+            paragraphs[-1].append(block)
+        else:
+            paragraphs.append([block])
+    return [Paragraph(tuple(pieces)) for pieces in paragraphs]
+
+
+# Where a sentence may end: closing punctuation (perhaps a closing bracket or quote), then space, then
+# what can open a sentence: a capital, a digit, an opening quote or bracket, or an ellipsis.
+#   "...where I [...] was also present. 3 Unfortunately, A.I. Mikoyan said, ..."
+SENTENCE_BREAK = re.compile(r"""(?<=[.?!])[\]"”)]?(?P<space>\s+)(?=[A-Z0-9"“(\[]|\.\.\.)""")
+
+# Words after which a full stop does not end a sentence: initials ("A.I. Mikoyan", "N.S. Khrushchev"),
+# titles and abbreviations ("Com. Dorticos", "i.e.", "U.N.").
+ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|etc|D\.C)\.)$""")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Offsets (start, end) of the sentences of a paragraph's text.
+
+    >>> text = "Then A.I. Mikoyan said so. In response Fidel Castro said that we agree."
+    >>> [text[a:b] for a, b in split_sentences(text)]
+    ['Then A.I. Mikoyan said so.', 'In response Fidel Castro said that we agree.']
+    """
+    sentences: list[tuple[int, int]] = []
+    start = 0
+    for match in SENTENCE_BREAK.finditer(text):
+        before = text[: match.start("space")]
+        if ABBREVIATION_BEFORE.search(before.rstrip('"”)]')):
+            continue
+        if not any(character.isalnum() for character in text[start : match.start("space")]):
+            continue  # an ellipsis alone ("... Then for half an hour") opens the sentence after it
+        sentences.append((start, match.start("space")))
+        start = match.end("space")
+    if start < len(text):
+        sentences.append((start, len(text.rstrip()) if text.rstrip() else len(text)))
+    return sentences
+
+
+def iter_words(text: str) -> Iterator[str]:
+    """The words of a text: runs of non-space characters."""
+    return iter(text.split())

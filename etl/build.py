@@ -1,0 +1,114 @@
+"""Build the database: read the seeds, parse each one, check the invariants, write SQLite atomically.
+
+This is the pipeline from top to bottom. It prints one line per record (file, document id, counts,
+coverage) and a summary; with ``strict`` any warning (an unknown speaker, unaccounted text) is an error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from etl.errors import ParseError
+from etl.invariants import check_invariants
+from etl.load import write_database_atomically
+from etl.records import Curated, SeedRows, parse_seed
+from etl.registry import CURATED, load_registry
+from etl.schema import TABLES, schema_hash
+from etl.seeds import read_seeds
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out_path: Path
+    counts: dict[str, int]
+    warnings: list[str]
+
+
+def load_curated_yaml(name: str):
+    return yaml.safe_load((CURATED / name).read_text(encoding="utf-8"))
+
+
+def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str]]:
+    """Parse every seed into rows for every table; return the rows and the warnings."""
+    seeds = read_seeds(seeds_dir)
+    registry = load_registry()
+    documents_curated = load_curated_yaml("documents.yml")
+    defects = load_curated_yaml("defects.yml") or []
+    narration = load_curated_yaml("turns.yml").get("narration_resumes", [])
+    note_types = load_curated_yaml("note_types.yml")
+    dataset = load_curated_yaml("dataset.yml")
+
+    rows: dict[str, list[dict]] = {table.name: [] for table in TABLES}
+    warnings: list[str] = []
+    taken_ids: set[str] = set()
+    for seed in seeds:
+        curated = Curated(
+            record=documents_curated.get("records", {}).get(seed.name, {}),
+            canonical_url_template=documents_curated["archive"]["canonical_url_template"],
+            defects=[d for d in defects if d["seed_file"] == seed.name],
+            narration_openings=tuple(n["opening"] for n in narration if n["seed_file"] == seed.name),
+            note_types=note_types,
+        )
+        parsed: SeedRows = parse_seed(seed.text, seed.name, seed.sha256, registry, curated, taken_ids)
+        rows["documents"].append(parsed.document)
+        for table, table_rows in parsed.rows.items():
+            rows[table].extend(table_rows)
+        warnings.extend(parsed.warnings)
+        for gap in parsed.unaccounted:
+            warnings.append(f"{seed.name}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
+        document = parsed.document
+        covered = document["seed_nonblank_chars"] - document["unaccounted_chars"]
+        log(
+            f"{seed.name}  {document['document_id']:<26} "
+            f"{len(parsed.rows.get('utterances', [])):>3} turns  {len(parsed.rows.get('editorial_notes', [])):>3} notes  "
+            f"{len(parsed.rows.get('article_references', [])):>2} article references  "
+            f"coverage {covered}/{document['seed_nonblank_chars']} non-blank characters "
+            f"({100 * covered / document['seed_nonblank_chars']:.2f}%)"
+        )
+
+    taking_part = {row["participant_id"] for row in rows["document_participants"]}
+    for participant in registry.all_participants():
+        if participant.participant_id in taking_part or participant.is_provisional:
+            rows["participants"].append(
+                {
+                    "participant_id": participant.participant_id,
+                    "name": participant.name,
+                    "side": participant.side,
+                    "position": participant.position,
+                    "source": participant.source,
+                    "is_provisional": participant.is_provisional,
+                }
+            )
+    rows["note_types"] = [
+        {"note_type": name, "description": entry["description"], "resp": entry["resp"]} for name, entry in note_types.items()
+    ]
+    rows["dataset_versions"] = [
+        {
+            "version": str(version),
+            "release_date": str(dataset["release_date"]) if str(version) == str(dataset["version"]) else None,
+            "changes": changes,
+            "seed_checksums": json.dumps({seed.name: seed.sha256 for seed in seeds}, sort_keys=True),
+            "schema_hash": schema_hash(),
+        }
+        for version, changes in dataset["changes"].items()
+    ]
+    return rows, warnings
+
+
+def build_database(seeds_dir: Path, out_path: Path, strict: bool = False, log: Callable[[str], None] = print) -> BuildReport:
+    """Build ``out_path`` from the seeds in ``seeds_dir``; the old file is replaced only by a complete build."""
+    rows, warnings = build_rows(Path(seeds_dir), log)
+    check_invariants(rows, {path.name: path.read_text(encoding="utf-8") for path in sorted(Path(seeds_dir).glob("*.txt"))})
+    for warning in warnings:
+        log(f"warning: {warning}")
+    if strict and warnings:
+        raise ParseError(seeds_dir, None, "no warnings in a --strict build", f"{len(warnings)} warnings (see above)")
+    write_database_atomically(Path(out_path), rows)
+    counts = {table: len(table_rows) for table, table_rows in rows.items()}
+    log("built " + str(out_path) + ": " + ", ".join(f"{count} {table}" for table, count in counts.items()))
+    return BuildReport(Path(out_path), counts, warnings)

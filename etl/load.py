@@ -1,0 +1,86 @@
+"""Load the rows into SQLite with sqlite-utils: tables from the schema, full-text search, the turns view.
+
+The loader is the only part of the pipeline (with the seed reader) that does I/O. It writes to a
+temporary file beside the target and renames it at the end, so a failed build leaves the previous
+database untouched, and it inserts rows in a fixed order, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import sqlite_utils
+
+from etl.schema import SQLITE_TYPES, TABLES, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Table
+
+# FTS5 tokenizer that folds diacritics, so that "Dorticos" finds "Dorticós" and the other way round.
+# Deliberately not an English stemmer: the texts are full of names.
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Create every table of the schema (keys, NOT NULL, foreign keys), indexes and the turns view.
+
+    Foreign keys are added once all tables exist, because two references form a cycle (an editor's
+    note quotes an article; the article's source is that note).
+    """
+    for table in TABLES:
+        _create_table(db, table)
+    db.add_foreign_keys(
+        [(table.name, column, other_table, other_column) for table in TABLES for column, other_table, other_column in table.foreign_keys]
+    )
+    for table in TABLES:
+        for columns in table.indexes:
+            db[table.name].create_index(columns, find_unique_name=True)
+    db.create_view(TURNS_VIEW_NAME, TURNS_VIEW_SQL, replace=True)
+
+
+def _create_table(db: sqlite_utils.Database, table: Table) -> None:
+    db[table.name].create(
+        {column.name: SQLITE_TYPES[column.type] for column in table.columns},
+        pk=table.primary_key if len(table.primary_key) > 1 else table.primary_key[0],
+        not_null={column.name for column in table.columns if column.required},
+    )
+
+
+def insert_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
+    """Insert every table's rows, in schema order, then build full-text search."""
+    for table in TABLES:
+        rows = list(rows_by_table.get(table.name, ()))
+        if rows:
+            db[table.name].insert_all(rows, batch_size=500)
+    for table in TABLES:
+        if table.full_text_columns:
+            db[table.name].enable_fts(
+                list(table.full_text_columns),
+                fts_version="FTS5",
+                tokenize=FTS_TOKENIZER,
+                create_triggers=False,
+            )
+
+
+def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
+    """Write a complete database to a temporary file beside ``out_path``, check it, then rename it into place."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary_name = tempfile.mkstemp(prefix=out_path.name + ".", suffix=".partial", dir=out_path.parent)
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        temporary.unlink()
+        db = sqlite_utils.Database(temporary)
+        create_tables(db)
+        with db.conn:
+            insert_rows(db, rows_by_table)
+        problems = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise sqlite3.IntegrityError(f"foreign key check failed: {problems[:5]}")
+        db.vacuum()
+        db.close()
+        os.replace(temporary, out_path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()

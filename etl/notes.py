@@ -1,0 +1,139 @@
+"""The bracket scanner and the typology of editorial notes.
+
+Square brackets in the records are never the speakers' words: they are the translator's or the editor's
+("[Castro]", "[obeskurazheni]", "[in Cuba--ed.]", "[Ed. note: ...]"). The scanner finds every bracket,
+nested ones included ("[UN]" inside an "[Ed. note: ...]"), and reports a bracket that is never closed as a
+defect instead of swallowing the text after it ("...[Ellipsis in And suddenly--concessions...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.blocks import Span
+
+# "[Ed. note: Article 13 of the draft protocol read: "..." Draft Soviet-American-Cuban protocol ...]"
+EDITORS_NOTE = re.compile(r"^Ed\.\s+note:\s*(?P<text>.*)$", re.DOTALL)
+
+# "[Ellipsis in original.]"
+ELLIPSIS_IN_ORIGINAL = re.compile(r"^Ellipsis in original\.?$")
+
+# "[signature]"
+SIGNATURE_MARK = re.compile(r"^signature$")
+
+# A query: "[?]" or "[escort?--ed.]"
+QUERY = re.compile(r"^(?:\?|.*\?\s*--\s*ed\.)$")
+
+# An editor's clarification: "[in Cuba--ed.]", "[the proposal to swap ... in Turkey--ed.]"
+CLARIFICATION = re.compile(r"^.+--\s*ed\.$")
+
+# A transliterated Russian word glossing the English before it: "dismayed [obeskurazheni]",
+# "legally [iuridicheskii]". Russian transliteration shows itself in endings and letter groups that
+# English words do not have (-ii, -yi, -nyi, -eni, zh, kh, iu, ia).
+RUSSIAN_GLOSS = re.compile(r"^[a-z]+(?:ii|yi|nyi|oi|eni|ie|aia|iia)$|^[a-z]*(?:zh|kh|iu|ia)[a-z]*(?:i|y)$")
+
+# An acronym directly before a bracket that spells it out: "National CDR [Committees for the Defense of
+# the Revolution]"
+ACRONYM_BEFORE = re.compile(r"\b(?P<acronym>[A-Z]{2,})\s*$")
+
+
+@dataclass(frozen=True)
+class BracketNote:
+    """A bracketed note as printed: its marker (brackets included), its text, and whether it is closed."""
+
+    marker: Span
+    text: Span
+    closed: bool
+    depth: int  # 0 for a bracket in running text, 1 for a bracket inside another bracket
+
+
+def scan_brackets(span: Span, known_note_texts: tuple[str, ...] = ()) -> list[BracketNote]:
+    """Find every bracket in a span, nested ones included, in order of their opening.
+
+    An opening bracket that is never closed is returned with ``closed=False``; its marker is the bracket
+    and the words it shares with a known note ("[Ellipsis in" for "Ellipsis in original."), so that the
+    text after it is kept as text.
+
+    >>> [n.marker.text for n in scan_brackets(Span(0, 26, "new [UN] Council [our] aid"))]
+    ['[UN]', '[our]']
+    """
+    text = span.text
+    found: list[BracketNote] = []
+    open_at: list[int] = []
+    for position, character in enumerate(text):
+        if character == "[":
+            open_at.append(position)
+        elif character == "]" and open_at:
+            start = open_at.pop()
+            found.append(BracketNote(span.sub(start, position + 1), span.sub(start + 1, position), True, 0))
+    # A bracket still open at the end of its paragraph was never closed.
+    for start in open_at:
+        marker_end = start + 1 + _shared_prefix_length(text[start + 1 :], known_note_texts)
+        found.append(BracketNote(span.sub(start, marker_end), span.sub(start + 1, marker_end), False, 0))
+    # Depth counts only closed brackets around a note: an unclosed bracket encloses nothing.
+    closed = [n for n in found if n.closed]
+    found = [
+        BracketNote(n.marker, n.text, n.closed, sum(_encloses(outer, n) for outer in closed) if n.closed else 0)
+        for n in found
+    ]
+    return sorted(found, key=lambda note: note.marker.start)
+
+
+def _encloses(outer: BracketNote, inner: BracketNote) -> bool:
+    return outer.marker.start < inner.marker.start and inner.marker.end < outer.marker.end
+
+
+def _shared_prefix_length(following: str, known_note_texts: tuple[str, ...]) -> int:
+    """Length of the longest run of whole words that ``following`` shares with the start of a known note."""
+    best = 0
+    for known in known_note_texts:
+        words = known.split(" ")
+        for count in range(len(words), 0, -1):
+            prefix = " ".join(words[:count])
+            if following.startswith(prefix) and (len(following) == len(prefix) or following[len(prefix)] == " "):
+                if count < len(words):  # a whole known note would have been closed
+                    best = max(best, len(prefix))
+                break
+    return best
+
+
+def classify_note(text: str, text_before: str) -> str:
+    """The type of a bracketed note, from its words and the words just before it.
+
+    >>> classify_note("obeskurazheni", "They are dismayed ")
+    'gloss'
+    >>> classify_note("Committees for the Defense of the Revolution", "the National CDR ")
+    'expansion'
+    >>> classify_note("escort?--ed.", "without lead ")
+    'query'
+    """
+    if EDITORS_NOTE.match(text):
+        return "ed_note"
+    if ELLIPSIS_IN_ORIGINAL.match(text):
+        return "ellipsis_in_original"
+    if SIGNATURE_MARK.match(text):
+        return "signature"
+    if QUERY.match(text):
+        return "query"
+    if CLARIFICATION.match(text):
+        return "clarification"
+    if RUSSIAN_GLOSS.match(text):
+        return "gloss"
+    acronym = ACRONYM_BEFORE.search(text_before)
+    if acronym and _spells_out(acronym["acronym"], text):
+        return "expansion"
+    return "insertion"
+
+
+def _spells_out(acronym: str, words: str) -> bool:
+    """True when the capitalized words' initials spell the acronym ("Committees ... Defense ... Revolution")."""
+    initials = "".join(word[0] for word in words.split() if word[:1].isupper())
+    return initials == acronym
+
+
+def note_text(note_type: str, text: str) -> str:
+    """The words of a note without its label: the text after "Ed. note:" for an editor's note."""
+    if note_type == "ed_note":
+        return EDITORS_NOTE.match(text)["text"]
+    return text

@@ -1,0 +1,89 @@
+"""Find, checksum and read the seed records: the only place the pipeline reads seed files.
+
+A seed is used only if ``seeds/SHA256SUMS`` names it with the right checksum, so that an edited seed is a
+loud error until the manifest is updated on purpose (``sha256sum *.txt > SHA256SUMS``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.errors import ParseError
+
+MANIFEST_NAME = "SHA256SUMS"
+
+# One line of a sha256sum manifest:
+#   8b6f53d259af271f5cb3f43f917bb153325af361b22fd1e9be730a8d9f5c6768  000_1350c6598e69a2c4.txt
+MANIFEST_LINE = re.compile(r"^(?P<sha256>[0-9a-f]{64}) [ *](?P<name>[^/\\]+)$")
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One seed file, read and checked."""
+
+    name: str
+    path: Path
+    text: str
+    sha256: str
+
+
+def parse_manifest(text: str, path: Path | str = MANIFEST_NAME) -> dict[str, str]:
+    """Map file name to checksum from the text of a SHA256SUMS file.
+
+    >>> parse_manifest("8b6f53d259af271f5cb3f43f917bb153325af361b22fd1e9be730a8d9f5c6768  000_a.txt\\n")
+    {'000_a.txt': '8b6f53d259af271f5cb3f43f917bb153325af361b22fd1e9be730a8d9f5c6768'}
+    """
+    sums: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = MANIFEST_LINE.match(line)
+        if not match:
+            raise ParseError(path, number, "'<64 hex digits>  <file name>' (sha256sum format)", line)
+        sums[match["name"]] = match["sha256"]
+    return sums
+
+
+def read_seeds(seeds_dir: Path) -> list[Seed]:
+    """Read every ``*.txt`` seed in name order, checking each against SHA256SUMS and decoding it as UTF-8."""
+    manifest_path = seeds_dir / MANIFEST_NAME
+    if not seeds_dir.is_dir():
+        raise ParseError(seeds_dir, None, "a folder of seed records")
+    if not manifest_path.is_file():
+        raise ParseError(manifest_path, None, "a SHA256SUMS manifest listing every seed")
+    manifest = parse_manifest(manifest_path.read_text(encoding="utf-8"), manifest_path)
+    paths = sorted(seeds_dir.glob("*.txt"))
+    if not paths:
+        raise ParseError(seeds_dir, None, "at least one seed record (*.txt)")
+    seeds = [read_seed(path, manifest, manifest_path) for path in paths]
+    missing = sorted(set(manifest) - {seed.name for seed in seeds})
+    if missing:
+        raise ParseError(manifest_path, None, "every file it lists to exist", ", ".join(missing))
+    return seeds
+
+
+def read_seed(path: Path, manifest: dict[str, str], manifest_path: Path) -> Seed:
+    """Read one seed: its checksum must match the manifest, its bytes must be UTF-8 and not blank."""
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if path.name not in manifest:
+        raise ParseError(manifest_path, None, f"a checksum line for {path.name} (update SHA256SUMS on purpose)")
+    if manifest[path.name] != sha256:
+        raise ParseError(
+            path,
+            None,
+            f"SHA-256 {manifest[path.name]} as listed in {manifest_path.name} "
+            "(the seed was edited; update the manifest on purpose if the edit is intended)",
+            sha256,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ParseError(path, line, "UTF-8 text", repr(data[error.start : error.start + 8])) from error
+    if not text.strip():
+        raise ParseError(path, 1, "a seed record with text (the file is empty or blank)")
+    return Seed(name=path.name, path=path, text=text, sha256=sha256)

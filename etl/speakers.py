@@ -1,0 +1,246 @@
+"""Attribution: cut a record's paragraphs into speaker turns and say who speaks each one, and how.
+
+One set of rules serves every layout:
+
+- A transcript turn starts with an upper-case label at the head of a paragraph: "A.I. MIKOYAN. ...",
+  "ALEKSEEV: ...", "A.I. MIKOYAN, to Che: ...", "A.I. MIKOYAN What ..." (direct), or a label and a verb:
+  "DORTICOS objects." (action), "A.I. MIKOYAN expressed his sympathy ..." (reported).
+- In the recorder's narration and in reported speech, a turn starts at the sentence where a participant
+  becomes the speaker: "In response Fidel Castro said that ...", "Unfortunately, A.I. Mikoyan said, ...",
+  "We are aware, joked Fidel Castro, that ...". Turns can start mid-paragraph. A sentence that names the
+  current speaker again ("I was saying, Fidel Castro continued, ...") continues the turn. Only names in
+  the registry count, so "N.S. Khrushchev once said" inside Castro's speech is a quotation, not a turn.
+- A paragraph without a label or attribution continues the previous turn; the recorder's narration
+  resumes where a sentence is about a participant rather than by them ("Then for half an hour A.I.
+  Mikoyan discussed ...", "Ambassador A. Alekseev attended the conversation.") or where the curated list
+  of narration resumptions says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from etl.blocks import Paragraph, Span, split_sentences
+from etl.registry import Registry
+
+# The generic shape of a transcript label, for labels the registry does not know yet: initials and
+# upper-case words, then a full stop or colon. "C. RAFAEL RODRIGUEZ. It would be possible ..."
+UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+){0,2})(?P<after>\.\s+|:\s+)(?=\S)")
+
+# What may stand before the speaker's name at the start of a sentence: a few words of lead-in
+# ("In response", "Then", "After mutual greetings,") and a title ("Comrade", "Com.").
+LEAD_IN = r"(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},?\s+)??"
+HONORIFIC = r"(?:(?:Comrade|Com\.|Ambassador)\s+)?"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    participant_id: str
+    label: str
+    label_start: int  # offset within the sentence
+    mode: str
+
+
+@dataclass
+class TurnPart:
+    """The part of one paragraph that belongs to a turn, as offsets into the paragraph's text."""
+
+    paragraph: Paragraph
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.paragraph.text[self.start : self.end]
+
+
+@dataclass
+class Turn:
+    """One speaker turn: who, how, and the parts of paragraphs it covers."""
+
+    participant_id: str | None
+    mode: str
+    label: Span | None = None
+    addressee_id: str | None = None
+    parts: list[TurnPart] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(part.text for part in self.parts)
+
+    @property
+    def start(self) -> int:
+        return self.parts[0].paragraph.seed_offset(self.parts[0].start)
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1].paragraph.seed_offset(self.parts[-1].end)
+
+
+@dataclass(frozen=True)
+class NoteParagraph:
+    """A paragraph that is one bracketed note ("[Ed. note: ...]"), and the turn it follows."""
+
+    paragraph: Paragraph
+    after_turn: int | None
+
+
+@dataclass(frozen=True)
+class UnknownLabel:
+    label: str
+    offset: int
+
+
+class Attributor:
+    """Patterns built from the registry: transcript labels, attributions, narration sentences."""
+
+    def __init__(self, registry: Registry, narration_openings: tuple[str, ...] = ()):
+        self.registry = registry
+        self.narration_openings = narration_openings
+
+    @cached_property
+    def _verbs(self) -> str:
+        return "|".join(re.escape(v) for v in sorted(self.registry.speech_verbs, key=len, reverse=True))
+
+    @cached_property
+    def known_label(self) -> re.Pattern[str]:
+        # "A.I. MIKOYAN. ...", "ALEKSEEV: ...", "A.I. MIKOYAN, to Che: ...", "A.I. MIKOYAN What ...",
+        # "DORTICOS objects."
+        labels = "|".join(re.escape(label) for label in self.registry.label_forms)
+        return re.compile(
+            rf"""^(?P<label>{labels})
+            (?:(?P<punctuation>\.\s+|:\s+)
+              |,\s+to\s+(?P<addressee>[^:]{{1,40}}):\s+
+              |\s+(?=(?P<verb>[a-z]+))
+              |\s+(?=[A-Z]))""",
+            re.VERBOSE,
+        )
+
+    @cached_property
+    def subject_attribution(self) -> re.Pattern[str]:
+        # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
+        # developing arguments made in ..., offered additional arguments"
+        return re.compile(
+            rf"^{LEAD_IN}{HONORIFIC}(?P<name>{self.registry.name_pattern})(?:,[^;]{{1,300}}?,)?\s+(?P<verb>{self._verbs})\b"
+        )
+
+    @cached_property
+    def parenthetical_attribution(self) -> re.Pattern[str]:
+        # "Unfortunately, A.I. Mikoyan said, some differences ...", "We believed, Rodriguez noted, that"
+        return re.compile(rf",\s+{HONORIFIC}(?P<name>{self.registry.name_pattern})\s+(?P<verb>{self._verbs}),")
+
+    @cached_property
+    def inverted_attribution(self) -> re.Pattern[str]:
+        # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ..."
+        return re.compile(rf",\s+(?P<verb>{self._verbs})\s+{HONORIFIC}(?P<name>{self.registry.name_pattern}),")
+
+    @cached_property
+    def narration_sentence(self) -> re.Pattern[str]:
+        # "Then for half an hour A.I. Mikoyan discussed the issues ...",
+        # "Ambassador A. Alekseev attended the conversation."
+        verbs = "|".join(re.escape(v) for v in self.registry.narration_verbs)
+        return re.compile(rf"^(?:\.\.\.\s*)?{LEAD_IN}{HONORIFIC}(?P<name>{self.registry.name_pattern})\s+(?:{verbs})\b")
+
+    def attribute(self, sentence: str) -> Attribution | None:
+        """Who a sentence makes the speaker, if anyone.
+
+        The earliest attribution in the sentence wins.
+        """
+        found: list[re.Match[str]] = []
+        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution):
+            match = pattern.search(sentence)
+            if match:
+                found.append(match)
+        if not found:
+            return None
+        match = min(found, key=lambda m: m.start("name"))
+        participant_id = self.registry.resolve(match["name"])
+        mode = self.registry.speech_verbs[match["verb"]]
+        return Attribution(participant_id, match["name"], match.start("name"), mode)
+
+    def is_narration(self, sentence: str) -> bool:
+        return bool(self.narration_sentence.match(sentence)) or any(
+            sentence.startswith(opening) for opening in self.narration_openings
+        )
+
+
+def parse_turns(
+    paragraphs: list[Paragraph], attributor: Attributor, note_paragraph: "callable"
+) -> tuple[list[Turn], list[NoteParagraph], list[UnknownLabel]]:
+    """Cut paragraphs into turns; set aside paragraphs that are a bracketed note; report unknown labels."""
+    turns: list[Turn] = []
+    notes: list[NoteParagraph] = []
+    unknown: list[UnknownLabel] = []
+    registry = attributor.registry
+
+    def start_turn(turn: Turn, paragraph: Paragraph, start: int) -> Turn:
+        turn.parts.append(TurnPart(paragraph, start, len(paragraph.text)))
+        turns.append(turn)
+        return turn
+
+    def close_current_at(position: int) -> None:
+        part = turns[-1].parts[-1]
+        end = len(part.paragraph.text[:position].rstrip())
+        if end <= part.start:
+            turns[-1].parts.pop()
+            if not turns[-1].parts:
+                turns.pop()
+        else:
+            part.end = end
+
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if note_paragraph(paragraph):
+            notes.append(NoteParagraph(paragraph, len(turns) - 1 if turns else None))
+            continue
+        current = turns[-1] if turns else None
+        label = attributor.known_label.match(text)
+        generic = None if label else UNKNOWN_LABEL.match(text)
+        if label:
+            participant_id = registry.resolve(label["label"])
+            verb = label["verb"]
+            mode = "direct" if not verb else registry.speech_verbs.get(verb, "reported")
+            addressee = registry.resolve(label["addressee"]) if label["addressee"] else None
+            label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(label["label"])), label["label"])
+            start_turn(Turn(participant_id, mode, label_span, addressee), paragraph, label.end())
+            continue
+        if generic and not attributor.attribute(text.split(". ", 1)[0] + "."):
+            participant_id = registry.add_provisional(generic["label"])
+            unknown.append(UnknownLabel(generic["label"], paragraph.seed_offset(0)))
+            label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(generic["label"])), generic["label"])
+            start_turn(Turn(participant_id, "direct", label_span), paragraph, generic.end())
+            continue
+        for index, (start, end) in enumerate(split_sentences(text)):
+            sentence = text[start:end]
+            current = turns[-1] if turns else None
+            first = index == 0
+            if attributor.is_narration(sentence) and (first or current is None or current.mode != "direct"):
+                if current is not None and current.mode == "narration" and not first:
+                    continue
+                if not first:
+                    close_current_at(start)
+                if current is not None and current.mode == "narration" and first:
+                    current.parts.append(TurnPart(paragraph, start, len(text)))
+                else:
+                    start_turn(Turn(None, "narration"), paragraph, start)
+                continue
+            attribution = attributor.attribute(sentence) if (current is None or current.mode != "direct") else None
+            if attribution and (
+                current is None or current.mode == "narration" or attribution.participant_id != current.participant_id
+            ):
+                if not first:
+                    close_current_at(start)
+                label_at = start + attribution.label_start
+                label_span = Span(
+                    paragraph.seed_offset(label_at), paragraph.seed_offset(label_at + len(attribution.label)), attribution.label
+                )
+                start_turn(Turn(attribution.participant_id, attribution.mode, label_span), paragraph, start)
+                continue
+            if first:
+                if current is None:
+                    start_turn(Turn(None, "narration"), paragraph, start)
+                else:
+                    current.parts.append(TurnPart(paragraph, start, len(text)))
+    return turns, notes, unknown

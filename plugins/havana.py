@@ -1,0 +1,181 @@
+"""Datasette plugin of the havana-1962 site: citable rows, the dataset version everywhere, readable query results.
+
+Loaded with ``--plugins-dir plugins``; it only uses Datasette's plugin hooks:
+
+- ``extra_template_vars`` gives every page the dataset's title, version and release date (shown in the
+  footer, ``templates/_footer.html``) and gives the row pages of the citable tables a ``citation`` (shown by
+  ``templates/row.html``): the dataset and its version, the row's permanent URL and the archival citation
+  of the record the row comes from.
+- ``prepare_connection`` adds ``sentence_at(text, offset)``, used by a canned query to show the sentence
+  a translator's gloss sits in.
+- ``render_cell`` turns row ids in query results into links to their row pages, and shows the
+  ``**match**`` marks of the keyword-in-context query as highlighted text.
+
+The version is read from the served database's ``dataset_versions`` table, so the page cites the data it
+shows, whatever metadata.yml says.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from datasette import hookimpl
+from datasette.utils import tilde_encode, urlsafe_components
+from markupsafe import Markup, escape
+
+# The tables whose row pages carry a "Cite this" block, and how to find the records a row comes from.
+# Each query takes the row's primary key as :id and returns document ids.
+SOURCE_DOCUMENTS_SQL = {
+    "documents": "select document_id from documents where document_id = :id",
+    "utterances": "select document_id from utterances where utterance_id = :id",
+    "editorial_notes": "select document_id from editorial_notes where note_id = :id",
+    "protocol_articles": """
+        select editorial_notes.document_id from protocol_articles
+          join editorial_notes on editorial_notes.note_id = protocol_articles.source_note_id
+          where protocol_articles.article_id = :id
+        union
+        select utterances.document_id from protocol_articles
+          join utterances on utterances.utterance_id = protocol_articles.source_utterance_id
+          where protocol_articles.article_id = :id
+        union
+        select article_references.document_id from article_references
+          where article_references.article_id = :id
+          and not exists (
+            select 1 from protocol_articles
+            where article_id = :id and coalesce(source_note_id, source_utterance_id) is not null
+          )
+    """,
+}
+CITABLE_TABLES = tuple(SOURCE_DOCUMENTS_SQL)
+
+# Columns of query results that hold the id of a row, and the table the row is in.
+ID_COLUMNS = {
+    "document_id": "documents",
+    "participant_id": "participants",
+    "utterance_id": "utterances",
+    "note_id": "editorial_notes",
+    "article_id": "protocol_articles",
+}
+# row_id columns mix turns and notes: "1962-11-05-memorandum-u014" is a turn, "...-n003" a note.
+ROW_ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9-]+-(?P<kind>[un])\d+$")
+ROW_ID_TABLES = {"u": "utterances", "n": "editorial_notes"}
+
+# The marks of FTS5 snippet() in the keyword-in-context query: "... we **inspection** of ...".
+SNIPPET_MATCH = re.compile(r"\*\*(?P<match>.+?)\*\*")
+
+# A sentence ends at . ? or ! (perhaps closed by a quote or bracket) followed by space, unless the full stop
+# closes an initial or a title: "A.I. Mikoyan", "Com. Dorticos", "N.S. Khrushchev".
+SENTENCE_END = re.compile(
+    r"""(?<![A-Z]\.[A-Z])(?<!\b[A-Z])(?<!\bCom)(?<!\bComrade)(?<!\bMr)(?<!\bDr)(?<!\bSt)
+        [.?!]["'”’)\]]*\s+""",
+    re.VERBOSE,
+)
+
+
+def sentence_at(text: str | None, offset: int | None) -> str | None:
+    """The sentence of ``text`` that contains character ``offset`` (0-based), or None without both.
+
+    >>> sentence_at("We object. The Americans [iuridicheskii] insist. Then what?", 26)
+    'The Americans [iuridicheskii] insist.'
+    """
+    if text is None or offset is None:
+        return None
+    start = 0
+    for end in SENTENCE_END.finditer(text):
+        if end.end() > offset:
+            return text[start : end.end()].strip()
+        start = end.end()
+    return text[start:].strip()
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    conn.create_function("sentence_at", 2, sentence_at, deterministic=True)
+
+
+async def dataset_release(datasette: Any) -> dict[str, str] | None:
+    """Title, version and release date of the newest version recorded in the served database."""
+    for database in datasette.databases.values():
+        if database.name.startswith("_") or not await database.table_exists("dataset_versions"):
+            continue
+        rows = (await database.execute("select version, release_date from dataset_versions")).rows
+        if not rows:
+            continue
+        newest = max(rows, key=lambda row: tuple(int(part) for part in row["version"].split(".")))
+        return {
+            "title": datasette.metadata("title") or database.name,
+            "description": datasette.metadata("description"),
+            "license": datasette.metadata("license"),
+            "license_url": datasette.metadata("license_url"),
+            "version": newest["version"],
+            "release_date": newest["release_date"],
+            "database": database.name,
+        }
+    return None
+
+
+async def row_citation(datasette: Any, database: str, table: str, request: Any, release: dict) -> dict:
+    """What the "Cite this" block of a row page shows."""
+    db = datasette.get_database(database)
+    row_path = request.url_vars["pks"]
+    (row_id,) = urlsafe_components(row_path)
+    documents = (
+        await db.execute(
+            f"select document_id, title, citation, canonical_url, source_url from documents "
+            f"where document_id in ({SOURCE_DOCUMENTS_SQL[table]}) order by date, document_id",
+            {"id": row_id},
+        )
+    ).rows
+    row_url = datasette.absolute_url(request, datasette.urls.row(database, table, row_path))
+    sources = [
+        {
+            "document_id": document["document_id"],
+            "citation": document["citation"] or document["title"],
+            "url": document["canonical_url"] or document["source_url"],
+        }
+        for document in documents
+    ]
+    text = (
+        f"“{release['title']}”, version {release['version']} ({release['release_date']}), "
+        f"{table} {row_id}, {row_url}."
+    )
+    if sources:
+        text += " Source: " + "; ".join(source["citation"] for source in sources)
+        if not text.endswith("."):
+            text += "."
+    return {"row_id": row_id, "table": table, "url": row_url, "sources": sources, "text": text}
+
+
+@hookimpl
+def extra_template_vars(database: str | None, table: str | None, view_name: str, request: Any, datasette: Any):
+    async def inner() -> dict[str, Any]:
+        release = await dataset_release(datasette)
+        variables: dict[str, Any] = {"dataset_release": release}
+        if (
+            release
+            and view_name == "row"
+            and table in CITABLE_TABLES
+            and database == release["database"]
+            and request is not None
+        ):
+            variables["citation"] = await row_citation(datasette, database, table, request, release)
+        return variables
+
+    return inner
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any):
+    if table is not None or not isinstance(value, str):
+        return None  # table and row pages already link their keys
+    if column == "in_context":
+        highlighted = SNIPPET_MATCH.sub(lambda match: f"<mark>{match['match']}</mark>", str(escape(value)))
+        return Markup(highlighted)
+    target = ID_COLUMNS.get(column)
+    if column == "row_id" and (match := ROW_ID.match(value)):
+        target = ROW_ID_TABLES[match["kind"]]
+    if target is None:
+        return None
+    href = datasette.urls.row(database, target, tilde_encode(value))
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
