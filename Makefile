@@ -20,8 +20,6 @@ venv: $(INSTALLED) ## Create .venv with the exact pinned packages
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
-	  || $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)

@@ -49,12 +49,13 @@ def seed_dates(db_path: Path) -> dict[str, dt.date]:
 
 @dataclass(frozen=True)
 class Corpus:
-    """A written synthetic corpus: its folder, how many records and bytes it holds."""
+    """A written synthetic corpus: its folder, how many records and bytes it holds, and which seed each file copies."""
 
     folder: Path
     copies: int
     records: int
     bytes: int
+    sources: dict[str, str]  # copy's file name -> the seed file it copies
 
 
 def date_forms(day: dt.date) -> list[str]:
@@ -137,6 +138,7 @@ def write_corpus(seeds_dir: Path, folder: Path, copies: int, dates: dict[str, dt
         raise ValueError(f"no date for seeds {sorted(undated)}")
     step_days = (max(dates.values()) - min(dates.values())).days + 1
     sums = []
+    sources = {}
     total = 0
     number = 0
     for copy in range(copies):
@@ -145,7 +147,40 @@ def write_corpus(seeds_dir: Path, folder: Path, copies: int, dates: dict[str, dt
             file_name = name if copy == 0 else f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
             (folder / file_name).write_bytes(data)
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {file_name}\n")
+            sources[file_name] = name
             total += len(data)
             number += 1
     (folder / "SHA256SUMS").write_text("".join(sorted(sums, key=lambda line: line.split("  ")[1])), encoding="utf-8")
-    return Corpus(folder=folder, copies=copies, records=number, bytes=total)
+    return Corpus(folder=folder, copies=copies, records=number, bytes=total, sources=sources)
+
+
+def extend_curated(data, sources: dict[str, str]):
+    """The curated data of ``etl/curated`` with every per-seed entry repeated for each copy of that seed.
+
+    The curated files key per-record facts by seed file name (a mapping key, or a ``seed_file`` field
+    in a list entry); a copy is a new record of the same kind, so it gets the same entries, as a
+    contributor adding a record would write them. Nothing else changes.
+
+    >>> extend_curated({"records": {"a.txt": {"place": "Havana"}}}, {"a.txt": "a.txt", "b.txt": "a.txt"})
+    {'records': {'a.txt': {'place': 'Havana'}, 'b.txt': {'place': 'Havana'}}}
+    >>> extend_curated([{"seed_file": "a.txt", "x": 1}], {"b.txt": "a.txt"})
+    [{'seed_file': 'a.txt', 'x': 1}, {'seed_file': 'b.txt', 'x': 1}]
+    """
+    copies_of: dict[str, list[str]] = {}
+    for copy_name, seed_name in sources.items():
+        if copy_name != seed_name:
+            copies_of.setdefault(seed_name, []).append(copy_name)
+    if isinstance(data, dict):
+        extended = {key: extend_curated(value, sources) for key, value in data.items()}
+        for key, value in data.items():
+            for copy_name in copies_of.get(key, []) if isinstance(key, str) else []:
+                extended[copy_name] = extend_curated(value, sources)
+        return extended
+    if isinstance(data, list):
+        extended = [extend_curated(item, sources) for item in data]
+        for item in data:
+            if isinstance(item, dict) and item.get("seed_file") in copies_of:
+                for copy_name in copies_of[item["seed_file"]]:
+                    extended.append({**extend_curated(item, sources), "seed_file": copy_name})
+        return extended
+    return data

@@ -62,13 +62,14 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
         for gap in parsed.unaccounted:
             warnings.append(f"{seed.name}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
         document = parsed.document
+        unused = _unused_text(parsed.rows.get("seed_spans", []))
         covered = document["seed_nonblank_chars"] - document["unaccounted_chars"]
         log(
             f"{seed.name}  {document['document_id']:<26} "
             f"{len(parsed.rows.get('utterances', [])):>3} turns  {len(parsed.rows.get('editorial_notes', [])):>3} notes  "
             f"{len(parsed.rows.get('article_references', [])):>2} article references  "
             f"coverage {covered}/{document['seed_nonblank_chars']} non-blank characters "
-            f"({100 * covered / document['seed_nonblank_chars']:.2f}%)"
+            f"({100 * covered / document['seed_nonblank_chars']:.2f}%); not used as content: {unused}"
         )
 
     taking_part = {row["participant_id"] for row in rows["document_participants"]}
@@ -98,6 +99,16 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
         for version, changes in dataset["changes"].items()
     ]
     return rows, warnings
+
+
+def _unused_text(spans: list[dict]) -> str:
+    """What the record prints that the dataset keeps only in the ledger: site chrome and page furniture."""
+    parts = []
+    for category in ("site_chrome", "page_furniture"):
+        chosen = [span for span in spans if span["category"] == category]
+        characters = sum(len(span["text"]) for span in chosen)
+        parts.append(f"{category.replace('_', ' ')} {len(chosen)} spans / {characters} characters")
+    return ", ".join(parts)
 
 
 def build_database(seeds_dir: Path, out_path: Path, strict: bool = False, log: Callable[[str], None] = print) -> BuildReport:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from etl.errors import ParseError
+from etl.errors import BuildError
 
 DEFAULT_DB = Path("build/havana-1962.db")
 
@@ -26,7 +26,7 @@ def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
 
     try:
         build_database(seeds_dir, out_path, strict=strict, log=click.echo)
-    except ParseError as error:
+    except BuildError as error:
         raise click.ClickException(str(error)) from error
 
 

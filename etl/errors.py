@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class ParseError(Exception):
+class BuildError(Exception):
+    """Any reason a build stops: the previous database stays untouched."""
+
+
+class ParseError(BuildError):
     """Bad input: names the file, the line and what was expected, so the fix is obvious."""
 
     def __init__(self, path: Path | str, line: int | None, expected: str, found: str | None = None):
@@ -27,3 +31,10 @@ def line_of(text: str, offset: int) -> int:
     2
     """
     return text.count("\n", 0, offset) + 1
+
+
+class InvariantError(BuildError):
+    """The rows broke a rule the dataset promises; the message says which row and which rule.
+
+    A failed invariant is a bug in the pipeline or in the curated data, never something to load anyway.
+    """

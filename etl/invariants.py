@@ -5,11 +5,8 @@ A failed invariant is a bug in the pipeline or in the curated data, never someth
 
 from __future__ import annotations
 
+from etl.errors import InvariantError
 from etl.schema import TABLES
-
-
-class InvariantError(AssertionError):
-    """The rows broke a rule the dataset promises; the message says which row and which rule."""
 
 
 def check_invariants(rows: dict[str, list[dict]], seed_texts: dict[str, str]) -> None:

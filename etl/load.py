@@ -8,12 +8,13 @@ database untouched, and it inserts rows in a fixed order, so the same inputs giv
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import sqlite_utils
+
+from etl.errors import InvariantError
 
 from etl.schema import SQLITE_TYPES, TABLES, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Table
 
@@ -77,7 +78,7 @@ def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterab
             insert_rows(db, rows_by_table)
         problems = db.conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise sqlite3.IntegrityError(f"foreign key check failed: {problems[:5]}")
+            raise InvariantError(f"foreign key check failed (table, rowid, referenced table): {problems[:5]}")
         db.vacuum()
         db.close()
         os.replace(temporary, out_path)

@@ -31,6 +31,9 @@ RECORDER_PRESENT = re.compile(r"\b(?:as well as myself|where I(?: \[[^\]]*\])? w
 # Someone who did not come: "Fidel Castro had not been able to come because he is feeling poorly"
 ABSENCE_PHRASE = r"\s+(?:had not been able to come|could not come|was absent)\b"
 
+# Defects that are the printed page's furniture rather than the record's words.
+PAGE_FURNITURE = ("page number", "running head")
+
 DOCUMENT_TYPE_SLUGS = {
     "notes of conversation": "notes",
     "memorandum of conversation": "memorandum",
@@ -353,6 +356,8 @@ def _note_rows(seed, text, layout, paragraphs, turns, segments, utterance_ids, n
         start = text.index(anchor) + len(defect["before"])
         marker = Span.of(text, start, start + len(defect["quote"]))
         found.append(("defect", marker, defect["defect"], None, _one_line(defect["explanation"]), "none"))
+        if defect["defect"] in PAGE_FURNITURE:
+            ledger.add("page_furniture", defect["defect"], marker)
 
     order = sorted(range(len(found)), key=lambda i: (found[i][1].start, -found[i][1].end, found[i][0]))
     number_of = {index: number for number, index in enumerate(order, start=1)}

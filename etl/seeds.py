@@ -83,7 +83,7 @@ def read_seed(path: Path, manifest: dict[str, str], manifest_path: Path) -> Seed
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ParseError(path, line, "UTF-8 text", repr(data[error.start : error.start + 8])) from error
+        raise ParseError(path, line, "UTF-8 text", f"the byte 0x{data[error.start]:02x}, which is not UTF-8") from error
     if not text.strip():
         raise ParseError(path, 1, "a seed record with text (the file is empty or blank)")
     return Seed(name=path.name, path=path, text=text, sha256=sha256)

@@ -1,0 +1,338 @@
+"""The Datasette site, through Datasette's own test client on the real built database.
+
+Every table and canned query answers with the columns the schema and the queries promise; facets count
+what SQL counts; full-text search finds what a reader would find by eye; downloads parse; row pages
+carry a citation with the dataset's version; metadata.yml is not stale.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+import yaml
+
+from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME
+from etl.serve import METADATA_FILE, datasette_app, datasette_arguments, datasette_settings
+from etl.site import DATABASE_NAME, dump_metadata, load_dataset_facts, load_site_settings, render_metadata
+
+DB = f"/{DATABASE_NAME}"
+
+# What each canned query answers with: the columns a reader sees, in order.
+CANNED_QUERY_COLUMNS = {
+    "read_record": ["turn", "kind", "who", "text", "row_id"],
+    "participant_turns": ["date", "document_id", "seq", "mode", "speaker_label", "text", "words", "utterance_id"],
+    "words_per_participant": ["record", "speaker", "turns", "words"],
+    "keyword_in_context": ["utterance_id", "date", "speaker", "in_context"],
+    "search_talks": ["utterance_id", "date", "speaker", "text", "rank"],
+    "who_answers_whom": ["speaker", "next_speaker", "times", "records"],
+    "article_discussions": ["article", "quoted", "phrase", "document_id", "speaker", "passage", "row_id"],
+    "notes_of_type": ["note_id", "document_id", "speaker", "marker", "text", "resp", "explanation"],
+    "glosses_and_queries": ["note_id", "note_type", "marker", "speaker", "sentence", "utterance_id"],
+    "search_notes": ["note_id", "note_type", "marker", "utterance_id"],
+}
+
+
+@pytest.fixture
+def ds(database_path: Path):
+    """A fresh Datasette per test (cheap: the database opens immutable), configured like the server."""
+    return datasette_app(database_path)
+
+
+@pytest.fixture(scope="module")
+def version() -> str:
+    return load_dataset_facts()["version"]
+
+
+@pytest.fixture(scope="module")
+def canned_query_parameters(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:
+    """A real value for each canned query's parameters, taken from the built data."""
+    longest_record = db.execute(
+        "select document_id from utterances group by document_id order by count(*) desc limit 1"
+    ).fetchone()[0]
+    busiest_speaker = db.execute(
+        "select participant_id from utterances where participant_id is not null "
+        "group by participant_id order by count(*) desc limit 1"
+    ).fetchone()[0]
+    commonest_note_type = db.execute(
+        "select note_type from editorial_notes group by note_type order by count(*) desc limit 1"
+    ).fetchone()[0]
+    return {
+        "read_record": {"document_id": longest_record},
+        "participant_turns": {"participant_id": busiest_speaker},
+        "keyword_in_context": {"term": "inspection"},
+        "search_talks": {"search": "inspection"},
+        "notes_of_type": {"note_type": commonest_note_type},
+        "search_notes": {"search": "article"},
+    }
+
+
+def cite_block(page: str) -> str:
+    """The text of the "Cite this" block of a row page, HTML entities decoded."""
+    return html.unescape(page.split('id="cite"', 1)[1].split("</section>", 1)[0])
+
+
+async def get_json(ds, path: str):
+    response = await ds.client.get(path)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.json()
+
+
+def test_metadata_yml_is_rendered_from_the_schema_and_not_stale():
+    assert METADATA_FILE.read_text(encoding="utf-8") == dump_metadata(render_metadata())
+
+
+def test_metadata_describes_every_table_and_column_in_the_schema_words():
+    tables = render_metadata()["databases"][DATABASE_NAME]["tables"]
+    for table in TABLES:
+        assert tables[table.name]["description"] == table.description
+        assert tables[table.name]["columns"] == {column.name: column.description for column in table.columns}
+        if table.label_column:
+            assert tables[table.name]["label_column"] == table.label_column
+    assert set(tables[TURNS_VIEW_NAME]["columns"]) >= {"utterance_id", "document_title", "speaker_name", "text"}
+
+
+def test_site_has_at_least_eight_canned_queries_each_titled_and_described():
+    queries = load_site_settings()["queries"]
+    assert len(queries) >= 8
+    for name, query in queries.items():
+        assert query["title"] and len(query["description"]) > 40, name
+    assert set(queries) == set(CANNED_QUERY_COLUMNS)
+
+
+@pytest.mark.parametrize("table", [table.name for table in TABLES])
+async def test_every_table_answers_with_its_schema_columns(ds, table):
+    data = await get_json(ds, f"{DB}/{table}.json?_size=1")
+    assert data["columns"] == TABLES_BY_NAME[table].column_names
+    page = await ds.client.get(f"{DB}/{table}")
+    assert page.status_code == 200
+
+
+async def test_turns_view_answers_with_one_row_per_turn(ds, db):
+    data = await get_json(ds, f"{DB}/{TURNS_VIEW_NAME}.json?_size=max")
+    assert "speaker_name" in data["columns"] and "document_title" in data["columns"]
+    assert len(data["rows"]) == db["utterances"].count
+
+
+@pytest.mark.parametrize("query", list(CANNED_QUERY_COLUMNS))
+async def test_every_canned_query_answers_with_its_columns_and_rows(ds, canned_query_parameters, query):
+    parameters = "&".join(f"{key}={value}" for key, value in canned_query_parameters.get(query, {}).items())
+    data = await get_json(ds, f"{DB}/{query}.json?{parameters}")
+    assert data["columns"] == CANNED_QUERY_COLUMNS[query]
+    assert data["rows"], f"{query} found nothing"
+    page = await ds.client.get(f"{DB}/{query}?{parameters}")
+    assert page.status_code == 200
+
+
+async def test_read_record_lists_every_turn_and_note_of_the_record_once(ds, db, canned_query_parameters):
+    document_id = canned_query_parameters["read_record"]["document_id"]
+    rows = await get_json(ds, f"{DB}/read_record.json?document_id={document_id}&_shape=array")
+    turn_ids = [row["row_id"] for row in rows if row["kind"].startswith("turn")]
+    note_ids = sorted(row["row_id"] for row in rows if row["kind"].startswith("note"))
+    expected_turns = [r[0] for r in db.execute("select utterance_id from utterances where document_id = ? order by seq", [document_id])]
+    expected_notes = sorted(r[0] for r in db.execute("select note_id from editorial_notes where document_id = ?", [document_id]))
+    assert turn_ids == expected_turns
+    assert note_ids == expected_notes
+
+
+@pytest.mark.parametrize(
+    ("table", "facets"),
+    [
+        ("utterances", ["document_id", "participant_id", "mode"]),
+        ("editorial_notes", ["note_type", "document_id"]),
+        ("document_participants", ["role"]),
+        ("article_references", ["article_id"]),
+    ],
+)
+async def test_default_facets_count_what_sql_counts(ds, db, table, facets):
+    data = await get_json(ds, f"{DB}/{table}.json?_size=0")
+    results = data["facet_results"]
+    assert set(facets) <= set(results)
+    for column in facets:
+        counted = {item["value"]: item["count"] for item in results[column]["results"]}
+        expected = dict(db.execute(f"select {column}, count(*) from {table} where {column} is not null group by {column}").fetchall())
+        assert counted == expected, column
+
+
+async def test_facets_show_names_not_ids_for_speakers(ds, db):
+    data = await get_json(ds, f"{DB}/utterances.json?_size=0")
+    labels = {item["value"]: item["label"] for item in data["facet_results"]["participant_id"]["results"]}
+    names = dict(db.execute("select participant_id, name from participants").fetchall())
+    assert labels == {participant_id: names[participant_id] for participant_id in labels}
+
+
+async def test_utterances_are_sorted_by_record_then_turn(ds, db):
+    rows = await get_json(ds, f"{DB}/utterances.json?_shape=array&_size=max")
+    order = [(row["document_id"], row["seq"]) for row in rows]
+    assert order == sorted(order)
+    assert len(rows) == db["utterances"].count
+
+
+async def test_full_text_search_finds_every_turn_with_inspection_and_no_other(ds, db):
+    rows = await get_json(ds, f"{DB}/utterances.json?_search=inspection&_shape=array&_size=max")
+    found = {row["utterance_id"] for row in rows}
+    by_eye = {
+        utterance_id
+        for utterance_id, text in db.execute("select utterance_id, text from utterances")
+        if re.search(r"\binspection\b", text, re.IGNORECASE)
+    }
+    assert found == by_eye
+    assert found
+
+
+async def test_full_text_search_ignores_accents(ds, db):
+    plain = await get_json(ds, f"{DB}/utterances.json?_search=Dorticos&_shape=array&_size=max")
+    accented = await get_json(ds, f"{DB}/utterances.json?_search=Dortic%C3%B3s&_shape=array&_size=max")
+    assert plain and [row["utterance_id"] for row in plain] == [row["utterance_id"] for row in accented]
+
+
+async def test_search_query_ranks_results_and_takes_fts_syntax_literally(ds):
+    rows = await get_json(ds, f"{DB}/search_talks.json?search=inspection&_shape=array")
+    ranks = [row["rank"] for row in rows]
+    assert ranks == sorted(ranks) and len(ranks) > 1
+    hostile = await ds.client.get(f'{DB}/search_talks.json?search=%22inspection%20AND%20(&_shape=array')
+    assert hostile.status_code == 200
+
+
+async def test_keyword_in_context_marks_the_term_in_every_snippet(ds):
+    rows = await get_json(ds, f"{DB}/keyword_in_context.json?term=inspection&_shape=array")
+    assert rows and all(re.search(r"\*\*inspection\*\*", row["in_context"], re.IGNORECASE) for row in rows)
+    page = await ds.client.get(f"{DB}/keyword_in_context?term=inspection")
+    assert re.search(r"<mark>inspection</mark>", page.text, re.IGNORECASE)
+
+
+async def test_each_gloss_and_query_is_shown_in_a_sentence_that_contains_it(ds):
+    rows = await get_json(ds, f"{DB}/glosses_and_queries.json?_shape=array")
+    for row in rows:
+        assert row["marker"] in (row["sentence"] or ""), row
+
+
+async def test_csv_stream_of_a_table_parses_into_every_row(ds, db):
+    response = await ds.client.get(f"{DB}/utterances.csv?_stream=1")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == db["utterances"].count
+    assert list(rows[0]) == TABLES_BY_NAME["utterances"].column_names
+
+
+async def test_json_array_shape_parses_into_objects_with_the_schema_columns(ds):
+    rows = await get_json(ds, f"{DB}/documents.json?_shape=array")
+    assert rows and all(list(row) == TABLES_BY_NAME["documents"].column_names for row in rows)
+
+
+async def test_canned_query_downloads_as_csv(ds):
+    response = await ds.client.get(f"{DB}/words_per_participant.csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows and list(rows[0]) == CANNED_QUERY_COLUMNS["words_per_participant"]
+
+
+async def test_the_whole_database_can_be_downloaded(ds, database_path):
+    response = await ds.client.get(f"{DB}.db")
+    assert response.status_code == 200
+    assert response.content == database_path.read_bytes()
+
+
+@pytest.mark.parametrize("table", ["documents", "utterances", "editorial_notes", "protocol_articles"])
+async def test_row_pages_carry_a_citation_with_version_url_and_archival_source(ds, db, version, table):
+    key = TABLES_BY_NAME[table].primary_key[0]
+    row_id = db.execute(f"select {key} from {table} order by {key} limit 1").fetchone()[0]
+    page = await ds.client.get(f"{DB}/{table}/{row_id}")
+    assert page.status_code == 200
+    block = cite_block(page.text)
+    assert f"version {version}" in block
+    assert f"{DB}/{table}/{row_id}" in block
+    assert "Source record" in block
+    citations = [
+        r[0]
+        for r in db.execute("select citation from documents where citation is not null")
+    ]
+    assert any(citation in block for citation in citations)
+
+
+async def test_utterance_citation_names_its_own_record(ds, db):
+    utterance_id, citation = db.execute(
+        "select utterance_id, documents.citation from utterances join documents using (document_id) "
+        "where documents.citation is not null order by utterance_id desc limit 1"
+    ).fetchone()
+    page = await ds.client.get(f"{DB}/utterances/{utterance_id}")
+    assert citation in cite_block(page.text)
+
+
+async def test_rows_of_other_tables_have_no_citation_block(ds, db):
+    participant_id = db.execute("select participant_id from participants limit 1").fetchone()[0]
+    page = await ds.client.get(f"{DB}/participants/{participant_id}")
+    assert page.status_code == 200 and 'id="cite"' not in page.text
+
+
+async def test_longest_turn_is_shown_whole_on_its_row_page_and_when_reading_its_record(ds, db):
+    utterance_id, document_id, text = db.execute(
+        "select utterance_id, document_id, text from utterances order by length(text) desc limit 1"
+    ).fetchone()
+    assert len(text) < datasette_settings()["truncate_cells_html"]
+    row_page = await ds.client.get(f"{DB}/utterances/{utterance_id}")
+    assert text in html.unescape(row_page.text)
+    reading = await ds.client.get(f"{DB}/read_record?document_id={document_id}")
+    assert text in html.unescape(reading.text)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", DB, f"{DB}/utterances", f"{DB}/words_per_participant", f"{DB}/participants/mikoyan", "/about"],
+)
+async def test_footer_shows_the_dataset_version_on_every_page(ds, version, path):
+    page = await ds.client.get(path)
+    assert page.status_code == 200
+    footer = page.text.split('<footer class="ft">', 1)[1]
+    assert f"version {version}" in footer
+
+
+async def test_footer_version_is_the_one_recorded_in_the_database(ds, db, version):
+    assert version in [r[0] for r in db.execute("select version from dataset_versions")]
+
+
+async def test_plugins_include_datasette_vega_and_the_site_plugin(ds):
+    plugins = {plugin["name"]: plugin for plugin in await get_json(ds, "/-/plugins.json")}
+    assert "datasette-vega" in plugins
+    assert "havana.py" in plugins
+
+
+async def test_fts_shadow_tables_are_hidden_and_search_is_configured(ds):
+    data = await get_json(ds, f"{DB}.json")
+    hidden = {table["name"] for table in data["tables"] if table["hidden"]}
+    for table in ("utterances", "editorial_notes"):
+        assert {f"{table}_fts", f"{table}_fts_data", f"{table}_fts_idx", f"{table}_fts_config"} <= hidden
+        page = await ds.client.get(f"{DB}/{table}")
+        assert 'name="_search"' in page.text
+    visible = {table["name"] for table in data["tables"] if not table["hidden"]}
+    assert visible == {table.name for table in TABLES}
+
+
+async def test_chart_fragment_of_words_per_participant_names_real_columns(ds):
+    query = yaml.safe_load(METADATA_FILE.read_text())["databases"][DATABASE_NAME]["queries"]["words_per_participant"]
+    preset = dict(part.split("=", 1) for part in query["fragment"].split("&"))
+    assert preset["g.mark"] == "bar"
+    columns = CANNED_QUERY_COLUMNS["words_per_participant"]
+    assert {preset["g.x_column"], preset["g.y_column"], preset["g.color_column"]} <= set(columns)
+    database_page = await ds.client.get(DB)
+    assert f"words_per_participant#{query['fragment']}" in html.unescape(database_page.text)
+
+
+def test_server_command_uses_the_committed_settings_immutably_on_localhost(tmp_path):
+    arguments = datasette_arguments(tmp_path / "havana-1962.db", 8123)
+    assert arguments[arguments.index("--immutable") + 1].endswith("havana-1962.db")
+    assert arguments[arguments.index("--host") + 1] == "127.0.0.1"
+    assert "--cors" in arguments and "--inspect-file" in arguments
+    for option in ("--metadata", "--template-dir", "--plugins-dir"):
+        assert Path(arguments[arguments.index(option) + 1]).exists(), option
+    settings = {
+        arguments[i + 1]: arguments[i + 2] for i, argument in enumerate(arguments) if argument == "--setting"
+    }
+    committed = json.loads((Path(__file__).parent.parent / "settings.json").read_text())
+    assert set(settings) == set(committed)
+    assert settings["allow_download"] == "on"

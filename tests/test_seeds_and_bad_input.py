@@ -1,0 +1,118 @@
+"""Bad input is refused with an error that names the file, the line and what was expected, and the
+previous database is left exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from etl.build import build_database
+from etl.errors import ParseError
+from seedfolder import REPO, copy_seeds, seed_text
+
+NOTES_3_NOVEMBER = "000_1350c6598e69a2c4.txt"
+TELEGRAM_4_NOVEMBER = "002_982b1e65145e082d.txt"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def previous_build(tmp_path: Path) -> Path:
+    """A good database already at the output path, as after an earlier build."""
+    out = tmp_path / "out" / "havana-1962.db"
+    build_database(copy_seeds(tmp_path / "good"), out, strict=True, log=lambda line: None)
+    return out
+
+
+BAD_INPUTS = [
+    pytest.param({TELEGRAM_4_NOVEMBER: ""}, f"{TELEGRAM_4_NOVEMBER}:1: expected a seed record with text", id="empty file"),
+    pytest.param(
+        {TELEGRAM_4_NOVEMBER: seed_text(TELEGRAM_4_NOVEMBER).encode("utf-8").replace(b"Fidel", b"Fid\xe9l", 1)},
+        f"{TELEGRAM_4_NOVEMBER}:4: expected UTF-8 text; found 'the byte 0xe9, which is not UTF-8'",
+        id="not UTF-8",
+    ),
+    pytest.param(
+        {TELEGRAM_4_NOVEMBER: "Dear colleagues,\n\nplease find the notes attached.\n"},
+        f"{TELEGRAM_4_NOVEMBER}:1: expected a known record layout",
+        id="no recognizable body",
+    ),
+    pytest.param(
+        {NOTES_3_NOVEMBER: seed_text(NOTES_3_NOVEMBER).split("### **Contents:**")[0] + "### **Contents:**\n\nTranslation - English\n"},
+        f"{NOTES_3_NOVEMBER}:20: expected the record's text after the '### **Contents:**' section",
+        id="archive page without the record",
+    ),
+]
+
+
+@pytest.mark.parametrize("replace, message", BAD_INPUTS)
+def test_bad_input_is_refused_naming_file_line_and_expectation(tmp_path, previous_build, replace, message):
+    before = sha256(previous_build)
+    seeds = copy_seeds(tmp_path / "bad", replace)
+    with pytest.raises(ParseError) as error:
+        build_database(seeds, previous_build, strict=True, log=lambda line: None)
+    assert message in str(error.value)
+    assert sha256(previous_build) == before
+    assert [p.name for p in previous_build.parent.iterdir()] == ["havana-1962.db"], "no partial file is left behind"
+
+
+def test_an_edited_seed_is_a_loud_error_until_the_manifest_is_updated(tmp_path, previous_build):
+    before = sha256(previous_build)
+    edited = seed_text(TELEGRAM_4_NOVEMBER).replace("seven hours", "eight hours")
+    seeds = copy_seeds(tmp_path / "edited", {TELEGRAM_4_NOVEMBER: edited}, manifest=False)
+    with pytest.raises(ParseError) as error:
+        build_database(seeds, previous_build, log=lambda line: None)
+    assert f"{TELEGRAM_4_NOVEMBER}: expected SHA-256" in str(error.value)
+    assert "the seed was edited" in str(error.value)
+    assert sha256(previous_build) == before
+
+
+def test_a_seed_missing_from_the_manifest_is_refused(tmp_path):
+    seeds = copy_seeds(tmp_path / "extra")
+    (seeds / "003_new.txt").write_text(seed_text(TELEGRAM_4_NOVEMBER), encoding="utf-8")
+    with pytest.raises(ParseError, match=r"SHA256SUMS: expected a checksum line for 003_new.txt"):
+        build_database(seeds, tmp_path / "x.db", log=lambda line: None)
+
+
+def test_a_malformed_manifest_line_is_refused_with_its_line_number(tmp_path):
+    seeds = copy_seeds(tmp_path / "manifest")
+    manifest = seeds / "SHA256SUMS"
+    manifest.write_text(manifest.read_text() + "not a checksum line\n")
+    with pytest.raises(ParseError, match=r"SHA256SUMS:4: expected '<64 hex digits>  <file name>'"):
+        build_database(seeds, tmp_path / "x.db", log=lambda line: None)
+
+
+def test_the_command_line_exits_non_zero_with_the_message_and_no_traceback(tmp_path):
+    seeds = copy_seeds(tmp_path / "cli", {TELEGRAM_4_NOVEMBER: ""})
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--strict", "--seeds", str(seeds), "--out", str(tmp_path / "x.db")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert f"Error: {seeds / TELEGRAM_4_NOVEMBER}:1: expected a seed record with text" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_the_command_line_prints_a_line_per_record_and_a_summary(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--strict", "--out", str(tmp_path / "x.db")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("000_1350c6598e69a2c4.txt  1962-11-03-notes")
+    assert "5 turns" in lines[0] and "17 notes" in lines[0] and "(100.00%)" in lines[0]
+    assert lines[1].startswith("001_e4429c10425e4047.txt  1962-11-05-memorandum")
+    assert lines[2].startswith("002_982b1e65145e082d.txt  1962-11-04-telegram")
+    assert "site chrome 10 spans" in lines[1]
+    assert lines[-1].startswith(f"built {tmp_path / 'x.db'}: 3 documents, 9 participants")
