@@ -34,6 +34,10 @@ ABSENCE_PHRASE = r"\s+(?:had not been able to come|could not come|was absent)\b"
 # Defects that are the printed page's furniture rather than the record's words.
 PAGE_FURNITURE = ("page number", "running head")
 
+# A record with no heading of its own takes its kind from its layout: a bare dated record with a Soviet
+# signature ("4.XI.62 ALEKSEEV") is a telegram.
+LAYOUT_DOCUMENT_TYPES = {"bare_telegram": "telegram"}
+
 DOCUMENT_TYPE_SLUGS = {
     "notes of conversation": "notes",
     "memorandum of conversation": "memorandum",
@@ -123,6 +127,8 @@ def _document_row(text, seed_file, sha256, layout: SeedLayout, registry, curated
         document_type = HEADING_KINDS[DOCUMENT_HEADING.match(heading.span.text)["kind"]]
     elif "document_type" in record:
         document_type = record["document_type"]
+    elif layout.layout in LAYOUT_DOCUMENT_TYPES:
+        document_type = LAYOUT_DOCUMENT_TYPES[layout.layout]
     else:
         raise ParseError(seed_file, 1, "a heading such as 'MEMORANDUM OF CONVERSATION', or a document_type for this seed in etl/curated/documents.yml")
 
@@ -135,10 +141,12 @@ def _document_row(text, seed_file, sha256, layout: SeedLayout, registry, curated
 
     title = layout.value("title")
     title_source = "as printed"
-    if title is None:
-        if "title" not in record:
-            raise ParseError(seed_file, 1, "a printed title, or a title with its title_source for this seed in etl/curated/documents.yml")
+    if title is None and "title" in record:
         title, title_source = record["title"], _one_line(record["title_source"])
+    elif title is None:
+        signature = layout.value("signature_as_printed")
+        title = f"{document_type.capitalize()} of {layout.value('date_as_printed') or date}" + (f", signed {signature}" if signature else "")
+        title_source = "Composed by the build from the record's dateline and signature: the seed prints no title."
 
     signer = layout.first("signer")
     recorder = layout.first("recorder")

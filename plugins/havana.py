@@ -115,6 +115,30 @@ async def dataset_release(datasette: Any) -> dict[str, str] | None:
     return None
 
 
+def archival_citation(document: dict[str, Any]) -> str:
+    """The archive's citation of a record as printed; where none is printed, one composed in the archive's
+    form from the record's printed metadata, leaving out what the record does not say.
+
+    >>> archival_citation({"citation": None, "title": "Memorandum", "date_as_printed": "5 November 1962",
+    ...     "record_id": "110969", "archive": "Russian Foreign Ministry archives", "provenance": None,
+    ...     "translator": "Mark H. Doctoroff", "title_source": "as printed"})
+    '"Memorandum", 5 November 1962, Wilson Center Digital Archive, Russian Foreign Ministry archives; translation by Mark H. Doctoroff'
+    """
+    if document.get("citation"):
+        return document["citation"]
+    title = f'"{document["title"]}"'
+    if document.get("title_source") != "as printed":
+        title += " (title supplied by this project)"
+    parts = [title, document.get("date_as_printed") or document.get("date")]
+    if document.get("record_id"):  # a Wilson Center Digital Archive record number
+        parts.append("Wilson Center Digital Archive")
+    parts += [document.get("archive"), document.get("provenance")]
+    citation = ", ".join(part for part in parts if part)
+    if document.get("translator"):
+        citation += f"; translation by {document['translator']}"
+    return citation
+
+
 async def row_citation(datasette: Any, database: str, table: str, request: Any, release: dict) -> dict:
     """What the "Cite this" block of a row page shows."""
     db = datasette.get_database(database)
@@ -122,8 +146,7 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
     (row_id,) = urlsafe_components(row_path)
     documents = (
         await db.execute(
-            f"select document_id, title, citation, canonical_url, source_url from documents "
-            f"where document_id in ({SOURCE_DOCUMENTS_SQL[table]}) order by date, document_id",
+            f"select * from documents where document_id in ({SOURCE_DOCUMENTS_SQL[table]}) order by date, document_id",
             {"id": row_id},
         )
     ).rows
@@ -131,7 +154,8 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
     sources = [
         {
             "document_id": document["document_id"],
-            "citation": document["citation"] or document["title"],
+            "citation": archival_citation(dict(document)),
+            "as_printed": bool(document["citation"]),
             "url": document["canonical_url"] or document["source_url"],
         }
         for document in documents
@@ -141,7 +165,10 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
         f"{table} {row_id}, {row_url}."
     )
     if sources:
-        text += " Source: " + "; ".join(source["citation"] for source in sources)
+        text += " Source: " + "; ".join(
+            source["citation"] + (f", {source['url']}" if source["url"] and source["url"] not in source["citation"] else "")
+            for source in sources
+        )
         if not text.endswith("."):
             text += "."
     return {"row_id": row_id, "table": table, "url": row_url, "sources": sources, "text": text}

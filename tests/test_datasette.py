@@ -238,30 +238,48 @@ async def test_the_whole_database_can_be_downloaded(ds, database_path):
     assert response.content == database_path.read_bytes()
 
 
-@pytest.mark.parametrize("table", ["documents", "utterances", "editorial_notes", "protocol_articles"])
+# For each citable table: SQL that finds, for a row, the record it comes from.
+SOURCE_RECORD_SQL = {
+    "documents": "select document_id, document_id from documents",
+    "utterances": "select utterance_id, document_id from utterances",
+    "editorial_notes": "select note_id, document_id from editorial_notes",
+    "protocol_articles": (
+        "select protocol_articles.article_id, coalesce(editorial_notes.document_id, utterances.document_id) from protocol_articles "
+        "left join editorial_notes on editorial_notes.note_id = source_note_id "
+        "left join utterances on utterances.utterance_id = source_utterance_id"
+    ),
+}
+
+
+@pytest.mark.parametrize("table", list(SOURCE_RECORD_SQL))
 async def test_row_pages_carry_a_citation_with_version_url_and_archival_source(ds, db, version, table):
-    key = TABLES_BY_NAME[table].primary_key[0]
-    row_id = db.execute(f"select {key} from {table} order by {key} limit 1").fetchone()[0]
-    page = await ds.client.get(f"{DB}/{table}/{row_id}")
-    assert page.status_code == 200
-    block = cite_block(page.text)
-    assert f"version {version}" in block
-    assert f"{DB}/{table}/{row_id}" in block
-    assert "Source record" in block
-    citations = [
-        r[0]
-        for r in db.execute("select citation from documents where citation is not null")
-    ]
-    assert any(citation in block for citation in citations)
+    rows = db.execute(SOURCE_RECORD_SQL[table]).fetchall()
+    assert rows
+    for row_id, document_id in rows:
+        page = await ds.client.get(f"{DB}/{table}/{row_id}")
+        assert page.status_code == 200
+        block = cite_block(page.text)
+        assert f"version {version}" in block
+        assert f"{DB}/{table}/{row_id}" in block
+        if document_id is None:
+            continue
+        title, citation, canonical_url = db.execute(
+            "select title, citation, canonical_url from documents where document_id = ?", [document_id]
+        ).fetchone()
+        assert "Source record" in block and title in block
+        for printed in (citation, canonical_url):
+            if printed:
+                assert printed in block
 
 
-async def test_utterance_citation_names_its_own_record(ds, db):
-    utterance_id, citation = db.execute(
-        "select utterance_id, documents.citation from utterances join documents using (document_id) "
-        "where documents.citation is not null order by utterance_id desc limit 1"
-    ).fetchone()
-    page = await ds.client.get(f"{DB}/utterances/{utterance_id}")
-    assert citation in cite_block(page.text)
+async def test_every_record_is_cited_from_its_printed_citation_or_its_printed_metadata(ds, db):
+    for document_id, citation, record_id, title in db.execute("select document_id, citation, record_id, title from documents"):
+        block = cite_block((await ds.client.get(f"{DB}/documents/{document_id}")).text)
+        if citation:
+            assert citation in block and "as printed" in block
+        else:
+            assert f'"{title}' in block and "composed from its printed metadata" in block
+            assert ("Wilson Center Digital Archive" in block) == bool(record_id)
 
 
 async def test_rows_of_other_tables_have_no_citation_block(ds, db):

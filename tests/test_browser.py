@@ -1,0 +1,187 @@
+"""The site in a real browser: Debian's Chromium, driven by Playwright, against a real ``datasette serve``.
+
+The server is started the way ``make serve`` starts it (``etl.serve.datasette_arguments``), on a free port
+of 127.0.0.1, and is always stopped. Each step saves a screenshot under build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from etl.serve import datasette_arguments, write_inspect_file
+from etl.site import DATABASE_NAME, load_dataset_facts
+
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOTS = REPO / "build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SERVER_START_SECONDS = 30
+STEP_TIMEOUT_MS = 15_000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Datasette on 127.0.0.1 with the repository's settings; stopped whatever happens."""
+    inspect_file = write_inspect_file(database_path, tmp_path_factory.mktemp("inspect") / "inspect.json")
+    port = free_port()
+    process = subprocess.Popen(
+        datasette_arguments(database_path, port, inspect_file),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base_url}/-/versions.json", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"datasette did not start: {process.stderr.read().decode()[-2000:]}")
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_home_page_introduces_the_dataset_and_its_version(server, page):
+    facts = load_dataset_facts()
+    page.goto(server)
+    expect(page.locator("h1")).to_have_text(facts["title"])
+    expect(page.locator("footer")).to_contain_text(f"version {facts['version']}")
+    expect(page.get_by_role("link", name=DATABASE_NAME)).to_be_visible()
+    screenshot(page, "01-home")
+
+
+def test_clicking_a_speaker_facet_keeps_only_that_speakers_turns(server, page, db: sqlite_utils.Database):
+    page.goto(f"{server}/{DATABASE_NAME}/utterances")
+    facet = page.locator('.facet-info[data-column="participant_id"] li a').first
+    speaker = facet.inner_text().strip()
+    facet.click()
+    page.wait_for_url("**participant_id=*")
+    participant_id = page.url.split("participant_id=", 1)[1].split("&", 1)[0]
+    expected = db.execute("select count(*) from utterances where participant_id = ?", [participant_id]).fetchone()[0]
+    name = db.execute("select name from participants where participant_id = ?", [participant_id]).fetchone()[0]
+    assert speaker == name
+    expect(page.locator("h3").first).to_contain_text(f"{expected} row")
+    screenshot(page, "02-utterances-facet")
+
+
+def test_searching_the_talks_finds_the_turns_about_inspection(server, page, db: sqlite_utils.Database):
+    page.goto(f"{server}/{DATABASE_NAME}/utterances")
+    page.fill('input[name="_search"]', "inspection")
+    page.locator('input[name="_search"]').press("Enter")
+    page.wait_for_url("**_search=inspection*")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    expect(rows.first).to_contain_text("inspection")
+    assert rows.count() > 0
+    for index in range(rows.count()):
+        assert "inspection" in rows.nth(index).locator("td.col-text").inner_text().lower()
+    screenshot(page, "03-search-inspection")
+
+
+def test_canned_query_opens_with_a_ready_made_bar_chart(server, page):
+    page.goto(f"{server}/{DATABASE_NAME}")
+    page.get_by_role("link", name="Words and turns per participant, per record (with a bar chart)").click()
+    page.wait_for_url("**/words_per_participant#g.mark=bar*")
+    chart = page.locator("canvas.marks, svg.marks")
+    expect(chart.first).to_be_visible()
+    box = chart.first.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 100
+    expect(page.locator('input[name="mark"][value="bar"]')).to_be_checked()
+    screenshot(page, "04-chart-words-per-participant")
+
+
+def test_row_page_shows_the_whole_turn_and_how_to_cite_it(server, page, db: sqlite_utils.Database):
+    utterance_id, text, citation_document = db.execute(
+        "select utterance_id, text, document_id from utterances order by length(text) desc limit 1"
+    ).fetchone()
+    title = db.execute("select title from documents where document_id = ?", [citation_document]).fetchone()[0]
+    page.goto(f"{server}/{DATABASE_NAME}/utterances/{utterance_id}")
+    cite = page.locator("section.cite-this")
+    expect(cite).to_be_visible()
+    cite_text = cite.inner_text()
+    assert f"version {load_dataset_facts()['version']}" in cite_text
+    assert f"{server}/{DATABASE_NAME}/utterances/{utterance_id}" in cite_text
+    assert title in cite_text
+    shown = page.locator("table.row-fields td.col-text").inner_text()
+    assert " ".join(shown.split()) == " ".join(text.split())
+    screenshot(page, "05-row-citation")
+
+
+def test_csv_download_holds_every_turn(server, page, db: sqlite_utils.Database, tmp_path: Path):
+    page.goto(f"{server}/{DATABASE_NAME}/utterances")
+    export = page.locator("#export form")
+    export.locator('input[name="_dl"]').check()
+    stream = export.locator('input[name="_stream"]')
+    if stream.count():
+        stream.check()
+    with page.expect_download() as download_info:
+        export.locator('input[type="submit"]').click()
+    saved = tmp_path / "utterances.csv"
+    download_info.value.save_as(saved)
+    with saved.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == db["utterances"].count
+    assert {row["utterance_id"] for row in rows} == {r[0] for r in db.execute("select utterance_id from utterances")}
+    screenshot(page, "06-csv-export")
+
+
+def test_server_answers_scripts_from_other_origins(server):
+    request = urllib.request.Request(f"{server}/{DATABASE_NAME}/documents.json?_shape=array", headers={"Origin": "https://observablehq.com"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -1,0 +1,91 @@
+"""Nothing lost, nothing invented: offsets reproduce the printed text, coverage is complete, builds repeat."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+from etl.build import build_database
+from etl.schema import TABLES
+
+
+def test_every_note_marker_is_exactly_the_printed_text(db, seed_texts):
+    for row in db.query("select * from editorial_notes"):
+        assert seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] == row["marker"], row["note_id"]
+
+
+def test_every_turn_is_the_printed_text_between_its_offsets(db, seed_texts):
+    for row in db.query("select * from utterances"):
+        printed = seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]]
+        assert printed.split() == row["text"].split(), row["utterance_id"]
+        assert printed.startswith(row["text"].split("\n\n")[0].split(" ")[0])
+        if row["speaker_label"]:
+            label = seed_texts[row["seed_file"]][row["speaker_label_char_start"] : row["speaker_label_char_end"]]
+            assert label == row["speaker_label"], row["utterance_id"]
+
+
+def test_every_span_of_the_ledger_is_exactly_the_printed_text(db, seed_texts):
+    for row in db.query("select * from seed_spans"):
+        assert seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] == row["text"], row["span_id"]
+
+
+def test_evidence_of_roles_is_the_printed_text(db, seed_texts):
+    for row in db.query("select * from document_participants"):
+        assert seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] == row["evidence"]
+
+
+def test_the_ledger_covers_every_non_blank_character_of_every_seed(db, seed_texts):
+    for document in db.query("select * from documents"):
+        text = seed_texts[document["seed_file"]]
+        covered = bytearray(len(text))
+        for span in db.query("select char_start, char_end from seed_spans where document_id = ?", [document["document_id"]]):
+            covered[span["char_start"] : span["char_end"]] = b"\x01" * (span["char_end"] - span["char_start"])
+        missing = [i for i, c in enumerate(text) if not c.isspace() and not covered[i]]
+        assert missing == [], f"{document['seed_file']}: unaccounted text at {missing[:5]}"
+        assert document["unaccounted_chars"] == 0
+        assert document["seed_nonblank_chars"] == sum(1 for c in text if not c.isspace())
+
+
+def test_site_chrome_and_page_furniture_are_declared(db):
+    chrome = {r["text"] for r in db.query("select text from seed_spans where category = 'site_chrome'")}
+    assert {"Skip to content", "Document Information", "Record ID", "### Citation:", "Translation - English"} <= chrome
+    furniture = {r["text"] for r in db.query("select text from seed_spans where category = 'page_furniture'")}
+    assert furniture == {"3", "November 1962..."}
+
+
+def test_foreign_keys_are_declared_and_hold(database_path):
+    connection = sqlite3.connect(database_path)
+    assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    declared = {(table, row[3], row[2]) for table in ("utterances", "editorial_notes", "article_references") for row in connection.execute(f"PRAGMA foreign_key_list({table})")}
+    assert ("utterances", "participant_id", "participants") in declared
+    assert ("editorial_notes", "article_id", "protocol_articles") in declared
+    assert ("article_references", "article_id", "protocol_articles") in declared
+
+
+def test_every_table_has_an_explicit_primary_key(db):
+    for table in TABLES:
+        assert db[table.name].pks == list(table.primary_key)
+        assert not db[table.name].use_rowid
+
+
+def test_full_text_search_folds_diacritics(db):
+    def search(table: str, term: str) -> int:
+        return db.execute(f"select count(*) from {table}_fts where {table}_fts match ?", [term]).fetchone()[0]
+
+    assert search("utterances", "Dorticos") == search("utterances", "Dorticós") > 0
+    assert search("utterances", "inspection") > 0
+    assert search("editorial_notes", "obeskurazheni") == 1
+
+
+def test_the_turns_view_puts_date_title_and_speaker_beside_the_text(db):
+    row = next(db.query("select * from turns where utterance_id = '1962-11-05-memorandum-u008'"))
+    assert (row["date"], row["speaker_name"], row["speaker_side"], row["text"]) == ("1962-11-05", "Ernesto Guevara", "Cuban", "That formula really causes doubts.")
+    assert db.execute("select count(*) from turns").fetchone()[0] == db["utterances"].count
+
+
+def test_two_builds_give_identical_bytes(tmp_path, repo_root):
+    digests = []
+    for name in ("one.db", "two.db"):
+        build_database(repo_root / "seeds", tmp_path / name, strict=True, log=lambda line: None)
+        digests.append(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
