@@ -165,6 +165,7 @@ def _document_row(text, seed_file, sha256, layout: SeedLayout, registry, curated
         "date_as_printed": layout.value("date_as_printed") or layout.value("archive_date"),
         "time_of_day": time_of_day.lower() if time_of_day else None,
         "place": record.get("place"),
+        "place_source": _one_line(record["place_source"]) if record.get("place_source") else None,
         "document_type": document_type,
         "classification": layout.value("classification"),
         "author_id": author,
@@ -329,9 +330,9 @@ def _note_rows(seed, text, layout, paragraphs, turns, segments, utterance_ids, n
     known_texts = tuple(sorted({note.text.text for note in first_pass if note.closed}))
 
     found: list[tuple[str, Span, str, int | None, str | None, str | None]] = []
-    # (note_type, marker, text, enclosing index, explanation, utterance override)
+    # (note_type, marker, text, index of the enclosing note, explanation, the turn a note paragraph follows)
     for paragraph, piece in pieces:
-        after_turn = note_paragraph_after.get(paragraph.start, "none")
+        after_turn = note_paragraph_after.get(paragraph.start)
         enclosing_stack: list[tuple[int, Span]] = []
         for note in scan_brackets(piece, known_texts):
             if not note.closed:
@@ -363,7 +364,7 @@ def _note_rows(seed, text, layout, paragraphs, turns, segments, utterance_ids, n
             )
         start = text.index(anchor) + len(defect["before"])
         marker = Span.of(text, start, start + len(defect["quote"]))
-        found.append(("defect", marker, defect["defect"], None, _one_line(defect["explanation"]), "none"))
+        found.append(("defect", marker, defect["defect"], None, _one_line(defect["explanation"]), None))
         if defect["defect"] in PAGE_FURNITURE:
             ledger.add("page_furniture", defect["defect"], marker)
 
@@ -377,7 +378,7 @@ def _note_rows(seed, text, layout, paragraphs, turns, segments, utterance_ids, n
         if located:
             utterance_index, offset = located
         else:
-            utterance_index, offset = (after_turn if isinstance(after_turn, int) else None), None
+            utterance_index, offset = after_turn, None
         row = {
             "note_id": note_id,
             "document_id": document_id,

@@ -151,7 +151,8 @@ DOCUMENTS = Table(
             "Morning, afternoon or evening where the record says so; otherwise empty.",
             enum=TIMES_OF_DAY,
         ),
-        Column("place", "string", "Where the talks took place, and the source of that fact."),
+        Column("place", "string", "Where the talks took place."),
+        Column("place_source", "string", "Where the place comes from (the seeds' headings do not print it)."),
         Column("document_type", "string", "Kind of record.", required=True, enum=DOCUMENT_TYPES),
         Column("classification", "string", "Security classification where printed (e.g. Top Secret)."),
         Column(

@@ -65,12 +65,22 @@ def view_column_descriptions(view_sql: str = TURNS_VIEW_SQL) -> dict[str, str]:
     return descriptions
 
 
+# What etl/curated/site.yml may set on a table page: Datasette's facets and sort, and the site's own
+# lead_columns (read by templates/_table.html).
+CURATED_TABLE_KEYS = ("facets", "sort", "lead_columns")
+
+
+def _curated_table_settings(name: str, columns: list[str], curated: dict[str, Any]) -> dict[str, Any]:
+    """The curated settings of one table or view, checked against its real columns."""
+    unknown_keys = sorted(set(curated) - set(CURATED_TABLE_KEYS))
+    named = [*curated.get("facets", []), *curated.get("lead_columns", []), *([curated["sort"]] if "sort" in curated else [])]
+    unknown_columns = [column for column in named if column not in columns]
+    if unknown_keys or unknown_columns:
+        raise ValueError(f"etl/curated/site.yml, table {name}: unknown settings {unknown_keys} or columns {unknown_columns}")
+    return {key: curated[key] for key in CURATED_TABLE_KEYS if key in curated}
+
+
 def _table_metadata(table: Table, curated: dict[str, Any]) -> dict[str, Any]:
-    unknown = [column for column in curated.get("facets", []) if column not in table.column_names]
-    if curated.get("sort") and curated["sort"] not in table.column_names:
-        unknown.append(curated["sort"])
-    if unknown:
-        raise ValueError(f"etl/curated/site.yml names columns that {table.name} does not have: {unknown}")
     metadata: dict[str, Any] = {
         "description": table.description,
         "columns": {column.name: column.description for column in table.columns},
@@ -80,10 +90,7 @@ def _table_metadata(table: Table, curated: dict[str, Any]) -> dict[str, Any]:
     if table.full_text_columns:
         # Escaped search: every word must occur, punctuation is literal; ?_searchmode=raw allows FTS5 syntax.
         metadata.update(fts_table=fts_table_name(table), fts_pk="rowid", searchmode="escaped")
-    if curated.get("facets"):
-        metadata["facets"] = list(curated["facets"])
-    if curated.get("sort"):
-        metadata["sort"] = curated["sort"]
+    metadata.update(_curated_table_settings(table.name, table.column_names, curated))
     return metadata
 
 
@@ -92,14 +99,19 @@ def render_metadata() -> dict[str, Any]:
     dataset = load_dataset_facts()
     site = load_site_settings()
     curated_tables = site.get("tables", {})
-    unknown_tables = sorted(set(curated_tables) - set(TABLES_BY_NAME))
+    unknown_tables = sorted(set(curated_tables) - set(TABLES_BY_NAME) - {TURNS_VIEW_NAME})
     if unknown_tables:
         raise ValueError(f"etl/curated/site.yml names tables that the schema does not have: {unknown_tables}")
 
     tables: dict[str, Any] = {}
     for table in TABLES:
         tables[table.name] = _table_metadata(table, curated_tables.get(table.name, {}))
-    tables[TURNS_VIEW_NAME] = {"description": TURNS_VIEW_DESCRIPTION, "columns": view_column_descriptions()}
+    view_columns = view_column_descriptions()
+    tables[TURNS_VIEW_NAME] = {
+        "description": TURNS_VIEW_DESCRIPTION,
+        "columns": view_columns,
+        **_curated_table_settings(TURNS_VIEW_NAME, list(view_columns), curated_tables.get(TURNS_VIEW_NAME, {})),
+    }
     for table in TABLES:
         if table.full_text_columns:
             for suffix in ("", *FTS5_SHADOW_SUFFIXES):
