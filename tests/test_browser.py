@@ -93,9 +93,10 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, full_page: bool = True) -> None:
+    """Save what the reader sees: the whole page, or only the first screen of pages with many long rows."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def test_home_page_introduces_the_dataset_and_its_version(server, page):
@@ -118,7 +119,7 @@ def test_clicking_a_speaker_facet_keeps_only_that_speakers_turns(server, page, d
     name = db.execute("select name from participants where participant_id = ?", [participant_id]).fetchone()[0]
     assert speaker == name
     expect(page.locator("h3").first).to_contain_text(f"{expected} row")
-    screenshot(page, "02-utterances-facet")
+    screenshot(page, "02-utterances-facet", full_page=False)
 
 
 def test_searching_the_talks_finds_the_turns_about_inspection(server, page, db: sqlite_utils.Database):
@@ -131,7 +132,8 @@ def test_searching_the_talks_finds_the_turns_about_inspection(server, page, db: 
     assert rows.count() > 0
     for index in range(rows.count()):
         assert "inspection" in rows.nth(index).locator("td.col-text").inner_text().lower()
-    screenshot(page, "03-search-inspection")
+    page.locator("table.rows-and-columns").scroll_into_view_if_needed()
+    screenshot(page, "03-search-inspection", full_page=False)
 
 
 def test_canned_query_opens_with_a_ready_made_bar_chart(server, page):
@@ -178,7 +180,8 @@ def test_csv_download_holds_every_turn(server, page, db: sqlite_utils.Database, 
         rows = list(csv.DictReader(handle))
     assert len(rows) == db["utterances"].count
     assert {row["utterance_id"] for row in rows} == {r[0] for r in db.execute("select utterance_id from utterances")}
-    screenshot(page, "06-csv-export")
+    page.locator("#export").scroll_into_view_if_needed()
+    screenshot(page, "06-csv-export", full_page=False)
 
 
 def test_server_answers_scripts_from_other_origins(server):

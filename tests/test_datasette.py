@@ -167,6 +167,15 @@ async def test_facets_show_names_not_ids_for_speakers(ds, db):
     assert labels == {participant_id: names[participant_id] for participant_id in labels}
 
 
+async def test_table_pages_show_the_words_before_the_offsets(ds):
+    page = await ds.client.get(f"{DB}/utterances")
+    headers = re.findall(r'<th [^>]*data-column="([^"]+)"', page.text)
+    assert headers[:4] == ["utterance_id", "participant_id", "mode", "text"]
+    assert sorted(headers) == sorted(TABLES_BY_NAME["utterances"].column_names)
+    csv_header = (await ds.client.get(f"{DB}/utterances.csv?_size=1")).text.splitlines()[0]
+    assert csv_header.split(",") == TABLES_BY_NAME["utterances"].column_names
+
+
 async def test_utterances_are_sorted_by_record_then_turn(ds, db):
     rows = await get_json(ds, f"{DB}/utterances.json?_shape=array&_size=max")
     order = [(row["document_id"], row["seq"]) for row in rows]
@@ -282,6 +291,16 @@ async def test_every_record_is_cited_from_its_printed_citation_or_its_printed_me
             assert ("Wilson Center Digital Archive" in block) == bool(record_id)
 
 
+async def test_row_pages_link_the_speaker_and_record_by_name(ds, db):
+    utterance_id, participant_id, document_id, name, title = db.execute(
+        "select utterance_id, participant_id, document_id, participants.name, documents.title from utterances "
+        "join participants using (participant_id) join documents using (document_id) limit 1"
+    ).fetchone()
+    page = html.unescape((await ds.client.get(f"{DB}/utterances/{utterance_id}")).text)
+    assert f'<a href="{DB}/participants/{participant_id}">{name}</a>' in page
+    assert f'<a href="{DB}/documents/{document_id}">{title}</a>' in page
+
+
 async def test_rows_of_other_tables_have_no_citation_block(ds, db):
     participant_id = db.execute("select participant_id from participants limit 1").fetchone()[0]
     page = await ds.client.get(f"{DB}/participants/{participant_id}")
@@ -308,6 +327,15 @@ async def test_footer_shows_the_dataset_version_on_every_page(ds, version, path)
     assert page.status_code == 200
     footer = page.text.split('<footer class="ft">', 1)[1]
     assert f"version {version}" in footer
+
+
+async def test_every_example_on_the_about_page_answers(ds):
+    page = await ds.client.get("/about")
+    links = sorted(set(re.findall(r'<a href="(/[^"#]+)"', html.unescape(page.text))))
+    assert any("_shape=array" in link for link in links) and any("_stream=1" in link for link in links)
+    for link in links:
+        response = await ds.client.get(link)
+        assert response.status_code == 200, link
 
 
 async def test_footer_version_is_the_one_recorded_in_the_database(ds, db, version):

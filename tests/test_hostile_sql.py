@@ -226,20 +226,24 @@ IMAGE = "<img src=x onerror=\"window.__hostile = 'img'; alert('img')\">"
 SVG = "<svg onload=\"window.__hostile = 'svg'; alert('svg')\"></svg>"
 
 ESCAPED_PAGES = {
+    # page: (path, markup shown as the page's text, markup shown as the value of a form field)
     # A query selecting markup: a plain column, a column the site links (utterance_id), and the column
     # the site highlights (in_context, keyword in context).
     "query result": (
         sql_path(f"select '{SCRIPT}' as plain, '{IMAGE}' as utterance_id, '**{SVG}**' as in_context", ""),
         [SCRIPT, IMAGE, SVG],
+        {},
     ),
-    "table search": (f"/{DB}/utterances?" + urllib.parse.urlencode({"_search": SCRIPT}), [SCRIPT]),
-    "table filter": (f"/{DB}/utterances?" + urllib.parse.urlencode({"text__contains": IMAGE}), [IMAGE]),
-    "canned query parameter": (f"/{DB}/keyword_in_context?" + urllib.parse.urlencode({"term": SVG}), [SVG]),
+    "table search": (f"/{DB}/utterances?" + urllib.parse.urlencode({"_search": SCRIPT}), [SCRIPT], {"_search": SCRIPT}),
+    "table filter": (f"/{DB}/utterances?" + urllib.parse.urlencode({"text__contains": IMAGE}), [IMAGE], {}),
+    "canned query parameter": (f"/{DB}/keyword_in_context?" + urllib.parse.urlencode({"term": SVG}), [], {"term": SVG}),
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page(server):
+    # One browser per test: Playwright's sync API holds an event loop while it runs, which the async tests
+    # of this module must not meet.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -248,8 +252,8 @@ def page(server):
             browser.close()
 
 
-@pytest.mark.parametrize("path, shown", ESCAPED_PAGES.values(), ids=ESCAPED_PAGES.keys())
-def test_markup_in_queries_and_results_renders_as_text_and_never_runs_in_a_browser(server, page, path, shown):
+@pytest.mark.parametrize("path, shown, fields", ESCAPED_PAGES.values(), ids=ESCAPED_PAGES.keys())
+def test_markup_in_queries_and_results_renders_as_text_and_never_runs_in_a_browser(server, page, path, shown, fields):
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     response = page.goto(server + path, wait_until="load")
@@ -260,6 +264,8 @@ def test_markup_in_queries_and_results_renders_as_text_and_never_runs_in_a_brows
     text = page.locator("body").inner_text()
     for markup in shown:
         assert markup in text, f"{markup!r} is not shown as text"
+    for name, markup in fields.items():
+        assert page.locator(f"input[name={name}]").first.input_value() == markup
     assert page.locator("body script:not([src])").evaluate_all(
         "scripts => scripts.filter(s => s.textContent.includes('__hostile')).length"
     ) == 0
