@@ -1,0 +1,34 @@
+"""The documentation is tested: the docstring examples run, and the README documents the public interface."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+
+import pytest
+
+PARSING_MODULES = ["etl.seeds", "etl.blocks", "etl.layout", "etl.notes", "etl.articles", "etl.errors"]
+
+
+@pytest.mark.parametrize("module_name", PARSING_MODULES)
+def test_docstring_examples_of_the_parsers_run(module_name):
+    module = importlib.import_module(module_name)
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert tried > 0, f"{module_name} has no examples"
+    assert failures == 0
+
+
+def test_every_make_target_is_documented_in_the_readme(repo_root):
+    makefile = (repo_root / "Makefile").read_text()
+    readme = (repo_root / "README.md").read_text()
+    targets = re.findall(r"^([a-z]+):.*## ", makefile, flags=re.MULTILINE)
+    assert {"serve", "test", "build", "data", "validate", "release", "bench", "clean"} <= set(targets)
+    for target in targets:
+        assert f"make {target}" in readme, f"make {target} is not in the README"
+
+
+def test_the_ci_script_runs_the_readmes_test_command(repo_root):
+    readme = (repo_root / "README.md").read_text()
+    assert "make test" in readme
+    assert re.search(r"^make test$", (repo_root / ".ci" / "run").read_text(), flags=re.MULTILINE)
