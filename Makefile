@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data validate metadata serve test browser release bench clean
+.PHONY: help venv build data validate metadata serve test browser ids release bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,7 +27,7 @@ build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
 $(DB): $(INSTALLED) $(SEEDS) $(ETL_SOURCES)
 	$(PY) -m etl build --strict --seeds seeds --out $(DB)
 
-data: $(INSTALLED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml and CITATION.cff
+data: $(INSTALLED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json
 	$(PY) -m etl build --strict --seeds seeds --out $(DB)
 	$(PY) -m etl data --db $(DB)
 
@@ -42,6 +42,9 @@ browser: ## Install Debian's Chromium for the browser tests when it is missing
 
 test: $(DB) browser ## Build, then run the whole test suite (browser tests included)
 	$(PY) -m pytest
+
+ids: $(DB) ## Record the ids of the current version in tests/ids/<version>.json (REPLACE=1 before it is published)
+	$(PY) -c "from etl.release import write_stable_ids; print(write_stable_ids('$(DB)', 'tests/ids', replace=$(if $(REPLACE),True,False)))"
 
 release: $(DB) ## Write dist/havana-1962-<version>.zip, byte-identical for the same commit
 	$(PY) -m etl release --db $(DB) --out dist

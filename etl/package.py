@@ -23,7 +23,7 @@ import io
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -286,12 +286,10 @@ def published_translations(connection: sqlite3.Connection) -> list[dict[str, Any
 
 
 def render_sources(connection: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Each archival record with its address and record number, the archives, and the published translations."""
+    """Each record with its archive address and record number where printed, the archives, the published translations."""
     sources: list[dict[str, Any]] = []
     documents = _rows(connection, "SELECT * FROM documents ORDER BY document_id")
     for document in documents:
-        if not (document["record_id"] or document["canonical_url"] or document["source_url"]):
-            continue
         source: dict[str, Any] = {"title": _record_label(document)}
         address = document["canonical_url"] or document["source_url"]
         if address:
@@ -299,6 +297,8 @@ def render_sources(connection: sqlite3.Connection) -> list[dict[str, Any]]:
         for key in ("record_id", "document_id", "citation", "archive", "provenance", "translator"):
             if document[key]:
                 source[key] = document[key]
+        if not (address or document["record_id"] or document["archive"]):
+            source["description"] = "The seed prints no archive, record number or address for this record."
         sources.append(source)
     for (archive,) in connection.execute("SELECT DISTINCT archive FROM documents WHERE archive IS NOT NULL ORDER BY archive"):
         holding = [row[0] for row in connection.execute("SELECT document_id FROM documents WHERE archive = ? ORDER BY document_id", (archive,))]
@@ -520,7 +520,3 @@ def write_data_package(db_path: Path, root: Path, log: Callable[[str], None] = p
         path.write_bytes(content)
         log(f"wrote {path} ({len(content)} bytes)")
 
-
-def committed_files(root: Path, names: Iterable[str]) -> dict[str, bytes | None]:
-    """The committed bytes of each named file (None where it is missing), to compare with a fresh rendering."""
-    return {name: (root / name).read_bytes() if (root / name).exists() else None for name in names}

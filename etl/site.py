@@ -21,7 +21,8 @@ CURATED = Path(__file__).resolve().parent / "curated"
 DATASET_FILE = CURATED / "dataset.yml"
 SITE_FILE = CURATED / "site.yml"
 
-# The database's name in Datasette is the file's stem: build/havana-1962.db is served as /havana-1962.
+# The database's name in Datasette is the file's stem (build/havana-1962.db is served as /havana-1962),
+# which is the dataset's name in dataset.yml (tests/test_datasette.py checks both).
 DATABASE_NAME = "havana-1962"
 
 # The tables an FTS5 table keeps beside it (sqlite-utils makes an external-content table, so no _content).

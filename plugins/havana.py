@@ -5,7 +5,7 @@ Loaded with ``--plugins-dir plugins``; it only uses Datasette's plugin hooks:
 - ``extra_template_vars`` gives every page the dataset's title, version and release date (shown in the
   footer, ``templates/_footer.html``) and gives the row pages of the citable tables a ``citation`` (shown by
   ``templates/row.html``): the dataset and its version, the row's permanent URL and the archival citation
-  of the record the row comes from.
+  of the record the row comes from. Row pages also get ``row_links``: their foreign keys as links with labels.
 - ``prepare_connection`` adds ``sentence_at(text, offset)``, used by a canned query to show the sentence
   a translator's gloss sits in.
 - ``render_cell`` turns row ids in query results into links to their row pages, and shows the
@@ -174,6 +174,38 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
     return {"row_id": row_id, "table": table, "url": row_url, "sources": sources, "text": text}
 
 
+async def row_links(datasette: Any, database: str, table: str, request: Any) -> dict[str, dict[str, str]]:
+    """For each foreign key of the row shown: the linked row's URL and label, so that a row page reads
+    "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not)."""
+    db = datasette.get_database(database)
+    primary_keys = await db.primary_keys(table) or ["rowid"]
+    values = urlsafe_components(request.url_vars["pks"])
+    if len(values) != len(primary_keys):
+        return {}
+    where = " and ".join(f"[{column}] = ?" for column in primary_keys)
+    rows = (await db.execute(f"select * from [{table}] where {where}", values)).rows
+    if not rows:
+        return {}
+    links = {}
+    for foreign_key in await db.foreign_keys_for_table(table):
+        value = rows[0][foreign_key["column"]]
+        if value is None:
+            continue
+        other_table, other_column = foreign_key["other_table"], foreign_key["other_column"]
+        label_column = await db.label_column_for_table(other_table)
+        label = None
+        if label_column and label_column != other_column:
+            found = (
+                await db.execute(f"select [{label_column}] from [{other_table}] where [{other_column}] = ?", [value])
+            ).rows
+            label = found[0][0] if found else None
+        links[foreign_key["column"]] = {
+            "url": datasette.urls.row(database, other_table, tilde_encode(str(value))),
+            "label": label,
+        }
+    return links
+
+
 @hookimpl
 def extra_template_vars(database: str | None, table: str | None, view_name: str, request: Any, datasette: Any):
     async def inner() -> dict[str, Any]:
@@ -187,6 +219,8 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
             and request is not None
         ):
             variables["citation"] = await row_citation(datasette, database, table, request, release)
+        if view_name == "row" and database and table and request is not None:
+            variables["row_links"] = await row_links(datasette, database, table, request)
         return variables
 
     return inner

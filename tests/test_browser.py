@@ -44,13 +44,12 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Datasette on 127.0.0.1 with the repository's settings; stopped whatever happens."""
-    inspect_file = write_inspect_file(database_path, tmp_path_factory.mktemp("inspect") / "inspect.json")
+    work = tmp_path_factory.mktemp("server")
+    inspect_file = write_inspect_file(database_path, work / "inspect.json")
     port = free_port()
-    process = subprocess.Popen(
-        datasette_arguments(database_path, port, inspect_file),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = work / "datasette.log"  # a file, not a pipe: a full pipe would block the server
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(datasette_arguments(database_path, port, inspect_file), stdout=log, stderr=log)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
@@ -60,7 +59,7 @@ def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"datasette did not start: {process.stderr.read().decode()[-2000:]}")
+                    raise RuntimeError(f"datasette did not start: {log_path.read_text()[-2000:]}")
                 time.sleep(0.2)
         yield base_url
     finally:

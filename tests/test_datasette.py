@@ -84,6 +84,10 @@ async def get_json(ds, path: str):
     return response.json()
 
 
+def test_database_is_served_under_the_dataset_name(database_path):
+    assert DATABASE_NAME == load_dataset_facts()["name"] == database_path.stem
+
+
 def test_metadata_yml_is_rendered_from_the_schema_and_not_stale():
     assert METADATA_FILE.read_text(encoding="utf-8") == dump_metadata(render_metadata())
 

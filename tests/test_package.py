@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -257,8 +258,6 @@ def test_csv_refuses_an_empty_string_that_would_read_back_as_null():
 
 
 def test_each_resource_states_the_sha256_and_size_of_its_csv(repo_root: Path, resources: dict[str, dict]):
-    import hashlib
-
     for resource in resources.values():
         content = (repo_root / resource["path"]).read_bytes()
         assert resource["bytes"] == len(content)
