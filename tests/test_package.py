@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import frictionless
+import jsonschema
 import pytest
 import yaml
 from sqlite_utils.db import COLUMN_TYPE_MAPPING
@@ -341,6 +342,25 @@ def test_citation_cff_is_a_dataset_citing_each_record_and_the_published_translat
     article = next(reference for reference in citation["references"] if reference["type"] == "article")
     assert (article["journal"], article["issue"], article["year"]) == ("CWIHP Bulletin", "5", 1995)
     assert all(reference["authors"] for reference in citation["references"])
+
+
+# The official schema of the Citation File Format 1.2.0 (citation-file-format project, CC-BY-4.0), as
+# shipped in the cffconvert 2.0.0 package; kept beside the tests so that they need no network.
+CFF_SCHEMA = Path(__file__).resolve().parent / "fixtures" / "citation-file-format-1.2.0.schema.json"
+
+
+def _cff_errors(document: dict) -> list[str]:
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [f"{list(error.path)}: {error.message}" for error in validator.iter_errors(document)]
+
+
+def test_citation_cff_is_valid_against_the_cff_1_2_0_schema(citation: dict):
+    assert _cff_errors(citation) == []
+
+
+def test_cff_schema_check_refuses_a_citation_without_authors(citation: dict):
+    assert any("authors" in error for error in _cff_errors({key: value for key, value in citation.items() if key != "authors"}))
 
 
 def test_citation_cff_names_no_repository_the_project_does_not_have(citation: dict):
