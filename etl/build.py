@@ -33,8 +33,8 @@ def load_curated_yaml(name: str):
     return yaml.safe_load((CURATED / name).read_text(encoding="utf-8"))
 
 
-def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str]]:
-    """Parse every seed into rows for every table; return the rows and the warnings."""
+def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str], dict[str, str]]:
+    """Parse every seed into rows for every table; return the rows, the warnings and the seeds' texts."""
     seeds = read_seeds(seeds_dir)
     registry = load_registry()
     documents_curated = load_curated_yaml("documents.yml")
@@ -72,6 +72,7 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
             f"({100 * covered / document['seed_nonblank_chars']:.2f}%); not used as content: {unused}"
         )
 
+    rows["protocol_articles"] = merge_articles(rows["protocol_articles"])
     taking_part = {row["participant_id"] for row in rows["document_participants"]}
     for participant in registry.all_participants():
         if participant.participant_id in taking_part or participant.is_provisional:
@@ -98,7 +99,21 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
         }
         for version, changes in dataset["changes"].items()
     ]
-    return rows, warnings
+    return rows, warnings, {seed.name: seed.text for seed in seeds}
+
+
+COMPLETENESS_RANK = {"full": 0, "partial": 1, "none": 2}
+
+
+def merge_articles(articles: list[dict]) -> list[dict]:
+    """One row per article although several records quote or name it: the most complete quotation wins,
+    and of equally complete ones the first record's."""
+    best: dict[str, dict] = {}
+    for row in articles:
+        kept = best.get(row["article_id"])
+        if kept is None or COMPLETENESS_RANK[row["completeness"]] < COMPLETENESS_RANK[kept["completeness"]]:
+            best[row["article_id"]] = row
+    return sorted(best.values(), key=lambda row: (row["protocol_date"], row["article_number"]))
 
 
 def _unused_text(spans: list[dict]) -> str:
@@ -113,8 +128,8 @@ def _unused_text(spans: list[dict]) -> str:
 
 def build_database(seeds_dir: Path, out_path: Path, strict: bool = False, log: Callable[[str], None] = print) -> BuildReport:
     """Build ``out_path`` from the seeds in ``seeds_dir``; the old file is replaced only by a complete build."""
-    rows, warnings = build_rows(Path(seeds_dir), log)
-    check_invariants(rows, {path.name: path.read_text(encoding="utf-8") for path in sorted(Path(seeds_dir).glob("*.txt"))})
+    rows, warnings, seed_texts = build_rows(Path(seeds_dir), log)
+    check_invariants(rows, seed_texts)
     for warning in warnings:
         log(f"warning: {warning}")
     if strict and warnings:

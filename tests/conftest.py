@@ -34,4 +34,5 @@ def db(database_path: Path) -> sqlite_utils.Database:
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     """Each seed file's text, by file name."""
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
+    # Decoded from bytes, as the pipeline does: offsets count every character, carriage returns included.
+    return {path.name: path.read_bytes().decode("utf-8") for path in sorted(SEEDS.glob("*.txt"))}

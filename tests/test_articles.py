@@ -33,3 +33,11 @@ def test_references_record_the_phrase_as_printed_where_it_is(db, seed_texts):
 def test_article_9_is_named_only_inside_the_quoted_articles(db):
     references = db.execute("select note_id from article_references where article_id = 'protocol-1962-10-31-article-9'").fetchall()
     assert len(references) == 2 and all(note_id for (note_id,) in references)
+
+
+def test_an_article_quoted_by_two_records_is_one_row_with_the_fullest_text():
+    from etl.build import merge_articles
+
+    named = {"article_id": "protocol-1962-10-31-article-13", "protocol_date": "1962-10-31", "article_number": 13, "completeness": "none", "text": None}
+    quoted = {**named, "completeness": "full", "text": "The Government of the Republic of Cuba agrees ..."}
+    assert merge_articles([named, quoted, dict(named)]) == [quoted]

@@ -2,7 +2,7 @@
 crashes injected while the database is written.
 
 Each example copies the real seeds, damages one of them (truncation, a bracket added or removed, a speaker's
-name removed, a stray control character, bytes that are not UTF-8), writes a fresh SHA256SUMS (the damage
+name removed, a stray control character, Windows line endings, bytes that are not UTF-8), writes a fresh SHA256SUMS (the damage
 is deliberate, so the manifest must not be what stops it) and builds over a previous good database. The
 build must either produce a database that passes every invariant (foreign keys, offsets that reproduce the
 printed text, a truthful coverage ledger) or raise ``ParseError`` naming the file and what was expected,
@@ -36,9 +36,17 @@ from seedfolder import SEEDS, copy_seeds, write_manifest
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
 DB_NAME = "havana-1962.db"
 
-CONTROL_CHARACTERS = ("\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028", "\u200b", "\ufeff")
+CONTROL_CHARACTERS = ("\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\r", "\u2028", "\u200b", "\ufeff")
 NOT_UTF8 = (b"\xff", b"\xfe", b"\xc3", b"\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf")
-MUTATIONS = ("truncate", "insert bracket", "delete bracket", "remove speaker name", "control character", "not UTF-8")
+MUTATIONS = (
+    "truncate",
+    "insert bracket",
+    "delete bracket",
+    "remove speaker name",
+    "control character",
+    "not UTF-8",
+    "Windows line endings",
+)
 
 # Every form of a participant's name the registry knows (labels such as "A.I. MIKOYAN" included).
 NAME_FORMS = load_registry().any_form
@@ -79,6 +87,8 @@ def mutate(data: bytes, kind: str, where: float, pick: int) -> bytes:
         return (text[: name.start()] + text[name.end() :]).encode("utf-8")
     if kind == "control character":
         return data[:position] + CONTROL_CHARACTERS[pick % len(CONTROL_CHARACTERS)].encode("utf-8") + data[position:]
+    if kind == "Windows line endings":
+        return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     if kind == "not UTF-8":
         return data[:position] + NOT_UTF8[pick % len(NOT_UTF8)] + data[position:]
     raise ValueError(kind)
@@ -162,7 +172,7 @@ mutation = st.tuples(st.sampled_from(MUTATIONS), st.floats(0, 1, allow_nan=False
 
 
 @settings(
-    max_examples=70,
+    max_examples=120,
     derandomize=True,
     deadline=None,
     database=None,
