@@ -1,9 +1,9 @@
 """Synthetic corpora for the build benchmark: the real seeds replicated with new dates and speaker orders.
 
 The dataset has three records; a benchmark needs thousands to show how the build grows. Copy ``k`` of a
-seed is the seed with the record's own date moved by ``3 * k`` days (the span of the seeds' dates) (so every copy gets a new date, hence a
-new ``document_id``) and, in transcript records, some pairs of adjacent one-paragraph turns swapped (so the
-speakers come in a new order). Everything else is the seed's text, byte for byte, so the copies are valid
+seed is the seed with the record's own date moved by ``k`` times the span of the seeds' dates (3 days for
+3-5 November, so every copy gets a new date, hence a new ``document_id``) and, in transcript records, some
+pairs of adjacent one-paragraph turns swapped (so the speakers come in a new order). Everything else is the seed's text, byte for byte, so the copies are valid
 input for the real parser. Copy 0 is the seed unchanged.
 
 The corpora are synthetic benchmark input only: they live in a temporary folder and never in the dataset.
@@ -19,6 +19,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.registry import load_registry
+
 # The record's own date, in the three forms the seeds print it:
 #   "November 3, 1962"  (heading of the 3 November record, "# November 3, 1962 Notes of Conversation")
 #   "4 November 1962"   (date line of the telegram, " 4 November 1962")
@@ -29,15 +31,19 @@ MONTHS = (
 )
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
-# A transcript turn's label at the start of a line, e.g. "O. DORTICOS. We have analyzed ..." or
-# "A.I. MIKOYAN, to Che: Let's meet ..." (the 5 November memorandum).
-TURN_LABEL = re.compile(
-    r"""^(?:(?:[A-Z]\.)+\ ?)?          # initials: "A.I. ", "C. ", "O. "
-        [A-Z]{3,}(?:\ [A-Z]{3,})*     # surname in capitals: "MIKOYAN", "RAFAEL RODRIGUEZ"
-        (?:,\ [^.:\n]{1,20})?         # an addressee: ", to Che"
-        [.:]\ """,
-    re.VERBOSE,
-)
+
+
+def starts_with_label(line: str, label_forms: list[str]) -> bool:
+    """Whether a line opens a transcript turn with a speaker label the registry knows.
+
+    >>> starts_with_label("O. DORTICOS. We have analyzed ...", ["O. DORTICOS"])
+    True
+    >>> starts_with_label("A.I. MIKOYAN, to Che: Let's meet ...", ["A.I. MIKOYAN"])
+    True
+    >>> starts_with_label("A.I. MIKOYAN expressed his sympathy", ["A.I. MIKOYAN"])
+    False
+    """
+    return any(line.startswith(form) and line[len(form) : len(form) + 1] in (".", ":", ",") for form in label_forms)
 
 
 def seed_dates(db_path: Path) -> dict[str, dt.date]:
@@ -86,7 +92,7 @@ def move_date(text: str, old: dt.date, new: dt.date) -> str:
     return text
 
 
-def swap_turns(text: str, rng: random.Random) -> str:
+def swap_turns(text: str, rng: random.Random, label_forms: list[str]) -> str:
     """Swap some pairs of adjacent one-paragraph transcript turns, keeping every separator in place.
 
     A turn is a line that starts with a speaker label; it is swapped only with the next turn, only when
@@ -97,8 +103,8 @@ def swap_turns(text: str, rng: random.Random) -> str:
     swappable = []
     for position, index in enumerate(content):
         line = lines[index]
-        is_turn = TURN_LABEL.match(line) is not None
-        next_is_turn = position + 1 < len(content) and TURN_LABEL.match(lines[content[position + 1]]) is not None
+        is_turn = starts_with_label(line, label_forms)
+        next_is_turn = position + 1 < len(content) and starts_with_label(lines[content[position + 1]], label_forms)
         if is_turn and next_is_turn and "[" not in line and line.rstrip()[-1:] in '.?!"':
             swappable.append(position)
     previous = -2
@@ -106,7 +112,7 @@ def swap_turns(text: str, rng: random.Random) -> str:
         following = lines[content[position + 1]]
         if position == previous + 1 or "[" in following or following.rstrip()[-1:] not in '.?!"':
             continue
-        if position + 2 < len(content) and not TURN_LABEL.match(lines[content[position + 2]]):
+        if position + 2 < len(content) and not starts_with_label(lines[content[position + 2]], label_forms):
             continue  # the next turn goes on in more paragraphs
         if rng.random() < 0.5:
             a, b = content[position], content[position + 1]
@@ -115,12 +121,12 @@ def swap_turns(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def make_copy(name: str, text: str, date: dt.date, copy: int, step_days: int) -> str:
+def make_copy(name: str, text: str, date: dt.date, copy: int, step_days: int, label_forms: list[str]) -> str:
     """Copy ``copy`` of the seed ``name`` dated ``date``: its date moved by ``step_days`` per copy, its turns reordered."""
     if copy == 0:
         return text
     text = move_date(text, date, date + dt.timedelta(days=step_days * copy))
-    return swap_turns(text, random.Random(f"{name}:{copy}"))
+    return swap_turns(text, random.Random(f"{name}:{copy}"), label_forms)
 
 
 def write_corpus(seeds_dir: Path, folder: Path, copies: int, dates: dict[str, dt.date]) -> Corpus:
@@ -137,13 +143,14 @@ def write_corpus(seeds_dir: Path, folder: Path, copies: int, dates: dict[str, dt
     if undated:
         raise ValueError(f"no date for seeds {sorted(undated)}")
     step_days = (max(dates.values()) - min(dates.values())).days + 1
+    label_forms = load_registry().label_forms
     sums = []
     sources = {}
     total = 0
     number = 0
     for copy in range(copies):
         for name, text in seeds.items():
-            data = make_copy(name, text, dates[name], copy, step_days).encode("utf-8")
+            data = make_copy(name, text, dates[name], copy, step_days, label_forms).encode("utf-8")
             file_name = name if copy == 0 else f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
             (folder / file_name).write_bytes(data)
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {file_name}\n")
@@ -170,17 +177,21 @@ def extend_curated(data, sources: dict[str, str]):
     for copy_name, seed_name in sources.items():
         if copy_name != seed_name:
             copies_of.setdefault(seed_name, []).append(copy_name)
+    return _repeat_entries(data, copies_of)
+
+
+def _repeat_entries(data, copies_of: dict[str, list[str]]):
     if isinstance(data, dict):
-        extended = {key: extend_curated(value, sources) for key, value in data.items()}
+        extended = {key: _repeat_entries(value, copies_of) for key, value in data.items()}
         for key, value in data.items():
             for copy_name in copies_of.get(key, []) if isinstance(key, str) else []:
-                extended[copy_name] = extend_curated(value, sources)
+                extended[copy_name] = _repeat_entries(value, copies_of)
         return extended
     if isinstance(data, list):
-        extended = [extend_curated(item, sources) for item in data]
+        extended = [_repeat_entries(item, copies_of) for item in data]
         for item in data:
             if isinstance(item, dict) and item.get("seed_file") in copies_of:
                 for copy_name in copies_of[item["seed_file"]]:
-                    extended.append({**extend_curated(item, sources), "seed_file": copy_name})
+                    extended.append({**_repeat_entries(item, copies_of), "seed_file": copy_name})
         return extended
     return data

@@ -13,7 +13,6 @@ leaving the previous database byte-identical and no partial file behind. Hypothe
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -26,12 +25,11 @@ import sqlite_utils
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import etl.load
 from etl.build import build_database
 from etl.errors import ParseError
 from etl.registry import load_registry
 from etl.schema import TABLES
-from seedfolder import SEEDS, copy_seeds, write_manifest
+from seedfolder import SEEDS, copy_seeds
 
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
 DB_NAME = "havana-1962.db"
@@ -172,7 +170,7 @@ mutation = st.tuples(st.sampled_from(MUTATIONS), st.floats(0, 1, allow_nan=False
 
 
 @settings(
-    max_examples=120,
+    max_examples=250,
     derandomize=True,
     deadline=None,
     database=None,
