@@ -66,9 +66,9 @@ def view_column_descriptions(view_sql: str = TURNS_VIEW_SQL) -> dict[str, str]:
     return descriptions
 
 
-# What etl/curated/site.yml may set on a table page: Datasette's facets and sort, and the site's own
-# lead_columns (read by templates/_table.html).
-CURATED_TABLE_KEYS = ("facets", "sort", "lead_columns")
+# What etl/curated/site.yml may set on a table page: Datasette's facets, sort and page size, and the
+# site's own lead_columns (read by templates/_table.html).
+CURATED_TABLE_KEYS = ("facets", "sort", "size", "lead_columns")
 
 
 def _curated_table_settings(name: str, columns: list[str], curated: dict[str, Any]) -> dict[str, Any]:
