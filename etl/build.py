@@ -33,12 +33,23 @@ def load_curated_yaml(name: str):
     return yaml.safe_load((CURATED / name).read_text(encoding="utf-8"))
 
 
+def load_curated_entries(name: str) -> list[dict]:
+    """A curated list, each entry with the line where it starts (``line``), for error messages."""
+    text = (CURATED / name).read_text(encoding="utf-8")
+    node = yaml.compose(text)
+    entries = yaml.safe_load(text) or []
+    if node is not None:
+        for entry, item in zip(entries, node.value):
+            entry["line"] = item.start_mark.line + 1
+    return entries
+
+
 def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str], dict[str, str]]:
     """Parse every seed into rows for every table; return the rows, the warnings and the seeds' texts."""
     seeds = read_seeds(seeds_dir)
     registry = load_registry()
     documents_curated = load_curated_yaml("documents.yml")
-    defects = load_curated_yaml("defects.yml") or []
+    defects = load_curated_entries("defects.yml")
     narration = load_curated_yaml("turns.yml").get("narration_resumes", [])
     note_types = load_curated_yaml("note_types.yml")
     dataset = load_curated_yaml("dataset.yml")
@@ -133,7 +144,7 @@ def build_database(seeds_dir: Path, out_path: Path, strict: bool = False, log: C
     for warning in warnings:
         log(f"warning: {warning}")
     if strict and warnings:
-        raise ParseError(seeds_dir, None, "no warnings in a --strict build", f"{len(warnings)} warnings (see above)")
+        raise ParseError(seeds_dir, None, "no warnings in a --strict build", f"{len(warnings)} warnings, the first: {warnings[0]}")
     write_database_atomically(Path(out_path), rows)
     counts = {table: len(table_rows) for table, table_rows in rows.items()}
     log("built " + str(out_path) + ": " + ", ".join(f"{count} {table}" for table, count in counts.items()))

@@ -99,7 +99,7 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
     _name_rows(seed, text, turns, registry)
 
     seed.unaccounted = ledger.unaccounted(text)
-    document["unaccounted_chars"] = sum(len(span.text.replace(" ", "")) for span in seed.unaccounted)
+    document["unaccounted_chars"] = sum(1 for span in seed.unaccounted for character in span.text if not character.isspace())
     document["seed_nonblank_chars"] = sum(1 for character in text if not character.isspace())
     return seed
 
@@ -360,7 +360,11 @@ def _note_rows(seed, text, layout, paragraphs, turns, segments, utterance_ids, n
         count = text.count(anchor)
         if count != 1:
             raise ParseError(
-                "etl/curated/defects.yml", None, f"the defect {defect['quote']!r} to occur exactly once in {seed_file} with its context", f"{count} occurrences"
+                "etl/curated/defects.yml",
+                defect.get("line"),
+                f"the defect {defect['quote']!r} to occur exactly once in {seed_file} with its context "
+                "(before + quote + after); correct the entry or the seed",
+                f"{count} occurrences",
             )
         start = text.index(anchor) + len(defect["before"])
         marker = Span.of(text, start, start + len(defect["quote"]))

@@ -116,3 +116,16 @@ def test_the_command_line_prints_a_line_per_record_and_a_summary(tmp_path):
     assert lines[2].startswith("002_982b1e65145e082d.txt  1962-11-04-telegram")
     assert "site chrome 10 spans" in lines[1]
     assert lines[-1].startswith(f"built {tmp_path / 'x.db'}: 3 documents, 9 participants")
+
+
+def test_a_curated_defect_that_no_longer_matches_names_its_entry(tmp_path):
+    changed = seed_text(NOTES_3_NOVEMBER).replace("Regarding the guestions", "Regarding the questions")
+    seeds = copy_seeds(tmp_path / "corrected", {NOTES_3_NOVEMBER: changed})
+    with pytest.raises(ParseError) as error:
+        build_database(seeds, tmp_path / "x.db", log=lambda line: None)
+    message = str(error.value)
+    assert message.startswith("etl/curated/defects.yml:")
+    line = int(message.split(":")[1])
+    entry_start = (REPO / "etl/curated/defects.yml").read_text().splitlines()[line - 1]
+    assert entry_start.startswith("- seed_file: 000_1350c6598e69a2c4.txt")
+    assert "'guestions' to occur exactly once in 000_1350c6598e69a2c4.txt" in message
