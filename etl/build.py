@@ -100,17 +100,29 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
     rows["note_types"] = [
         {"note_type": name, "description": entry["description"], "resp": entry["resp"]} for name, entry in note_types.items()
     ]
-    rows["dataset_versions"] = [
-        {
-            "version": str(version),
-            "release_date": str(dataset["release_date"]) if str(version) == str(dataset["version"]) else None,
-            "changes": changes,
-            "seed_checksums": json.dumps({seed.name: seed.sha256 for seed in seeds}, sort_keys=True),
-            "schema_hash": schema_hash(),
-        }
-        for version, changes in dataset["changes"].items()
-    ]
+    rows["dataset_versions"] = _version_rows(dataset, {seed.name: seed.sha256 for seed in seeds})
     return rows, warnings, {seed.name: seed.text for seed in seeds}
+
+
+def _version_rows(dataset: dict, seed_checksums: dict[str, str]) -> list[dict]:
+    """One row per released version: the current one with this build's checksums, earlier ones as released."""
+    rows = []
+    for version, entry in dataset["changes"].items():
+        current = str(version) == str(dataset["version"])
+        if not current and not {"seed_checksums", "schema_hash"} <= set(entry):
+            raise ParseError(CURATED / "dataset.yml", None, f"version {version} to keep the seed_checksums and schema_hash it was released with")
+        rows.append(
+            {
+                "version": str(version),
+                "release_date": str(entry["release_date"]),
+                "changes": entry["changes"],
+                "seed_checksums": json.dumps(seed_checksums, sort_keys=True) if current else entry["seed_checksums"],
+                "schema_hash": schema_hash() if current else entry["schema_hash"],
+            }
+        )
+    if str(dataset["version"]) not in {row["version"] for row in rows}:
+        raise ParseError(CURATED / "dataset.yml", None, f"an entry under changes for the current version {dataset['version']}")
+    return rows
 
 
 COMPLETENESS_RANK = {"full": 0, "partial": 1, "none": 2}
