@@ -7,7 +7,6 @@ own offsets, so that every later stage can say exactly which characters it used.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -162,8 +161,3 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         sentences.append((start, len(text.rstrip()) if text.rstrip() else len(text)))
     return sentences
-
-
-def iter_words(text: str) -> Iterator[str]:
-    """The words of a text: runs of non-space characters."""
-    return iter(text.split())

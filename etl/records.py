@@ -287,7 +287,7 @@ def _turn_segments(turn: Turn) -> list[tuple[Span, int]]:
     offset = 0
     for part in turn.parts:
         local = offset
-        for piece_index, span in enumerate(part.paragraph.seed_spans(part.start, part.end)):
+        for span in part.paragraph.seed_spans(part.start, part.end):
             segments.append((span, local))
             local += len(span.text) + 1
         offset += len(part.text) + 2
@@ -397,15 +397,11 @@ def _note_rows(seed, text, layout, paragraphs, turns, segments, utterance_ids, n
             "seed_file": seed_file,
             "char_start": marker.start,
             "char_end": marker.end,
-            "_enclosing": note_id_of(enclosing, number_of, document_id),
+            "_enclosing": None if enclosing is None else f"{document_id}-n{number_of[enclosing]:03d}",
         }
         rows.append(row)
         ledger.add("editorial_note", note_id, marker)
     return rows
-
-
-def note_id_of(index: int | None, number_of: dict[int, int], document_id: str) -> str | None:
-    return None if index is None else f"{document_id}-n{number_of[index]:03d}"
 
 
 # --- protocol articles --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ One set of rules serves every layout:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -167,7 +168,7 @@ class Attributor:
 
 
 def parse_turns(
-    paragraphs: list[Paragraph], attributor: Attributor, note_paragraph: "callable"
+    paragraphs: list[Paragraph], attributor: Attributor, note_paragraph: Callable[[Paragraph], bool]
 ) -> tuple[list[Turn], list[NoteParagraph], list[UnknownLabel]]:
     """Cut paragraphs into turns; set aside paragraphs that are a bracketed note; report unknown labels."""
     turns: list[Turn] = []
@@ -206,7 +207,7 @@ def parse_turns(
             label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(label["label"])), label["label"])
             start_turn(Turn(participant_id, mode, label_span, addressee), paragraph, label.end())
             continue
-        if generic and not attributor.attribute(text.split(". ", 1)[0] + "."):
+        if generic:
             participant_id = registry.add_provisional(generic["label"])
             unknown.append(UnknownLabel(generic["label"], paragraph.seed_offset(0)))
             label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(generic["label"])), generic["label"])
