@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import sqlite3
 import statistics
-import subprocess
 import time
 import urllib.parse
 from pathlib import Path
 
 import httpx
 
-from etl.serve import datasette_arguments, datasette_settings, load_metadata, write_inspect_file
+from etl.serve import datasette_settings, load_metadata, running_server, write_inspect_file
 from etl.site import DATABASE_NAME
 
 CONCURRENCY = (1, 8, 32)
@@ -34,12 +32,6 @@ SERVER_START_SECONDS = 60
 SERVER_LIFETIME_SECONDS = 900  # the server's own deadline: it stops by itself even if the benchmark dies
 REQUEST_TIMEOUT_SECONDS = 60
 SEARCH_TERM = "inspection"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _first(conn: sqlite3.Connection, sql: str) -> str:
@@ -81,42 +73,23 @@ def request_mix(db_path: Path) -> dict[str, list[str]]:
 
 
 class Server:
-    """``datasette serve`` as ``make serve`` runs it, on a free port of 127.0.0.1; a context manager."""
+    """``datasette serve`` as ``make serve`` runs it (``etl.serve.running_server``), with the time its
+    ``datasette inspect`` took; a context manager."""
 
     def __init__(self, db_path: Path, log_path: Path):
         self.db_path = db_path
         self.log_path = log_path
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> Server:
         started = time.perf_counter()
         inspect_file = write_inspect_file(self.db_path, self.db_path.with_suffix(".inspect.json"))
         self.inspect_seconds = time.perf_counter() - started
-        self.log = self.log_path.open("wb")
-        arguments = datasette_arguments(self.db_path, self.port, inspect_file)
-        self.process = subprocess.Popen(["timeout", str(SERVER_LIFETIME_SECONDS), *arguments], stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            try:
-                if httpx.get(self.base_url + FLOOR_PATH, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError(f"datasette did not start; see {self.log_path}")
-            time.sleep(0.2)
+        self._running = running_server(self.db_path, inspect_file, self.log_path, SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS)
+        self.base_url = self._running.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.log.close()
+        self._running.__exit__(*(exc or (None, None, None)))
 
 
 async def _drive(base_url: str, requests: list[tuple[str, str]], concurrency: int) -> tuple[list[dict], float]:

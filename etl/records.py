@@ -15,7 +15,7 @@ from etl.articles import article_id, find_article_phrases, find_partial_quotatio
 from etl.blocks import Paragraph, Span, join_page_breaks, split_sentences
 from etl.errors import ParseError, line_of
 from etl.layout import DATELINE, DOCUMENT_HEADING, HEADING_KINDS, SeedLayout, parse_layout
-from etl.notes import BracketNote, classify_note, note_text, scan_brackets
+from etl.notes import classify_note, note_text, scan_brackets
 from etl.registry import Registry
 from etl.speakers import Attributor, Turn, parse_turns
 

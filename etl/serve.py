@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +109,48 @@ def serve_database(db_path: Path, port: int = 8001) -> None:
     inspect_file = write_inspect_file(db_path)
     arguments = datasette_arguments(db_path, port, inspect_file)
     os.execv(arguments[0], arguments)
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_server(
+    db_path: Path, inspect_file: Path, log_path: Path, lifetime_seconds: int, start_seconds: int = 30
+) -> Iterator[str]:
+    """``datasette serve`` as ``make serve`` runs it, on a free port of 127.0.0.1, for tests and benchmarks.
+
+    Yields the base URL once the server answers. The server stops when the block ends, whatever happens,
+    and by itself after ``lifetime_seconds`` (coreutils ``timeout``) even if its caller is killed. Its
+    output goes to a file, not a pipe: a full pipe would block it.
+    """
+    port = free_port()
+    base_url = f"http://{HOST}:{port}"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            ["timeout", str(lifetime_seconds), *datasette_arguments(db_path, port, inspect_file)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + start_seconds
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base_url}/-/versions.json", timeout=2):
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"datasette did not start: {Path(log_path).read_text()[-2000:]}")
+                    time.sleep(0.2)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)

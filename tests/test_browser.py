@@ -7,9 +7,6 @@ of 127.0.0.1, and is always stopped. Each step saves a screenshot under build/sc
 from __future__ import annotations
 
 import csv
-import socket
-import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,27 +15,16 @@ import pytest
 import sqlite_utils
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from etl.serve import datasette_arguments, write_inspect_file
+from chromium import launch_chromium
+from etl.serve import running_server, write_inspect_file
 from etl.site import DATABASE_NAME, load_dataset_facts
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SERVER_START_SECONDS = 30
+# The server's own deadline: it stops by itself even if the test run is killed.
+SERVER_LIFETIME_SECONDS = 600
 STEP_TIMEOUT_MS = 15_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -46,35 +32,14 @@ def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """A real Datasette on 127.0.0.1 with the repository's settings; stopped whatever happens."""
     work = tmp_path_factory.mktemp("server")
     inspect_file = write_inspect_file(database_path, work / "inspect.json")
-    port = free_port()
-    log_path = work / "datasette.log"  # a file, not a pipe: a full pipe would block the server
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(datasette_arguments(database_path, port, inspect_file), stdout=log, stderr=log)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base_url}/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"datasette did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.2)
+    with running_server(database_path, inspect_file, work / "datasette.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             yield browser
         finally:

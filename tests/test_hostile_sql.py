@@ -12,9 +12,6 @@ import asyncio
 import hashlib
 import json
 import re
-import socket
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -24,17 +21,10 @@ import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
-from etl.serve import datasette_app, datasette_arguments, datasette_settings, load_metadata, write_inspect_file
+from chromium import launch_chromium
+from etl.serve import datasette_app, datasette_arguments, datasette_settings, load_metadata, running_server, write_inspect_file
 from etl.site import DATABASE_NAME
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SERVER_START_SECONDS = 30
 # The server fixture's own deadline: the server stops by itself even if the test run is killed.
 SERVER_LIFETIME_SECONDS = 600
@@ -47,12 +37,6 @@ def sha256_of(path: Path) -> str:
 
 def sql_path(sql: str, extension: str = ".json") -> str:
     return f"/{DB}{extension}?" + urllib.parse.urlencode({"sql": sql})
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -75,34 +59,9 @@ def ds(database_path: Path, inspect_file: Path, database_sha256: str):
 @pytest.fixture(scope="module")
 def server(database_path: Path, inspect_file: Path, database_sha256: str, tmp_path_factory) -> Iterator[str]:
     """A real Datasette on 127.0.0.1, started as ``make serve`` starts it; stopped whatever happens."""
-    port = free_port()
-    log = (tmp_path_factory.mktemp("server") / "datasette.log").open("w+b")
-    process = subprocess.Popen(
-        ["timeout", str(SERVER_LIFETIME_SECONDS), *datasette_arguments(database_path, port, inspect_file)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base_url}/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"datasette did not start: {log.read().decode()[-2000:]}")
-                time.sleep(0.2)
+    log_path = tmp_path_factory.mktemp("server") / "datasette.log"
+    with running_server(database_path, inspect_file, log_path, SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 # --- writes and escapes ---------------------------------------------------------------------------------
@@ -245,7 +204,7 @@ def page(server):
     # One browser per test: Playwright's sync API holds an event loop while it runs, which the async tests
     # of this module must not meet.
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             yield browser.new_page()
         finally:
