@@ -84,9 +84,17 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
         )
 
     rows["protocol_articles"] = merge_articles(rows["protocol_articles"])
-    taking_part = {row["participant_id"] for row in rows["document_participants"]}
+    # Everyone a row points at: those who took part, and anyone a damaged record names without a role.
+    referenced = {
+        row[column]
+        for table in TABLES
+        for column, other_table, _ in table.foreign_keys
+        if other_table == "participants"
+        for row in rows[table.name]
+        if row.get(column)
+    }
     for participant in registry.all_participants():
-        if participant.participant_id in taking_part or participant.is_provisional:
+        if participant.participant_id in referenced or participant.is_provisional:
             rows["participants"].append(
                 {
                     "participant_id": participant.participant_id,

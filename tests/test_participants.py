@@ -115,3 +115,18 @@ def test_a_fourth_record_of_a_known_kind_needs_no_code_change(tmp_path):
     assert (document["document_type"], document["author_id"]) == ("telegram", "alekseev")
     assert document["title"] == "Telegram of 6 November 1962, signed 6.XI.62 ALEKSEEV"
     assert report.warnings == []
+
+
+def test_a_person_named_without_a_role_still_has_a_participant_row(tmp_path):
+    """A damaged closing line ("Recorded by: signature] V. Tikhmenev") loses the recorder's role, but the
+    name printed in the record must still resolve to a participant, never to a dangling key."""
+    memorandum = "001_e4429c10425e4047.txt"
+    changed = seed_text(memorandum).replace("Recorded by: [signature] V. Tikhmenev", "Recorded by: signature] V. Tikhmenev")
+    seeds = copy_seeds(tmp_path / "seeds", {memorandum: changed})
+    build_database(seeds, tmp_path / "x.db", log=lambda line: None)
+    import sqlite_utils
+
+    db = sqlite_utils.Database(tmp_path / "x.db")
+    assert db.execute("select count(*) from document_participants where participant_id = 'tikhmenev'").fetchone() == (0,)
+    assert db["participants"].get("tikhmenev")["name"] == "V. Tikhmenev"
+    assert db.execute("select count(*) from participant_names where participant_id = 'tikhmenev'").fetchone() == (1,)
