@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB := build/havana-1962.db
 INSTALLED := $(VENV)/.installed
-ETL_SOURCES := $(wildcard etl/*.py etl/curated/*.yml)
+ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
 .PHONY: help venv build data validate metadata serve test browser ids release bench clean
@@ -20,6 +20,7 @@ venv: $(INSTALLED) ## Create .venv with the exact pinned packages
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $@
 
 build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
@@ -44,7 +45,7 @@ test: $(DB) browser ## Build, then run the whole test suite (browser tests inclu
 	$(PY) -m pytest
 
 ids: $(DB) ## Record the ids of the current version in tests/ids/<version>.json (REPLACE=1 before it is published)
-	$(PY) -c "from etl.release import write_stable_ids; print(write_stable_ids('$(DB)', 'tests/ids', replace=$(if $(REPLACE),True,False)))"
+	$(PY) -c "from etl.publish.release import write_stable_ids; print(write_stable_ids('$(DB)', 'tests/ids', replace=$(if $(REPLACE),True,False)))"
 
 release: $(DB) ## Write dist/havana-1962-<version>.zip, byte-identical for the same commit
 	$(PY) -m etl release --db $(DB) --out dist

@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.registry import load_registry
+from etl.read.registry import load_registry
 
 # The record's own date, in the three forms the seeds print it:
 #   "November 3, 1962"  (heading of the 3 November record, "# November 3, 1962 Notes of Conversation")

@@ -1,6 +1,6 @@
 """Serving benchmark: the public Datasette under a bounded load, against its own floor.
 
-The server is started exactly as ``make serve`` starts it (``etl.serve.datasette_arguments``: immutable
+The server is started exactly as ``make serve`` starts it (``etl.publish.serve.datasette_arguments``: immutable
 database, inspect counts, metadata, templates, plugins, settings.json), on 127.0.0.1, and it stops by
 itself (``timeout``) whatever happens to the benchmark. The load is a fixed number of requests per page,
 interleaved, sent by 1, 8 and 32 concurrent clients (httpx, asyncio). The floor is Datasette's own
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import httpx
 
-from etl.serve import datasette_settings, load_metadata, running_server, write_inspect_file
-from etl.site import DATABASE_NAME
+from etl.publish.serve import datasette_settings, load_metadata, running_server, write_inspect_file
+from etl.publish.site import DATABASE_NAME
 
 CONCURRENCY = (1, 8, 32)
 FLOOR_PATH = "/-/versions.json"
@@ -73,7 +73,7 @@ def request_mix(db_path: Path) -> dict[str, list[str]]:
 
 
 class Server:
-    """``datasette serve`` as ``make serve`` runs it (``etl.serve.running_server``), with the time its
+    """``datasette serve`` as ``make serve`` runs it (``etl.publish.serve.running_server``), with the time its
     ``datasette inspect`` took; a context manager."""
 
     def __init__(self, db_path: Path, log_path: Path):

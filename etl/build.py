@@ -17,9 +17,10 @@ from etl.errors import ParseError
 from etl.invariants import check_invariants
 from etl.load import write_database_atomically
 from etl.records import Curated, SeedRows, parse_seed
-from etl.registry import CURATED, load_registry
+from etl.paths import CURATED
+from etl.read.registry import load_registry
 from etl.schema import TABLES, schema_hash
-from etl.seeds import read_seeds
+from etl.read.seeds import read_seeds
 
 
 @dataclass(frozen=True)

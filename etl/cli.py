@@ -35,8 +35,8 @@ def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True, help="Where datapackage.json, data/, metadata.yml and CITATION.cff are written.")
 def data(db_path: Path, root: Path) -> None:
     """Write data/*.csv, datapackage.json, metadata.yml and CITATION.cff from the built database."""
-    from etl.package import write_data_package
-    from etl.site import write_metadata
+    from etl.publish.package import write_data_package
+    from etl.publish.site import write_metadata
 
     write_data_package(db_path, root, log=click.echo)
     write_metadata(root / "metadata.yml")
@@ -48,7 +48,7 @@ def data(db_path: Path, root: Path) -> None:
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_path: Path, port: int) -> None:
     """Serve the database with Datasette on 127.0.0.1, with the repository's settings."""
-    from etl.serve import serve_database
+    from etl.publish.serve import serve_database
 
     serve_database(db_path, port=port)
 
@@ -58,7 +58,7 @@ def serve(db_path: Path, port: int) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True)
 def release(db_path: Path, out_dir: Path) -> None:
     """Write dist/havana-1962-<version>.zip: byte-identical for the same inputs."""
-    from etl.release import write_release
+    from etl.publish.release import write_release
 
     path = write_release(db_path, out_dir)
     click.echo(f"wrote {path}")
@@ -67,6 +67,6 @@ def release(db_path: Path, out_dir: Path) -> None:
 @main.command()
 def dictionary() -> None:
     """Print the data dictionary (Markdown) rendered from the schema."""
-    from etl.docs import render_data_dictionary
+    from etl.publish.docs import render_data_dictionary
 
     click.echo(render_data_dictionary(), nl=False)

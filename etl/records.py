@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from etl.articles import article_id, find_article_phrases, find_partial_quotations, parse_article_quotation
-from etl.blocks import Paragraph, Span, join_page_breaks, split_sentences
+from etl.read.articles import article_id, find_article_phrases, find_partial_quotations, parse_article_quotation
+from etl.read.blocks import Paragraph, Span, join_page_breaks, split_sentences
 from etl.errors import ParseError, line_of
-from etl.layout import DATELINE, DOCUMENT_HEADING, HEADING_KINDS, SeedLayout, parse_layout
-from etl.notes import classify_note, note_text, scan_brackets
-from etl.registry import Registry
-from etl.speakers import Attributor, Turn, parse_turns
+from etl.read.frame import DATELINE, DOCUMENT_HEADING, HEADING_KINDS, SeedLayout, parse_layout
+from etl.read.notes import classify_note, note_text, scan_brackets
+from etl.read.registry import Registry
+from etl.read.speakers import Attributor, Turn, parse_turns
 
 # Time of day stated at the opening of the narration: "This morning a two-hour conversation took place"
 TIME_OF_DAY_OPENING = re.compile(r"^(?:This|In the)\s+(?P<time_of_day>morning|afternoon|evening)\b")

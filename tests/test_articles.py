@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.articles import find_article_phrases
+from etl.read.articles import find_article_phrases
 
 
 def test_every_article_number_named_in_the_seeds_has_a_row(db, seed_texts):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from etl.blocks import split_sentences
-from etl.registry import load_registry
-from etl.speakers import Attributor
+from etl.read.blocks import split_sentences
+from etl.read.registry import load_registry
+from etl.read.speakers import Attributor
 
 MEMORANDUM = "1962-11-05-memorandum"
 NOTES = "1962-11-03-notes"

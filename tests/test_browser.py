@@ -1,6 +1,6 @@
 """The site in a real browser: Debian's Chromium, driven by Playwright, against a real ``datasette serve``.
 
-The server is started the way ``make serve`` starts it (``etl.serve.datasette_arguments``), on a free port
+The server is started the way ``make serve`` starts it (``etl.publish.serve.datasette_arguments``), on a free port
 of 127.0.0.1, and is always stopped. Each step saves a screenshot under build/screenshots/.
 """
 
@@ -16,8 +16,8 @@ import sqlite_utils
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from chromium import launch_chromium
-from etl.serve import running_server, write_inspect_file
-from etl.site import DATABASE_NAME, load_dataset_facts
+from etl.publish.serve import running_server, write_inspect_file
+from etl.publish.site import DATABASE_NAME, load_dataset_facts
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "build" / "screenshots"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-PARSING_MODULES = ["etl.seeds", "etl.blocks", "etl.layout", "etl.notes", "etl.articles", "etl.errors"]
+PARSING_MODULES = ["etl.read.seeds", "etl.read.blocks", "etl.read.frame", "etl.read.notes", "etl.read.articles", "etl.errors"]
 
 
 @pytest.mark.parametrize("module_name", PARSING_MODULES)

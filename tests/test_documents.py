@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.layout import recognize_layout
+from etl.read.frame import recognize_layout
 
 
 @pytest.mark.parametrize(

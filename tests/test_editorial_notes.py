@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl.blocks import Span
-from etl.notes import classify_note, scan_brackets
+from etl.read.blocks import Span
+from etl.read.notes import classify_note, scan_brackets
 
 MEMORANDUM = "1962-11-05-memorandum"
 

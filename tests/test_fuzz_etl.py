@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from etl.build import build_database
 from etl.errors import ParseError
-from etl.registry import load_registry
+from etl.read.registry import load_registry
 from etl.schema import TABLES
 from seedfolder import SEEDS, copy_seeds
 

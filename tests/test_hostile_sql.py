@@ -1,8 +1,8 @@
 """Hostile use of the public SQL endpoint: the site stays read-only, bounded, escaped and polite.
 
 Everything runs against the real built database with the repository's own settings, metadata, templates
-and plugins: Datasette's test client (``etl.serve.datasette_app``) for single requests, a real
-``datasette serve`` on 127.0.0.1 (``etl.serve.datasette_arguments``) where requests must overlap, and
+and plugins: Datasette's test client (``etl.publish.serve.datasette_app``) for single requests, a real
+``datasette serve`` on 127.0.0.1 (``etl.publish.serve.datasette_arguments``) where requests must overlap, and
 Debian's Chromium where only a browser can tell whether a script runs.
 """
 
@@ -22,8 +22,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from chromium import launch_chromium
-from etl.serve import datasette_app, datasette_arguments, datasette_settings, load_metadata, running_server, write_inspect_file
-from etl.site import DATABASE_NAME
+from etl.publish.serve import datasette_app, datasette_arguments, datasette_settings, load_metadata, running_server, write_inspect_file
+from etl.publish.site import DATABASE_NAME
 
 SERVER_START_SECONDS = 30
 # The server fixture's own deadline: the server stops by itself even if the test run is killed.

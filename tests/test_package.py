@@ -18,8 +18,8 @@ import pytest
 import yaml
 from sqlite_utils.db import COLUMN_TYPE_MAPPING
 
-from etl.docs import render_data_dictionary
-from etl.package import (
+from etl.publish.docs import render_data_dictionary
+from etl.publish.package import (
     CITATION_FILE,
     PACKAGE_FILE,
     PUBLISHED_TRANSLATION,
@@ -31,7 +31,7 @@ from etl.package import (
     write_data_package,
 )
 from etl.schema import SQLITE_TYPES, TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME, Column, Table
-from etl.site import load_dataset_facts
+from etl.publish.site import load_dataset_facts
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 GENERATED_FILES = [f"data/{table.name}.csv" for table in package_tables()] + [PACKAGE_FILE, CITATION_FILE, ZENODO_FILE]

@@ -14,8 +14,8 @@ from pathlib import Path
 import frictionless
 import pytest
 
-from etl.package import CITATION_FILE, PACKAGE_FILE, package_tables
-from etl.release import (
+from etl.publish.package import CITATION_FILE, PACKAGE_FILE, package_tables
+from etl.publish.release import (
     IDENTITY_FINGERPRINTS,
     ZIP_FILE_MODE,
     ZIP_TIMESTAMP,
@@ -26,7 +26,7 @@ from etl.release import (
     write_release,
 )
 from etl.schema import TABLES, schema_hash
-from etl.site import load_dataset_facts
+from etl.publish.site import load_dataset_facts
 
 IDS_FOLDER = Path(__file__).resolve().parent / "ids"
 

@@ -7,7 +7,7 @@ drift from ``etl/schema.py``. ``python -m etl dictionary`` prints it.
 
 from __future__ import annotations
 
-from etl.package import package_tables
+from etl.publish.package import package_tables
 from etl.schema import TURNS_VIEW_NAME, Column, Table
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from etl.errors import ParseError
+from etl.paths import CURATED
 
-CURATED = Path(__file__).resolve().parent / "curated"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.blocks import Span, split_blocks, split_lines
+from etl.read.blocks import Span, split_blocks, split_lines
 from etl.errors import ParseError, line_of
 
 # --- Patterns of the archive's page furniture -------------------------------------------------------

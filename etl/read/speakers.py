@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from etl.blocks import Paragraph, Span, split_sentences
-from etl.registry import Registry
+from etl.read.blocks import Paragraph, Span, split_sentences
+from etl.read.registry import Registry
 
 # The generic shape of a transcript label, for labels the registry does not know yet: initials and
 # upper-case words, then a full stop or colon. "C. RAFAEL RODRIGUEZ. It would be possible ..."

@@ -24,11 +24,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from etl.package import PACKAGE_FILE, CITATION_FILE, DATA_FOLDER, render_package_files
+from etl.publish.package import PACKAGE_FILE, CITATION_FILE, DATA_FOLDER, render_package_files
 from etl.schema import TABLES
-from etl.site import load_dataset_facts
+from etl.publish.site import load_dataset_facts
+from etl.paths import REPOSITORY
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 # The files of the repository that go into a release beside the generated ones.
 RELEASED_DOCUMENTS = ("README.md", "CHANGELOG.md")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.blocks import Span
+from etl.read.blocks import Span
 
 # "[Ed. note: Article 13 of the draft protocol read: "..." Draft Soviet-American-Cuban protocol ...]"
 EDITORS_NOTE = re.compile(r"^Ed\.\s+note:\s*(?P<text>.*)$", re.DOTALL)

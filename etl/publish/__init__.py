@@ -1,0 +1,1 @@
+"""Publishing: the Datasette site, the data package, citation files, the release and the data dictionary."""

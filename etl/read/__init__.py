@@ -1,0 +1,1 @@
+"""Reading: a record's text into its parts (frame, blocks, notes, speakers, articles), with offsets."""
