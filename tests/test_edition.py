@@ -189,8 +189,9 @@ def test_record_page_gives_every_turn_in_order_with_its_speaker(memorandum: Page
     shown = turns.evaluate_all(
         """turns => turns.map(turn => {
              const words = turn.querySelector('.turn-text').cloneNode(true);
-             words.querySelectorAll('sup.fn-ref, p > .speaker-label:first-child').forEach(e => e.remove());
-             return [turn.dataset.seq, turn.id, turn.querySelector('.speaker').textContent, words.textContent];
+             words.querySelectorAll('sup.fn-ref, .lead-in').forEach(e => e.remove());
+             const paragraphs = Array.from(words.querySelectorAll('p')).map(p => p.textContent);
+             return [turn.dataset.seq, turn.id, turn.querySelector('.speaker').textContent, paragraphs.join(' ')];
            })"""
     )
     for (seq, utterance_id, speaker, text), (shown_seq, anchor, shown_speaker, shown_text) in zip(expected, shown):
