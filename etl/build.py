@@ -21,6 +21,7 @@ from etl.paths import CURATED
 from etl.read.registry import load_registry
 from etl.schema import TABLES, schema_hash
 from etl.read.seeds import read_seeds
+from etl.read.vocabulary import load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
     """Parse every seed into rows for every table; return the rows, the warnings and the seeds' texts."""
     seeds = read_seeds(seeds_dir)
     registry = load_registry()
+    vocabulary = load_vocabulary()
     documents_curated = load_curated_yaml("documents.yml")
     defects = load_curated_entries("defects.yml")
     narration = load_curated_yaml("turns.yml").get("narration_resumes", [])
@@ -58,6 +60,7 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
     rows: dict[str, list[dict]] = {table.name: [] for table in TABLES}
     warnings: list[str] = []
     taken_ids: set[str] = set()
+    provisional: dict = {}
     for seed in seeds:
         curated = Curated(
             record=documents_curated.get("records", {}).get(seed.name, {}),
@@ -65,12 +68,16 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
             defects=[d for d in defects if d["seed_file"] == seed.name],
             narration_openings=tuple(n["opening"] for n in narration if n["seed_file"] == seed.name),
             note_types=note_types,
+            vocabulary=vocabulary,
         )
         parsed: SeedRows = parse_seed(seed.text, seed.name, seed.sha256, registry, curated, taken_ids)
         rows["documents"].append(parsed.document)
         for table, table_rows in parsed.rows.items():
             rows[table].extend(table_rows)
         warnings.extend(parsed.warnings)
+        for person in parsed.people:
+            if person.is_provisional:
+                provisional.setdefault(person.participant_id, person)
         for gap in parsed.unaccounted:
             warnings.append(f"{seed.name}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
         document = parsed.document
@@ -94,8 +101,8 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
         for row in rows[table.name]
         if row.get(column)
     }
-    for participant in registry.all_participants():
-        if participant.participant_id in referenced or participant.is_provisional:
+    for participant in registry.participants.values():
+        if participant.participant_id in referenced:
             rows["participants"].append(
                 {
                     "participant_id": participant.participant_id,
@@ -103,9 +110,20 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
                     "side": participant.side,
                     "position": participant.position,
                     "source": participant.source,
-                    "is_provisional": participant.is_provisional,
+                    "is_provisional": False,
                 }
             )
+    for person in sorted(provisional.values(), key=lambda person: person.participant_id):
+        rows["participants"].append(
+            {
+                "participant_id": person.participant_id,
+                "name": person.name,
+                "side": person.side,
+                "position": None,
+                "source": "Provisional: created by the build from the name as the record prints it; add it to etl/curated/participants.yml.",
+                "is_provisional": True,
+            }
+        )
     rows["note_types"] = [
         {"note_type": name, "description": entry["description"], "resp": entry["resp"]} for name, entry in note_types.items()
     ]
