@@ -77,6 +77,8 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
         registry,
         curated.vocabulary,
     )
+    if not document["addressee"] and cast.addressee_in_title is not None:
+        document["addressee"] = _one_line(cast.addressee_in_title.text)
     author = cast.resolve(layout.first("signer").span.text) if layout.first("signer") else None
     author = author or (cast.resolve(layout.first("recorder").span.text) if layout.first("recorder") else None)
     document["author_id"] = author
@@ -198,7 +200,7 @@ def _document_row(text, seed_file, sha256, layout: RecordFrame, registry, curate
         "rights": layout.value("rights"),
         "heading_as_printed": layout.value("heading_as_printed"),
         "signature_as_printed": "\n".join(f.span.text for f in layout.all("signature_as_printed")) or None,
-        "archival_reference": layout.value("archival_reference"),
+        "archival_reference": " ".join(f.span.text for f in layout.all("archival_reference")) or None,
         "layout": layout.layout,
         "seed_file": seed_file,
         "seed_sha256": sha256,

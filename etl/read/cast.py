@@ -32,7 +32,7 @@ from etl.read.vocabulary import Vocabulary
 PERSON_NAME = re.compile(
     r"""(?<![\w.])(?:
       (?P<initials>(?:[A-Z][a-z]?\.\s?){1,3})(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)
-      |(?P<surname_first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s(?P<initials_after>(?:[A-Z]\.){1,3})(?![\w])
+      |(?P<surname_first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s(?P<initials_after>(?:[A-Z]\.){2,3})(?![\w])
     )(?![\w])""",
     re.VERBOSE,
 )
@@ -51,7 +51,10 @@ CONVERSATION_PART = re.compile(
 )
 
 # The sender a title names: "Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ..."
-SENDER_PART = re.compile(r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection)\b|$)", re.DOTALL)
+SENDER_PART = re.compile(r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)", re.DOTALL)
+
+# Whom a title says the record is addressed to, after its sender: "... A.F. Dobrynin to USSR MFA regarding ..."
+ADDRESSEE_PART = re.compile(r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)", re.DOTALL)
 
 # Where a list of those present says whose side follows: "from the Soviet side - ", "from the American side -"
 SIDE_HEADER = re.compile(r"\bfrom the (?P<side>\w+) side\s*[-–—:]?\s*")
@@ -88,6 +91,7 @@ class Cast:
     people: dict[str, Person] = field(default_factory=dict)
     roles: list[Role] = field(default_factory=list)
     new_people: list[tuple[int, str]] = field(default_factory=list)  # (offset, name as printed) of provisional people
+    addressee_in_title: Span | None = None  # "... A.F. Dobrynin to USSR MFA regarding ..."
 
     def resolve(self, printed: str) -> str | None:
         """The person of this record a printed name names, if any."""
@@ -184,6 +188,11 @@ def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:
     for name in _names_in(sender, cast.registry):
         person = _person(name.text, cast, vocabulary, _side_before(sender, name, vocabulary), name.start)
         cast.claim(person, "author", name)
+        after = text[name.end - title.start :]
+        addressee = ADDRESSEE_PART.match(after)
+        if addressee:
+            start = name.end - title.start + addressee.start("addressee")
+            cast.addressee_in_title = title.sub(start, start + len(addressee["addressee"]))
         return
 
 

@@ -126,11 +126,14 @@ PLACE_DATE_LINE = re.compile(rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2
 #   "No. P102/33                          June 14, 1963"
 #   "No. 3497/TS-ns                       November 23, 1963⁸⁶"
 REFERENCE_LINE = re.compile(
-    rf"""^(?P<reference>(?:Spec\.\s*)?No\.\s*[\w/.-]+(?:\s*-\s*[\w/.-]+)?)
+    rf"""^(?P<reference>(?:Spec(?:ial)?\.?\s*)?No\.\s*[\w/.-]+(?:\s*[-,]\s*[\w/.-]+)*)
     (?:\s{{2,}}|\s+(?=(?:{_MONTH})\b))(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})
     (?P<trailer>\s*\S.*)?$""",
     re.VERBOSE,
 )
+
+# A reference to the dispatch this one answers: "To our No. 1967"
+REPLY_TO = re.compile(r"^To (?:our|your) No\.\s*\S+$")
 
 # A place alone on a line after the date: "Washington"; one to three capitalized words, no punctuation.
 PLACE_LINE = re.compile(r"^(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})$")
@@ -146,7 +149,7 @@ URGENCY = re.compile(r"^(?:URGENT|Urgent|IMMEDIATE|Immediate|VERY URGENT)$")
 
 # Who the record is addressed to: "CC CPSU", "TO CC CPSU", "TO MEMBERS OF THE PRESIDIUM CC CPSU",
 # "To Comrade MALIN V.N."
-ADDRESSEE = re.compile(r"^(?P<addressee>(?:TO|To)\s+(?:[A-Z][A-Z.\s,-]+|Comrade\s.+)|CC CPSU|[A-Z][A-Z ]+ CC CPSU)$")
+ADDRESSEE = re.compile(r"^(?P<label>(?:TO|To)\s+)?(?P<addressee>(?<=TO )[A-Z][A-Z.\s,-]+|(?<=To )Comrade\s.+|CC CPSU|CPSU CC|[A-Z][A-Z ]+ CC CPSU)$")
 
 # --- Lines of a record's closing --------------------------------------------------------------------
 
@@ -169,7 +172,17 @@ BIBLIOGRAPHIC_NOTE = re.compile(r"^Note:\s+(?P<text>.+)$")
 # An archival reference: the archive, then fond, opis, delo and list numbers:
 #   "RGANI. F. 52. Op. 1. D. 584. L. 111-114. Original. Typewritten text."
 #   "AVP RF. F. 0129. Op. 47. P. 339. D. 4. L. 55-61. Copy."
-ARCHIVAL_REFERENCE = re.compile(r"^(?P<archive>[A-Z][A-Za-z ]{1,24})\.?,?\s+F\.\s*\S+\s+Op\.\s*\S+.*$")
+#   "82RGANI. F. 3. Op. 66. ..." (the page number of the printed collection glued to it)
+#   "Archive of the Main Directorate of the General Staff of the Armed Forces of the Russian Federation. Copy."
+ARCHIVAL_REFERENCE = re.compile(
+    r"^(?P<page>\d{1,4}(?=[A-Z]))?(?P<reference>(?:[A-Z][A-Za-z ]{1,24}\.?,?\s+F\.\s*\S+\s+Op\.\s*\S+|Archive of the [A-Z][\w ,]+?\.(?:\s+(?:Copy|Original)\b.*)?$).*)$"
+)
+
+# The dispatch a telegram's reference note points to: "REFERENCE: No. 1967-1968 (incoming No. 53927) from ..."
+REFERENCE_NOTE = re.compile(r"^(?P<label>REFERENCE:|MEMO:|REF\.:)\s*(?P<text>.+)$")
+
+# How the original is kept, on the line after an archive's name: "Copy. Typewritten text."
+ARCHIVAL_DESCRIPTION = re.compile(r"^(?:Copy|Original|Typewritten|Handwritten|Manuscript|Photocopy)\b[\w .,-]*\.$")
 
 # An archive's note on the original, set off by an asterisk or a letter:
 #   "*On the first page at the top stamp "to Khrushchev N.S."", "a On the first page at the top, marked ..."
@@ -419,7 +432,7 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
             first = False
             continue
         first = False
-        kind = _head_line_kind(line, frame, after_date)
+        kind = _head_line_kinds(line, frame, after_date)
         if kind is None:
             heading = heading_pattern.match(block.text)
             if heading and not frame.first("heading_as_printed") and block.text[: heading.end("signal")].isupper():
@@ -443,6 +456,33 @@ def _heading_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:
     signals = sorted({s for t in vocabulary.document_types for s in t.signals if " " in s}, key=len, reverse=True)
     alternation = "|".join(re.escape(s) for s in signals)
     return re.compile(rf"^(?P<heading>(?P<signal>(?i:{alternation}))(?:\ (?:[A-Z][A-Z.]+|and|with))*)")
+
+
+# Cells of a head line set side by side: "Washington" and "TOP SECRET" on one line, far apart.
+CELL_GAP = re.compile(r"\s{3,}")
+
+
+def _head_line_kinds(line: Span, frame: RecordFrame, after_date: bool) -> str | None:
+    """Read a head line, or each cell of it when it sets several side by side; None if any cell is no head line."""
+    kind = _head_line_kind(line, frame, after_date)
+    if kind is not None:
+        return kind
+    cells, position = [], 0
+    for gap in CELL_GAP.finditer(line.text):
+        cells.append(line.sub(position, gap.start()))
+        position = gap.end()
+    cells.append(line.sub(position, len(line.text)))
+    if len(cells) < 2:
+        return None
+    trial = RecordFrame(frame.layout, fields=list(frame.fields))
+    kinds = []
+    for cell in cells:
+        kinds.append(_head_line_kind(cell, trial, after_date or "date" in kinds or "reference" in kinds))
+        if kinds[-1] is None:
+            return None
+    frame.fields[:] = trial.fields
+    frame.chrome.extend(trial.chrome)
+    return kinds[-1] if kinds[-1] in ("date", "reference") else kinds[0]
 
 
 def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | None:
@@ -474,11 +514,16 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
     if COPY_NUMBER.match(text):
         frame.fields.append(Field("copy_number", line))
         return "copy"
+    if REPLY_TO.match(text):
+        frame.fields.append(Field("reply_to", line))
+        return "reply_to"
     if URGENCY.match(text):
         frame.fields.append(Field("urgency", line))
         return "urgency"
-    if ADDRESSEE.match(text):
-        frame.fields.append(Field("addressee", line))
+    if match := ADDRESSEE.match(text):
+        if match["label"]:
+            frame.chrome.append(("label: To", line.sub(0, match.end("label")).strip()))
+        frame.fields.append(Field("addressee", line.sub(match.start("addressee"), match.end("addressee"))))
         return "addressee"
     if after_date and PLACE_LINE.match(text) and not frame.first("place"):
         frame.fields.append(Field("place", line))
@@ -533,6 +578,8 @@ def _is_closing_line(text: str) -> bool:
         or PAGE_FURNITURE_LINE.match(text)
         or DATE_LINE.match(text)
         or RECORDED_BY.match(text)
+        or REFERENCE_NOTE.match(text)
+        or ARCHIVAL_DESCRIPTION.match(text)
     )
 
 
@@ -557,8 +604,14 @@ def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
             frame.closing_notes.append(ClosingNote("archival", line, line))
         elif match := BIBLIOGRAPHIC_NOTE.match(line.text):
             frame.closing_notes.append(ClosingNote("bibliographic", line, line.sub(match.start("text"), match.end("text"))))
-        elif ARCHIVAL_REFERENCE.match(line.text):
+        elif match := ARCHIVAL_REFERENCE.match(line.text):
+            if match["page"]:
+                frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
+            frame.fields.append(Field("archival_reference", line.sub(match.start("reference"), len(line.text))))
+        elif ARCHIVAL_DESCRIPTION.match(line.text) and frame.fields and frame.fields[-1].name == "archival_reference":
             frame.fields.append(Field("archival_reference", line))
+        elif match := REFERENCE_NOTE.match(line.text):
+            frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
         elif match := PAGE_FURNITURE_LINE.match(line.text):
             frame.page_furniture.append(Apparatus("page number and copy stamp", line))
         elif match := ARCHIVE_NOTE.match(line.text):
