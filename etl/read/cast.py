@@ -125,6 +125,10 @@ class Cast:
             self.people[participant_id] = Person(participant_id, label, None, (label,), is_provisional=True)
         return participant_id
 
+    def add_speaker(self, printed: str, vocabulary: Vocabulary, offset: int) -> str | None:
+        """A person the record's narration shows speaking ("Alphand said that ..."), added to the cast."""
+        return _person(printed, self, vocabulary, None, offset)
+
     def claim(self, participant_id: str | None, role: str, span: Span) -> None:
         if participant_id:
             self.roles.append(Role(participant_id, role, span))

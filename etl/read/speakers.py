@@ -36,6 +36,11 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 LEAD_IN = r"(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},?\s+)??"
 
 
+# A paragraph that goes on in the voice of the person speaking: a quotation, or the speaker's "I" or "we":
+# "We are devoted to our system and intend to preserve it" (Johnson, after "He said that ...").
+SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b)""")
+
+
 @dataclass(frozen=True)
 class Attribution:
     participant_id: str
@@ -148,7 +153,7 @@ class Attributor:
         # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
         # developing arguments made in ..., offered additional arguments", "Kohler says that ..."
         return re.compile(
-            rf"^{LEAD_IN}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+(?P<verb>{self._verbs})\b"
+            rf"^{LEAD_IN}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b"
         )
 
     @cached_property
@@ -167,12 +172,31 @@ class Attributor:
         # "Replied that we proceed from such understanding", "Emphasized that Johnson can fully rely ..."
         verbs = self._verbs
         capitalized = "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.vocabulary.reporting_verbs, key=len, reverse=True))
-        return re.compile(rf"^(?:{LEAD_IN}(?P<pronoun>I)\s+(?P<verb>{verbs})\b|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)")
+        return re.compile(rf"^(?:{LEAD_IN}(?P<pronoun>I|We)\s+(?:[a-z]+ly\s+)?(?P<verb>{verbs})\b|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)")
+
+    @cached_property
+    def discovered_speaker(self) -> re.Pattern[str]:
+        # Someone the author's account shows speaking, not yet in the cast: "Alphand said that de Gaulle
+        # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
+        return re.compile(
+            rf"^{LEAD_IN}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
+            rf"(?:,[^;]{{1,120}}?,)?\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b"
+        )
+
+    def discover(self, sentence: str, offset: int) -> Attribution | None:
+        """A new speaker named as the subject of a reporting verb, where no one else is speaking."""
+        match = self.discovered_speaker.match(sentence)
+        if not match or any(word in self.vocabulary.not_names for word in match["name"].split()):
+            return None
+        participant_id = self.cast.add_speaker(match["name"], self.vocabulary, offset + match.start("name"))
+        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "narration_sentence", "any_name", "discovered_speaker"):
+            self.__dict__.pop(cached, None)
+        return Attribution(participant_id, match["name"], match.start("name"), self.vocabulary.reporting_verbs[match["verb"]])
 
     @cached_property
     def pronoun_attribution(self) -> re.Pattern[str]:
         # "He noted that his first action ...": the person last named speaks.
-        return re.compile(rf"^{LEAD_IN}(?P<pronoun>He|She)\s+(?P<verb>{self._verbs})\b")
+        return re.compile(rf"(?:^{LEAD_IN}(?P<pronoun>He|She)\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)")
 
     @cached_property
     def narration_sentence(self) -> re.Pattern[str]:
@@ -185,7 +209,7 @@ class Attributor:
     def any_name(self) -> re.Pattern[str]:
         return re.compile(rf"(?<![\w.])(?P<name>{self.name_pattern})(?![\w])")
 
-    def attribute(self, sentence: str, last_named: str | None = None) -> Attribution | None:
+    def attribute(self, sentence: str, last_named: str | None = None, author_may_speak: bool = True) -> Attribution | None:
         """Who a sentence makes the speaker, if anyone.
 
         The earliest attribution in the sentence wins.
@@ -201,13 +225,16 @@ class Attributor:
             mode = self.vocabulary.reporting_verbs[match["verb"]]
             return Attribution(participant_id, match["name"], match.start("name"), mode)
         if self.author_id:
+            # The author's "I said" is his own turn; his "we said" only where no one else is speaking or
+            # a paragraph begins: inside Castro's reported speech, "We spoke with the people" is Castro's "we".
             match = self.first_person_attribution.match(sentence)
-            if match:
+            if match and (author_may_speak or match["pronoun"] == "I" or match["bare"]):
                 group = "pronoun" if match["pronoun"] else "bare"
                 return Attribution(self.author_id, match[group], match.start(group), "reported")
-        match = self.pronoun_attribution.match(sentence)
+        match = self.pronoun_attribution.search(sentence)
         if match and last_named:
-            return Attribution(last_named, match["pronoun"], match.start("pronoun"), "reported")
+            group = "pronoun" if match["pronoun"] else "inner"
+            return Attribution(last_named, match[group], match.start(group), "reported")
         return None
 
     def last_named_in(self, sentence: str) -> str | None:
@@ -275,9 +302,11 @@ def parse_turns(
             continue
         for index, (start, end) in enumerate(split_sentences(text)):
             sentence = text[start:end]
-            named_before = last_named
-            last_named = attributor.last_named_in(sentence) or last_named
+            # "He" is the person speaking, or where no one (but the author) is, the person last named.
             current = turns[-1] if turns else None
+            speaking = current.participant_id if current and current.mode != "narration" and current.participant_id != attributor.author_id else None
+            named_before = speaking or last_named
+            last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
             if attributor.is_narration(sentence) and (first or current is None or current.mode != "direct"):
                 if current is not None and current.mode == "narration" and not first:
@@ -289,7 +318,12 @@ def parse_turns(
                 else:
                     start_turn(Turn(None, "narration"), paragraph, start)
                 continue
-            attribution = attributor.attribute(sentence, named_before) if (current is None or current.mode != "direct") else None
+            author_may_speak = first or current is None or current.mode == "narration" or current.participant_id == attributor.author_id
+            attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
+            if attribution is None and (current is None or current.mode == "narration" or current.participant_id == attributor.author_id) and attributor.author_id:
+                attribution = attributor.discover(sentence, paragraph.seed_offset(start))
+                if attribution:
+                    last_named = attribution.participant_id
             if attribution and (
                 current is None or current.mode == "narration" or attribution.participant_id != current.participant_id
             ):
@@ -302,7 +336,10 @@ def parse_turns(
                 start_turn(Turn(attribution.participant_id, attribution.mode, label_span), paragraph, start)
                 continue
             if first:
-                if current is None:
+                goes_on = SPEAKERS_VOICE.match(sentence) or (attribution and attribution.participant_id == current.participant_id) if current else False
+                if current is None or (attributor.author_id and current.mode == "reported" and not goes_on):
+                    # In a dispatch its author writes, a paragraph that does not go on in the speaker's voice
+                    # is the author's account again: "After the correspondents left, we sat at another table".
                     start_turn(Turn(None, "narration"), paragraph, start)
                 else:
                     current.parts.append(TurnPart(paragraph, start, len(text)))

@@ -31,6 +31,7 @@ class Vocabulary:
     reporting_verbs: dict[str, str]  # printed form -> mode
     narration_verbs: tuple[str, ...]
     honorifics: tuple[str, ...]
+    not_names: frozenset[str]
     sides: dict[str, str]  # signal word -> side
     phrases: dict[str, tuple[str, ...]]
 
@@ -84,6 +85,7 @@ def load_vocabulary() -> Vocabulary:
         reporting_verbs={form: entry["mode"] for entry in data["reporting_verbs"] for form in entry["forms"]},
         narration_verbs=tuple(data["narration_verbs"]),
         honorifics=tuple(data["honorifics"]),
+        not_names=frozenset(data["not_names"]),
         sides={signal: entry["side"] for entry in data["sides"] for signal in entry["signals"]},
         phrases={name: tuple(values) for name, values in data["phrases"].items()},
     )
