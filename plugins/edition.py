@@ -9,6 +9,7 @@ Loaded with ``--plugins-dir plugins``; it only uses Datasette's documented plugi
 - ``extra_template_vars``: the home page's list of records, people and tables; the links from a row page
   of documents, utterances, editorial_notes or participants to the record or person page.
 - ``extra_css_urls``: the edition's stylesheet on every page (phone layout included).
+- ``extra_body_script``: a text alternative for datasette-vega charts (the table below them, captioned).
 - ``render_cell``: a "read in the record" link beside every turn's text in tables and query results, and
   the artefacts of the web copies marked in the documents table.
 
@@ -437,6 +438,43 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/method$", method_page),
         (r"^/edition\.css$", stylesheet),
     ]
+
+
+# datasette-vega draws a chart of the rows above the results table (a canvas or svg with class "marks"),
+# Its text alternative is the table: the chart is labelled as the picture of
+# the table's rows and the table gets a caption that says so. The chart is drawn after the page loads and
+# redrawn when its options change, so the labels are set whenever the page changes.
+CHART_TEXT_ALTERNATIVE = """
+(function () {
+  function label() {
+    var table = document.querySelector('table.rows-and-columns');
+    var charts = document.querySelectorAll('canvas.marks, svg.marks');
+    if (!table || !charts.length) return;
+    if (!table.querySelector('caption.chart-alternative')) {
+      var caption = document.createElement('caption');
+      caption.className = 'chart-alternative';
+      caption.id = 'chart-alternative';
+      caption.textContent = 'The rows of this table are the data of the chart above: read them here.';
+      table.insertBefore(caption, table.firstChild);
+    }
+    var params = new URLSearchParams(location.hash.slice(1));
+    var what = params.get('g.mark') ? params.get('g.mark') + ' chart of ' + (params.get('g.y_column') || 'values')
+      + ' by ' + (params.get('g.x_column') || 'row') : 'Chart of the rows below';
+    charts.forEach(function (chart) {
+      chart.setAttribute('role', 'img');
+      chart.setAttribute('aria-label', what + '; the same data is in the table below.');
+      chart.setAttribute('aria-describedby', 'chart-alternative');
+    });
+  }
+  new MutationObserver(label).observe(document.body, {childList: true, subtree: true});
+  label();
+})();
+"""
+
+
+@hookimpl
+def extra_body_script() -> str:
+    return CHART_TEXT_ALTERNATIVE
 
 
 @hookimpl

@@ -378,6 +378,20 @@ def test_downloads_give_the_text_as_printed_and_the_turns_in_order(browser: Brow
         assert len(response.read().decode("utf-8").strip().splitlines()) > 69
 
 
+def test_chart_has_a_text_alternative(browser: Browser, server: str):
+    page = open_page(browser, f"{server}/{DATABASE_NAME}/words_per_participant#g.mark=bar&g.x_column=speaker&g.x_type=ordinal&g.y_column=words&g.y_type=quantitative")
+    try:
+        chart = page.locator("canvas.marks, svg.marks").first
+        chart.wait_for()
+        page.wait_for_function("document.querySelector('canvas.marks, svg.marks').getAttribute('role') === 'img'")
+        assert "words by speaker" in chart.get_attribute("aria-label")
+        caption = page.locator("table.rows-and-columns caption")
+        assert caption.get_attribute("id") == chart.get_attribute("aria-describedby")
+        assert "data of the chart" in caption.inner_text()
+    finally:
+        page.close()
+
+
 # Every page of the edition, and the Datasette pages a reader comes through, at both widths.
 PAGES = {
     "home": "/",
