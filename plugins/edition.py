@@ -31,12 +31,14 @@ from etl.publish.edition import (
     Footnote,
     annotate,
     artefacts_in,
+    enclosing_notes,
     load_copy_artefacts,
     long_date,
     mark_artefacts,
     mode_in_words,
     note_body_marks,
     plain_description,
+    printed_lead_in,
     record_sort_key,
     record_text,
     short_anchor,
@@ -153,19 +155,37 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
             {**role, "person": person, "url": person_url(datasette, role["participant_id"])}
         )
 
+    parents = enclosing_notes(notes)
+    children_of: dict[str, list[dict[str, Any]]] = {}
+    notes_of_turn: dict[str, list[dict[str, Any]]] = {}
+    for note in notes:
+        if parents[note["note_id"]] is not None:
+            children_of.setdefault(parents[note["note_id"]], []).append(note)
+        elif note["utterance_id"] is not None:
+            notes_of_turn.setdefault(note["utterance_id"], []).append(note)
+    references_of_turn: dict[str, list[dict[str, Any]]] = {}
+    for reference in references:
+        if reference["utterance_id"] is not None:
+            references_of_turn.setdefault(reference["utterance_id"], []).append(reference)
+
+    labels_of_turn: dict[str, list[dict[str, Any]]] = {}
+    for label in labels:
+        labels_of_turn.setdefault(label["field"], []).append(label)
+
     turns, footnotes = [], []
     number = 1
     for utterance in utterances:
-        turn_notes = [note for note in notes if note["utterance_id"] == utterance["utterance_id"]]
-        turn_references = [r for r in references if r["utterance_id"] == utterance["utterance_id"]]
         planned = turn_marks(
-            utterance["text"], turn_notes, turn_references, notes, number, document_id, article_url
+            utterance["text"],
+            notes_of_turn.get(utterance["utterance_id"], []),
+            references_of_turn.get(utterance["utterance_id"], []),
+            children_of,
+            number,
+            document_id,
+            article_url,
         )
         # The printed label: before the text ("A.I. MIKOYAN expressed ..."), or inside it ("..., A.I. Mikoyan said, ...").
-        lead_in = " ".join(
-            label["text"] for label in labels
-            if label["field"] == utterance["utterance_id"] and label["char_start"] < utterance["char_start"]
-        )
+        lead_in = printed_lead_in(utterance, labels_of_turn.get(utterance["utterance_id"], []))
         marks = list(planned.marks)
         label = utterance["speaker_label"]
         if label and not lead_in and utterance["speaker_label_char_start"] is not None:
@@ -201,22 +221,27 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         footnote.body = Markup("<br>").join(
             annotate(note["marker"], note_body_marks(note, children, note_references, article_url))
         )
-    end_notes = []
+    end_notes = []  # notes on the whole record (no turn), in the order printed, each followed by those inside it
     for note in notes:
-        if note["utterance_id"] is None:
-            end_notes.append({**note, "anchor": short_anchor(note["note_id"], document_id), "body": Markup("<br>").join(annotate(note["marker"], []))})
+        if note["utterance_id"] is None and parents[note["note_id"]] is None:
+            for shown_note in [note, *children_of.get(note["note_id"], [])]:
+                end_notes.append(
+                    {**shown_note, "anchor": short_anchor(shown_note["note_id"], document_id),
+                     "body": Markup("<br>").join(annotate(shown_note["marker"], []))}
+                )
+    enclosing_number = {child: footnote.number for footnote in footnotes for child in footnote.children}
 
     def footnote_view(footnote: Footnote | dict[str, Any]) -> dict[str, Any]:
-        note = footnote.note if isinstance(footnote, Footnote) else footnote
+        is_footnote = isinstance(footnote, Footnote)
+        note = footnote.note if is_footnote else footnote
         note_type = note_types.get(note["note_type"], {})
-        enclosing = next((f.number for f in footnotes if footnote in [by_number[c] for c in f.children]), None) if isinstance(footnote, Footnote) else None
         return {
-            "number": footnote.number if isinstance(footnote, Footnote) else None,
-            "anchor": footnote.anchor if isinstance(footnote, Footnote) else footnote["anchor"],
+            "number": footnote.number if is_footnote else None,
+            "anchor": footnote.anchor if is_footnote else footnote["anchor"],
             "note": note,
-            "in_text": footnote.in_text if isinstance(footnote, Footnote) else False,
-            "body": footnote.body if isinstance(footnote, Footnote) else footnote["body"],
-            "enclosing": enclosing,
+            "in_text": footnote.in_text if is_footnote else False,
+            "body": footnote.body if is_footnote else footnote["body"],
+            "enclosing": enclosing_number.get(footnote.number) if is_footnote else None,
             "kind": plain_description(note_type.get("description", note["note_type"])),
             "whose": whose(note["resp"]),
             "is_defect": note["note_type"] == "defect",
@@ -351,7 +376,16 @@ async def person_page(datasette: Any, request: Any) -> Response:
     )
     order = {document["document_id"]: index for index, document in enumerate(documents)}
     turns.sort(key=lambda turn: (order.get(turn["document_id"], len(order)), turn["seq"]))
+    labels: dict[str, list[dict[str, Any]]] = {}
+    for label in await rows(
+        database,
+        """select field, text, char_start from seed_spans where category = 'speaker_label'
+           and field in (select utterance_id from utterances where participant_id = :id)""",
+        {"id": participant_id},
+    ):
+        labels.setdefault(label["field"], []).append(label)
     for turn in turns:
+        turn["lead_in"] = printed_lead_in(turn, labels.get(turn["utterance_id"], []))
         turn["anchor"] = short_anchor(turn["utterance_id"], turn["document_id"])
         turn["mode_words"] = mode_in_words(turn["mode"])
         turn["paragraphs"] = annotate(turn["text"], [])
@@ -488,12 +522,13 @@ async def home_variables(datasette: Any, database: Any) -> dict[str, Any]:
     people = sorted((await participants_by_id(database)).values(), key=lambda p: (p["side"] or "", p["name"]))
     hidden = set(await database.hidden_table_names())
     table_metadata = (datasette.metadata("tables", database=database.name) or {})
+    counts = await database.table_counts(limit=50)  # the inspect file's counts for the immutable database
     tables = []
     for name in await database.table_names():
         internal = name in INTERNAL_TABLES or name in hidden
         if name in hidden and not name.endswith("_fts"):
             continue  # the full-text indexes' own storage tables: described with their index
-        count = (await database.execute(f"select count(*) from [{name}]")).first()[0]
+        count = counts.get(name)
         description = (table_metadata.get(name) or {}).get("description")
         if name.endswith("_fts") and not description:
             indexed = name[: -len("_fts")]

@@ -278,8 +278,11 @@ def test_person_page_of_guevara_shows_his_roles_and_turns(browser: Browser, serv
         turns = db.execute("select utterance_id, text from utterances where participant_id = 'guevara'").fetchall()
         assert page.locator(".person-turn").count() == len(turns) > 10
         for utterance_id, text in turns:
-            turn = page.locator(f'.person-turn[data-utterance-id="{utterance_id}"]')
-            assert squeeze(turn.locator(".turn-text").inner_text()) == squeeze(text)
+            turn = page.locator(f'.person-turn[data-utterance-id="{utterance_id}"] .turn-text')
+            words_only = turn.evaluate("t => { const c = t.cloneNode(true); c.querySelectorAll('.lead-in').forEach(e => e.remove()); return Array.from(c.querySelectorAll('p')).map(p => p.textContent).join(' '); }")
+            assert squeeze(words_only) == squeeze(text)
+        action = page.locator(".person-turn.mode-action .turn-text").first.inner_text()
+        assert re.match(r"^[A-Z. ]*GUEVARA objects", squeeze(action))  # the printed name leads the action
         names = page.locator(".printed-names").inner_text()
         for (name,) in db.execute("select name_as_printed from participant_names where participant_id = 'guevara'"):
             assert name in names

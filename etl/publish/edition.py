@@ -109,6 +109,21 @@ def short_anchor(row_id: str, document_id: str) -> str:
     return row_id[len(prefix):] if row_id.startswith(prefix) else row_id
 
 
+def printed_lead_in(utterance: dict[str, Any], labels: Iterable[dict[str, Any]]) -> str:
+    """The speaker label printed before a turn's words ("A.I. MIKOYAN" of "A.I. MIKOYAN expressed ..."), from
+    the turn's ``speaker_label`` spans of seed_spans; empty when the label sits inside the words.
+
+    >>> turn = {"utterance_id": "m-u002", "char_start": 423}
+    >>> printed_lead_in(turn, [{"field": "m-u002", "text": "A.I. MIKOYAN", "char_start": 410}])
+    'A.I. MIKOYAN'
+    """
+    return " ".join(
+        label["text"]
+        for label in sorted(labels, key=lambda label: label["char_start"])
+        if label["field"] == utterance["utterance_id"] and label["char_start"] < utterance["char_start"]
+    )
+
+
 def record_sort_key(document: dict[str, Any]) -> tuple:
     """Records in the order of the talks: date, time of day, then id."""
     time = document.get("time_of_day")
@@ -350,20 +365,27 @@ class Footnote:
     children: list[int] = field(default_factory=list)
 
 
-def _inside(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
-    return (
-        inner is not outer
-        and inner["seed_file"] == outer["seed_file"]
-        and outer["char_start"] <= inner["char_start"]
-        and inner["char_end"] <= outer["char_end"]
-        and (inner["char_start"], inner["char_end"]) != (outer["char_start"], outer["char_end"])
-    )
+def enclosing_notes(notes: Sequence[dict[str, Any]]) -> dict[str, str | None]:
+    """For each note id, the id of the smallest note whose printed marker contains it ("[UN]" inside an
+    editor's note quoting an article), or None. One pass over the notes in the order of the seed.
 
-
-def enclosing_note(note: dict[str, Any], notes: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The note whose printed marker contains this one ("[UN]" inside an editor's note quoting an article)."""
-    enclosing = [outer for outer in notes if _inside(note, outer)]
-    return min(enclosing, key=lambda outer: outer["char_end"] - outer["char_start"]) if enclosing else None
+    >>> enclosing_notes([
+    ...     {"note_id": "n2", "seed_file": "s", "char_start": 9334, "char_end": 9888},
+    ...     {"note_id": "n3", "seed_file": "s", "char_start": 9543, "char_end": 9547},
+    ...     {"note_id": "n4", "seed_file": "s", "char_start": 9950, "char_end": 9960},
+    ... ])
+    {'n2': None, 'n3': 'n2', 'n4': None}
+    """
+    parents: dict[str, str | None] = {}
+    open_notes: list[dict[str, Any]] = []  # the notes whose markers are still open, innermost last
+    for note in sorted(notes, key=lambda n: (n["seed_file"], n["char_start"], -n["char_end"])):
+        while open_notes and not (
+            open_notes[-1]["seed_file"] == note["seed_file"] and note["char_end"] <= open_notes[-1]["char_end"]
+        ):
+            open_notes.pop()
+        parents[note["note_id"]] = open_notes[-1]["note_id"] if open_notes else None
+        open_notes.append(note)
+    return parents
 
 
 def sits_in_text(note: dict[str, Any], text: str) -> bool:
@@ -384,14 +406,15 @@ def turn_marks(
     text: str,
     notes: Sequence[dict[str, Any]],
     references: Sequence[dict[str, Any]],
-    all_notes: Sequence[dict[str, Any]],
+    children_of: dict[str, list[dict[str, Any]]],
     next_number: int,
     document_id: str,
     article_url: Callable[[str], str],
 ) -> TurnMarks:
     """Marks and footnotes of one turn, numbering footnotes from ``next_number`` in reading order.
 
-    ``notes`` are the notes whose ``utterance_id`` is this turn. A note printed in the text (a bracket, the
+    ``notes`` are the top-level notes whose ``utterance_id`` is this turn (not inside another note's
+    marker) and ``children_of`` the notes inside each note's marker, by note id. A note printed in the text (a bracket, the
     words of a defect) is marked there, its number after it; a note printed after the turn (an editor's
     note paragraph) gets its number at the end of the turn; a note inside another note's marker is numbered
     after its enclosing note and marked inside that footnote. Article references link the words that name
@@ -399,7 +422,6 @@ def turn_marks(
     """
     marks: list[Mark] = []
     footnotes: list[Footnote] = []
-    top_level = [note for note in notes if enclosing_note(note, all_notes) is None]
 
     def position(note: dict[str, Any]) -> tuple[int, int]:
         if sits_in_text(note, text):
@@ -409,7 +431,7 @@ def turn_marks(
         return (len(text), note["char_start"])
 
     number = next_number
-    for note in sorted(top_level, key=position):
+    for note in sorted(notes, key=position):
         anchor = short_anchor(note["note_id"], document_id)
         footnote = Footnote(number, note, anchor, in_text=sits_in_text(note, text))
         footnotes.append(footnote)
@@ -421,7 +443,7 @@ def turn_marks(
             at = position(note)[0]
             marks.append(Mark(at, at, "point", footnote=number, anchor=anchor))
         number += 1
-        for child in sorted((n for n in all_notes if enclosing_note(n, all_notes) is note), key=lambda n: n["char_start"]):
+        for child in sorted(children_of.get(note["note_id"], []), key=lambda n: n["char_start"]):
             child_anchor = short_anchor(child["note_id"], document_id)
             footnotes.append(Footnote(number, child, child_anchor, in_text=False))
             footnote.children.append(number)
