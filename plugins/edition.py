@@ -10,7 +10,7 @@ Loaded with ``--plugins-dir plugins``; it only uses Datasette's documented plugi
   of documents, utterances, editorial_notes or participants to the record or person page.
 - ``extra_css_urls``: the edition's stylesheet on every page (phone layout included).
 - ``extra_body_script``: a text alternative for datasette-vega charts (the table below them, captioned).
-- ``render_cell``: a "read in the record" link beside every turn's text in tables and query results, and
+- ``render_cell``: a "read in the record" link before every turn's text in tables and query results, and
   the artefacts of the web copies marked in the documents table.
 
 Everything is read from the served database: any number of records, people, roles and note types. What
@@ -602,7 +602,7 @@ def plain_value(value: Any) -> Any:
 
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any):
-    """A "read in the record" link after a turn's words; artefacts of the web copy marked in documents."""
+    """A "read in the record" link before a turn's words; artefacts of the web copy marked in documents."""
     if not isinstance(value, str):
         return None
     columns = row.keys() if hasattr(row, "keys") else []
@@ -619,5 +619,6 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         if document_id is None:
             document_id = utterance_id.rsplit("-", 1)[0]
         href = record_url(datasette, document_id, short_anchor(utterance_id, document_id))
-        return Markup(f'{escape(value)} <a class="in-record" href="{escape(href)}">read in the record</a>')
+        # First, so that it shows above a long turn that scrolls inside its cell.
+        return Markup(f'<a class="in-record" href="{escape(href)}">read in the record</a> {escape(value)}')
     return None
