@@ -8,6 +8,7 @@ Loaded with ``--plugins-dir plugins``; it only uses Datasette's documented plugi
   roles), ``/person/<participant_id>``, ``/method`` (the editorial method) and ``/edition.css``.
 - ``extra_template_vars``: the home page's list of records, people and tables; the links from a row page
   of documents, utterances, editorial_notes or participants to the record or person page.
+- ``menu_links``: the records, the people and the method in Datasette's menu.
 - ``extra_css_urls``: the edition's stylesheet on every page (phone layout included).
 - ``extra_body_script``: a text alternative for datasette-vega charts (the table below them, captioned).
 - ``render_cell``: a "read in the record" link before every turn's text in tables and query results, and
@@ -24,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from datasette import NotFound, Response, hookimpl
-from datasette.utils import tilde_encode
+from datasette.utils import tilde_decode, tilde_encode
 from markupsafe import Markup, escape
 
 from etl.publish.edition import (
     Footnote,
+    Mark,
     annotate,
     artefacts_in,
     enclosing_notes,
@@ -44,7 +46,6 @@ from etl.publish.edition import (
     short_anchor,
     turn_marks,
     whose,
-    Mark,
 )
 from etl.schema import ROLES
 
@@ -512,6 +513,16 @@ def extra_body_script() -> str:
 
 
 @hookimpl
+def menu_links(datasette: Any) -> list[dict[str, str]]:
+    """The edition's pages in Datasette's menu, on every page."""
+    return [
+        {"href": datasette.urls.path("/"), "label": "The records"},
+        {"href": datasette.urls.path("/people"), "label": "People of the talks"},
+        {"href": datasette.urls.path("/method"), "label": "Editorial method"},
+    ]
+
+
+@hookimpl
 def extra_css_urls(datasette: Any) -> list[str]:
     return [datasette.urls.path(f"/edition.css?v={STYLESHEET_VERSION}")]
 
@@ -586,9 +597,7 @@ def extra_template_vars(view_name: str, database: str | None, table: str | None,
             variables["edition_home"] = await home_variables(datasette, edition)
         if view_name == "row" and database == edition.name and table and request is not None:
             pks = request.url_vars.get("pks")
-            if pks and "," not in pks:
-                from datasette.utils import tilde_decode
-
+            if pks and "," not in pks:  # a single-column key: the tables the edition links from
                 variables["edition_links"] = await row_page_links(datasette, edition, table, tilde_decode(pks))
         return variables
 

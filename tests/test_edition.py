@@ -344,6 +344,8 @@ def test_copy_artefacts_are_marked_as_defects_of_the_copy(browser: Browser, serv
         page.goto(f"{server}/record/{DAMAGED}")
         assert "dvincitest" in page.locator(".archival-citation .artefact").inner_text()
         assert page.locator(".copy-notice a[href$='/method#copy-artefacts']").count() == 1
+        page.goto(f"{server}/{DATABASE_NAME}/documents/{DAMAGED}")  # Datasette's own row page marks it too
+        assert "dvincitest" in page.locator("td.col-citation .artefact").inner_text()
         page.goto(f"{server}/method")
         for artefact in load_copy_artefacts():
             assert artefact.explanation[:60] in squeeze(page.locator(f"#artefact-{artefact.artefact_id}").inner_text())

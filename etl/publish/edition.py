@@ -45,9 +45,6 @@ NOT_PRINTED_CATEGORIES = ("site_chrome",)
 # Paragraphs of a turn's text are separated by a blank line (utterances.text).
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
-# The note types whose words are not in the turn's text but follow it as a paragraph of their own
-# are recognised by their data (no offset in the turn), never by name; see ``footnote_plan``.
-
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
