@@ -112,6 +112,62 @@ def test_every_copy_artefact_is_printed_somewhere_it_says(db: sqlite_utils.Datab
         assert any(artefact.printed in (value or "") for value in values), artefact.artefact_id
 
 
+# A record of 1963 with a person, a side and a role the current records do not have, and a note that names
+# no turn: the pages must follow the data, with no new code.
+NEW_RECORD = "1963-01-10-telegram"
+
+
+@pytest.fixture(scope="module")
+def grown_database(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built database with one more record, made from the 4 November telegram's rows."""
+    path = tmp_path_factory.mktemp("grown") / "havana-1962.db"
+    path.write_bytes(database_path.read_bytes())
+    grown = sqlite_utils.Database(path)
+    source = "1962-11-04-telegram"
+    document = {**grown["documents"].get(source), "document_id": NEW_RECORD, "date": "1963-01-10",
+                "seed_file": "new.txt", "title": "Telegram of 10 January 1963", "time_of_day": None}
+    grown["documents"].insert(document)
+    grown["participants"].insert({"participant_id": "observer", "name": "A. Observer", "side": "Neutral",
+                                  "position": None, "source": "a test", "is_provisional": 0})
+    for table, key in (("utterances", "utterance_id"), ("editorial_notes", "note_id"), ("seed_spans", "span_id")):
+        rows = [dict(row) for row in grown.query(f"select * from [{table}] where document_id = ?", [source])]
+        for row in rows:
+            row[key] = row[key].replace(source, NEW_RECORD)
+            row["document_id"] = NEW_RECORD
+            if row.get("utterance_id"):
+                row["utterance_id"] = row["utterance_id"].replace(source, NEW_RECORD)
+        grown[table].insert_all(rows)
+    grown["document_participants"].insert_all([
+        {"document_id": NEW_RECORD, "participant_id": "observer", "role": "observer", "evidence": "an observer",
+         "seed_file": "new.txt", "char_start": 0, "char_end": 11},
+        {"document_id": NEW_RECORD, "participant_id": "mikoyan", "role": "present", "evidence": "Mikoyan",
+         "seed_file": "new.txt", "char_start": 12, "char_end": 19},
+    ])
+    grown.execute("update utterances set participant_id = 'observer' where utterance_id = ?", [f"{NEW_RECORD}-u003"])
+    grown.conn.commit()
+    return path
+
+
+async def test_a_new_record_person_side_and_role_need_no_new_code(grown_database: Path):
+    from etl.publish.serve import datasette_app
+
+    ds = datasette_app(grown_database)
+    record = await ds.client.get(f"/record/{NEW_RECORD}")
+    assert record.status_code == 200
+    turns = sqlite_utils.Database(grown_database).execute("select count(*) from utterances where document_id = ?", [NEW_RECORD]).fetchone()[0]
+    assert record.text.count('class="turn ') == turns
+    assert 'class="turn side-neutral' in record.text and "A. Observer" in record.text
+    assert "Observer" in record.text and "an observer" in record.text  # the new role, with its words
+    assert 'rel="prev" href="/record/1962-11-05-memorandum"' in record.text  # the newest record comes last
+    people = await ds.client.get("/people")
+    assert people.status_code == 200 and people.text.count("<th scope=\"col\">") == 5  # the person column and 4 records
+    person = await ds.client.get("/person/observer")
+    assert person.status_code == 200 and "observer" in person.text
+    home = await ds.client.get("/")
+    assert f"/record/{NEW_RECORD}" in home.text
+    assert (await ds.client.get("/record/1999-01-01-nothing")).status_code == 404
+
+
 # ---------------------------------------------------------------------------------------------------
 # The pages, in a real browser.
 
