@@ -318,6 +318,8 @@ def test_damaged_record_warns_and_marks_each_defect(browser: Browser, server: st
             marked = reference.evaluate("a => a.parentElement.previousElementSibling.textContent")
             assert marked and marker.endswith(marked.strip()[-8:])
             assert squeeze(explanation) in squeeze(page.locator(f"li#{anchor}").inner_text())
+            if len(marker) > 20:  # the damaged words are shown once, where they sit
+                assert squeeze(page.locator("article.record").inner_text()).count(squeeze(marker)) == 1
     finally:
         page.close()
 
