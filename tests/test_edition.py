@@ -34,6 +34,9 @@ SERVER_LIFETIME_SECONDS = 600  # the server stops by itself even if the test run
 STEP_TIMEOUT_MS = 15_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# A screenshot shows the whole page down to this height: the long records are 20,000-30,000 px tall, and
+# painting all of it takes seconds per page while adding nothing the first screens do not show.
+SCREENSHOT_MAX_HEIGHT = 6000
 
 MEMORANDUM = "1962-11-05-memorandum"
 DAMAGED = "1962-11-03-notes"
@@ -77,6 +80,25 @@ def test_crossing_marks_keep_the_text_and_give_well_formed_html():
         assert stack == []
     assert str(paragraphs[1]).endswith('aria-label="note 3">3</a></sup>')
     assert str(paragraphs[0]).index('href="#n2"') > str(paragraphs[0]).index("icans]") > str(paragraphs[0]).index('href="#n1"')
+
+
+def test_a_note_printed_after_its_turn_is_numbered_at_the_turns_end_and_its_inner_notes_after_it(db: sqlite_utils.Database):
+    notes = [dict(row) for row in db.query("select * from editorial_notes where document_id = ?", [MEMORANDUM])]
+    parents = edition.enclosing_notes(notes)
+    turn = db["utterances"].get(f"{MEMORANDUM}-u011")  # "And change article 10." then the editor's note quoting it
+    own = [n for n in notes if n["utterance_id"] == turn["utterance_id"] and parents[n["note_id"]] is None]
+    children = {}
+    for note in notes:
+        if parents[note["note_id"]]:
+            children.setdefault(parents[note["note_id"]], []).append(note)
+    references = [dict(r) for r in db.query("select * from article_references where utterance_id = ?", [turn["utterance_id"]])]
+    planned = edition.turn_marks(turn["text"], own, references, children, 7, MEMORANDUM, lambda a: f"/a/{a}")
+    assert [(f.number, f.anchor, f.in_text) for f in planned.footnotes] == [(7, "n002", False), (8, "n003", False)]
+    assert planned.footnotes[0].children == [8]
+    point = next(m for m in planned.marks if m.footnote == 7)
+    assert point.start == point.end == len(turn["text"])
+    link = next(m for m in planned.marks if m.kind == "article")
+    assert turn["text"][link.start : link.end] == "article 10" and link.href.endswith("article-10")
 
 
 def test_every_note_printed_in_a_turn_sits_at_its_offset(db: sqlite_utils.Database):
@@ -503,6 +525,11 @@ def test_page_fits_the_screen_and_says_what_it_is(browser: Browser, server: str,
         title = page.title()
         assert title and "select " not in title.lower() and len(title) < 160
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"edition-{name}-{width}.png"), full_page=True)
+        height = min(page.evaluate("document.scrollingElement.scrollHeight"), SCREENSHOT_MAX_HEIGHT)
+        page.screenshot(
+            path=str(SCREENSHOTS / f"edition-{name}-{width}.png"),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": width, "height": height},
+        )
     finally:
         page.close()
