@@ -31,9 +31,6 @@ from etl.read.vocabulary import Vocabulary
 # upper-case words, then a full stop or colon. "C. RAFAEL RODRIGUEZ. It would be possible ..."
 UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+){0,2})(?P<after>\.\s+|:\s+)(?=\S)")
 
-# What may stand before the speaker's name at the start of a sentence: a few words of lead-in
-# ("In response", "Then", "After mutual greetings,") and a title ("Comrade", "Com.").
-LEAD_IN = r"(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},?\s+)??"
 
 
 # A paragraph that goes on in the voice of the person speaking: a quotation, or the speaker's "I" or "we":
@@ -153,7 +150,7 @@ class Attributor:
         # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
         # developing arguments made in ..., offered additional arguments", "Kohler says that ..."
         return re.compile(
-            rf"^{LEAD_IN}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
         )
 
     @cached_property
@@ -172,38 +169,56 @@ class Attributor:
         # "Replied that we proceed from such understanding", "Emphasized that Johnson can fully rely ..."
         verbs = self._verbs
         capitalized = "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.vocabulary.reporting_verbs, key=len, reverse=True))
-        return re.compile(rf"^(?:{LEAD_IN}(?P<pronoun>I|We)\s+(?:[a-z]+ly\s+)?(?P<verb>{verbs})\b|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)")
+        return re.compile(rf"^(?:{self.vocabulary.lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?P<verb>{verbs})\b|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)")
 
     @cached_property
     def discovered_speaker(self) -> re.Pattern[str]:
         # Someone the author's account shows speaking, not yet in the cast: "Alphand said that de Gaulle
         # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
         return re.compile(
-            rf"^{LEAD_IN}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
-            rf"(?:,[^;]{{1,120}}?,)?\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
+            rf"(?:,[^;]{{1,120}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
         )
 
     def discover(self, sentence: str, offset: int) -> Attribution | None:
         """A new speaker named as the subject of a reporting verb, where no one else is speaking."""
         match = self.discovered_speaker.match(sentence)
-        if not match or any(word in self.vocabulary.not_names for word in match["name"].split()):
+        if not match:
             return None
-        participant_id = self.cast.add_speaker(match["name"], self.vocabulary, offset + match.start("name"))
+        words = match["name"].split()
+        name_start = match.start("name")
+        if len(words) == 2 and words[0] in self.vocabulary.not_names and words[1] not in self.vocabulary.not_names:
+            # "Although Rusk strongly emphasized ...": the name is the second word.
+            name_start += len(words[0]) + 1
+            words = words[1:]
+        if any(word in self.vocabulary.not_names or word in self.vocabulary.honorifics or word in self.vocabulary.offices for word in words):
+            return None
+        name = " ".join(words)
+        known = self.cast.resolve(name)
+        participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
         for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "narration_sentence", "any_name", "discovered_speaker"):
             self.__dict__.pop(cached, None)
-        return Attribution(participant_id, match["name"], match.start("name"), self.vocabulary.reporting_verbs[match["verb"]])
+        return Attribution(participant_id, name, name_start, self.vocabulary.reporting_verbs[match["verb"]])
 
     @cached_property
     def pronoun_attribution(self) -> re.Pattern[str]:
         # "He noted that his first action ...": the person last named speaks.
-        return re.compile(rf"(?:^{LEAD_IN}(?P<pronoun>He|She)\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)")
+        return re.compile(rf"(?:^{self.vocabulary.lead_in_pattern}(?P<pronoun>He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)")
 
     @cached_property
     def narration_sentence(self) -> re.Pattern[str]:
-        # "Then for half an hour A.I. Mikoyan discussed the issues ...",
-        # "Ambassador A. Alekseev attended the conversation.", "Johnson smiled with satisfaction"
-        verbs = "|".join(re.escape(v) for v in self.vocabulary.narration_verbs)
-        return re.compile(rf"^(?:\.\.\.\s*)?{LEAD_IN}{self._honorific}(?P<name>{self.name_pattern})\s+(?:{verbs})\b")
+        # "Then for half an hour A.I. Mikoyan discussed the issues ...", "Ambassador A. Alekseev attended the
+        # conversation.", "Johnson smiled with satisfaction", "Then comrade Sukhodrev read in English ...":
+        # a person of the record does something other than speak.
+        return re.compile(
+            rf"^(?:\.\.\.\s*)?{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b"
+        )
+
+    def _is_act(self, verb: str) -> bool:
+        """A verb of doing, not saying: a narration verb, or a past tense that is no reporting verb."""
+        if verb in self.vocabulary.reporting_verbs:
+            return False
+        return verb in self.vocabulary.narration_verbs or verb.endswith("ed") or verb in self.vocabulary.narration_verbs
 
     @cached_property
     def any_name(self) -> re.Pattern[str]:
@@ -247,7 +262,8 @@ class Attributor:
         return last
 
     def is_narration(self, sentence: str) -> bool:
-        return bool(self.narration_sentence.match(sentence)) or any(
+        match = self.narration_sentence.match(sentence)
+        return bool(match and self._is_act(match["verb"])) or any(
             sentence.startswith(opening) for opening in self.narration_openings
         )
 
