@@ -38,6 +38,10 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b)""")
 
 
+# The speaker's own "I" in a turn: "... I [Castro] would like to say ...".
+FIRST_PERSON = re.compile(r"\bI\b")
+
+
 @dataclass(frozen=True)
 class Attribution:
     participant_id: str
@@ -240,10 +244,11 @@ class Attributor:
             mode = self.vocabulary.reporting_verbs[match["verb"]]
             return Attribution(participant_id, match["name"], match.start("name"), mode)
         if self.author_id:
-            # The author's "I said" is his own turn; his "we said" only where no one else is speaking or
-            # a paragraph begins: inside Castro's reported speech, "We spoke with the people" is Castro's "we".
+            # The author's "I said" is his own turn only where no one else is speaking or a paragraph
+            # begins: inside Castro's reported speech, "I observed that people did not understand" and
+            # "We spoke with the people" are Castro's.
             match = self.first_person_attribution.match(sentence)
-            if match and (author_may_speak or match["pronoun"] == "I" or match["bare"]):
+            if match and author_may_speak:
                 group = "pronoun" if match["pronoun"] else "bare"
                 return Attribution(self.author_id, match[group], match.start(group), "reported")
         match = self.pronoun_attribution.search(sentence)
@@ -266,6 +271,12 @@ class Attributor:
         return bool(match and self._is_act(match["verb"])) or any(
             sentence.startswith(opening) for opening in self.narration_openings
         )
+
+
+def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
+    """The words of a turn up to a position of the paragraph being read."""
+    parts = [part.text if part.paragraph is not paragraph else part.paragraph.text[part.start : position] for part in turn.parts]
+    return " ".join(parts)
 
 
 def parse_turns(
@@ -334,7 +345,16 @@ def parse_turns(
                 else:
                     start_turn(Turn(None, "narration"), paragraph, start)
                 continue
-            author_may_speak = first or current is None or current.mode == "narration" or current.participant_id == attributor.author_id
+            # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
+            # person speaking is reported in the third person; once that person speaks as "I" (Castro's
+            # long statement of 3 November), an "I" is theirs.
+            author_may_speak = (
+                first
+                or current is None
+                or current.mode == "narration"
+                or current.participant_id == attributor.author_id
+                or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+            )
             attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
             if attribution is None and (current is None or current.mode == "narration" or current.participant_id == attributor.author_id) and attributor.author_id:
                 attribution = attributor.discover(sentence, paragraph.seed_offset(start))

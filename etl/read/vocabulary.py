@@ -68,7 +68,7 @@ class Vocabulary:
         words set off by a comma ("After mutual greetings, "), or without one ("In response ", "Then "),
         but never a subordinate clause ("When Thompson expressed ..., it was felt")."""
         subordinators = "|".join(re.escape(s) for s in self.subordinators)
-        return rf"(?:[A-Z][a-z]+(?:\s[a-z]+){{0,4}},\s+|(?!(?:{subordinators})\b)[A-Z][a-z]+(?:\s[a-z]+){{0,4}}\s+)??"
+        return rf"(?:[A-Z][a-z]+(?:\s[a-z]+){{0,4}},\s+(?:[a-z]+(?:\s[a-z]+){{0,4}},\s+)?|(?!(?:{subordinators})\b)[A-Z][a-z]+(?:\s[a-z]+){{0,4}}\s+)??"
 
     @cached_property
     def adverb_pattern(self) -> str:
