@@ -279,6 +279,8 @@ def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, 
     participant_id = provisional_id(printed)
     others_with_surname = [p for p in cast.people.values() if _surname(p.name) == surname]
     forms = [printed]
+    if printed[:1].islower():  # "de Gaulle" opens a sentence as "De Gaulle"
+        forms.append(printed[:1].upper() + printed[1:])
     if not others_with_surname:
         forms.append(surname)
         initials = _initials(printed)

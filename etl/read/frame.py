@@ -491,6 +491,7 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
     if match := CLASSIFICATION.match(text):
         frame.fields.append(Field("classification", line.sub(match.start("classification"), match.end("classification"))))
         if match["copy"]:
+            frame.chrome.append(("punctuation: classification, copy", line.sub(match.end("classification"), match.start("copy")).strip()))
             frame.fields.append(Field("copy_number", line.sub(match.start("copy"), len(text))))
         elif match.end("classification") < len(text):
             frame.fields.append(Field("classification_mark", line.sub(match.end("classification"), len(text))))

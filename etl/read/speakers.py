@@ -266,8 +266,15 @@ class Attributor:
                 last = participant_id
         return last
 
+    @cached_property
+    def pronoun_act(self) -> re.Pattern[str]:
+        # "He handed over this photo right away."
+        return re.compile(rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b")
+
     def is_narration(self, sentence: str) -> bool:
-        match = self.narration_sentence.match(sentence)
+        match = self.narration_sentence.match(sentence) or self.pronoun_act.match(sentence)
+        if self.vocabulary.phrase("narration_sentence").match(sentence):
+            return True
         return bool(match and self._is_act(match["verb"])) or any(
             sentence.startswith(opening) for opening in self.narration_openings
         )
@@ -356,7 +363,9 @@ def parse_turns(
                 or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
             )
             attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
-            if attribution is None and (current is None or current.mode == "narration" or current.participant_id == attributor.author_id) and attributor.author_id:
+            if attribution is None and author_may_speak and attributor.author_id and (current is None or current.mode != "direct"):
+                # A new speaker may appear where the author may speak: not inside the words of someone
+                # who speaks as "I", where any name is a quotation ("Robert Kennedy asked to convey ...").
                 attribution = attributor.discover(sentence, paragraph.seed_offset(start))
                 if attribution:
                     last_named = attribution.participant_id

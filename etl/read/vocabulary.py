@@ -74,7 +74,7 @@ class Vocabulary:
     def adverb_pattern(self) -> str:
         """An optional adverb between a name and its verb, as a regex fragment: "immediately ", "again "."""
         words = "|".join(re.escape(a) for a in sorted(self.adverbs, key=len, reverse=True))
-        return rf"(?:(?:[a-z]+ly|{words})\s+)?"
+        return rf"(?:(?:[a-z]+ly|{words})\s+){{0,2}}"
 
     @cached_property
     def verb_pattern(self) -> str:
@@ -82,8 +82,11 @@ class Vocabulary:
         return "|".join(re.escape(v) for v in sorted(self.reporting_verbs, key=len, reverse=True))
 
     def phrase(self, name: str, flags: int = 0) -> re.Pattern[str]:
-        """The phrases of one kind as one compiled alternation."""
-        return re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
+        """The phrases of one kind as one compiled alternation (compiled once)."""
+        cache = self.__dict__.setdefault("_phrase_patterns", {})
+        if (name, flags) not in cache:
+            cache[(name, flags)] = re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
+        return cache[(name, flags)]
 
     @cached_property
     def side_pattern(self) -> re.Pattern[str]:
