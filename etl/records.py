@@ -493,7 +493,13 @@ def _article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[di
     if not articles and not references:
         return
     if protocol is None:
-        raise ParseError(seed_file, None, "an editor's note quoting an article of the protocol the record names ('[Ed. note: Article N of the draft protocol read: ...]')")
+        # The record names articles ("Article 5 of the Constitution") but quotes no protocol: nothing
+        # tells which document they belong to, so they are not linked to the protocol's articles.
+        seed.warnings.append(
+            f"{seed_file}: names {len(references)} article(s) but quotes no protocol "
+            "('[Ed. note: Article N of the draft protocol read: ...]'); the articles are not linked"
+        )
+        return
     protocol_title, protocol_date = protocol
     for number in sorted({*articles, *(r["number"] for r in references)}):
         entry = articles.get(number)

@@ -45,7 +45,7 @@ BARE_SURNAME = re.compile(r"^(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
 # D. Rusk"; "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, ...";
 # "... regarding meeting with US President L. Johnson".
 CONVERSATION_PART = re.compile(
-    r"""\b(?:conversations?|talks|meetings?|met)\b[,:]?\s+(?:(?:between|with)\s+)?
+    r"""\b(?:conversations?|talks|meetings?|met)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
     (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection|after|during|at\ (?:the|a)\b)|$)""",
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
 )
@@ -190,7 +190,7 @@ def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:
         return
     sender = title.sub(match.start("sender"), match.end("sender"))
     for name in _names_in(sender, cast.registry):
-        person = _person(name.text, cast, vocabulary, _side_before(sender, name, vocabulary), name.start)
+        person = _person(name.text, cast, vocabulary, _side_before(sender, name, vocabulary), name.start, _office_before(sender, name, vocabulary))
         cast.claim(person, "author", name)
         after = text[name.end - title.start :]
         addressee = ADDRESSEE_PART.match(after)
@@ -218,7 +218,9 @@ def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> 
         names = _names_in(piece, cast.registry)
         if names:
             for name in names:
-                person = _person(name.text, cast, vocabulary, piece_side or _side_before(piece, name, vocabulary), name.start)
+                person = _person(
+                    name.text, cast, vocabulary, piece_side or _side_before(piece, name, vocabulary), name.start, _office_before(piece, name, vocabulary)
+                )
                 cast.claim(person, role, name)
         elif piece_side:
             # Bare surnames only where a list says whose side they are on: "Harriman, Thompson, ..."
@@ -250,19 +252,20 @@ def _names_in(segment: Span, registry: Registry) -> list[Span]:
 
 def _side_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | None:
     """The side the words just before a name give ("US Ambassador to USSR F. Kohler" -> American)."""
-    before = segment.text[max(0, name.start - segment.start - 60) : name.start - segment.start]
-    before = re.split(r",|\band\b|\bto\b", before)[-1]
-    found = vocabulary.side_pattern.search(before)
+    before = segment.text[max(0, name.start - segment.start - 80) : name.start - segment.start]
+    before = re.split(r",|\band\b|\bfrom\b|\bwith\b|\bbetween\b", before)[-1]
+    found = vocabulary.side_pattern.search(before)  # the first: "USSR Ambassador to USA A.F. Dobrynin" is Soviet
     return vocabulary.sides[found["side"]] if found else None
 
 
-def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, offset: int) -> str | None:
+def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, offset: int, office: str | None = None) -> str | None:
     """The id of the person a printed name names: registered, already in the cast, or new (provisional)."""
     printed = " ".join(_strip_honorifics(printed.strip().rstrip(".")).split())
     if not printed:
         return None
     known = cast.resolve(printed)
     if known:
+        _add_office(cast, known, office)
         return known
     registered = resolve_registered(printed, cast.registry)
     if registered:
@@ -270,11 +273,14 @@ def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, 
         forms = tuple(dict.fromkeys([*participant.forms, printed, _surname(printed)]))
         forms = tuple(form for form in forms if not _is_shared_surname(form, registered, cast))
         cast.people[registered] = Person(registered, participant.name, participant.side, forms)
+        _add_office(cast, registered, office)
         return registered
     surname = _surname(printed)
     participant_id = provisional_id(printed)
     others_with_surname = [p for p in cast.people.values() if _surname(p.name) == surname]
     forms = [printed]
+    if printed[:1].islower():  # "de Gaulle" opens a sentence as "De Gaulle"
+        forms.append(printed[:1].upper() + printed[1:])
     if not others_with_surname:
         forms.append(surname)
         initials = _initials(printed)
@@ -288,7 +294,30 @@ def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, 
             )
     cast.people[participant_id] = Person(participant_id, printed, side, tuple(forms), is_provisional=True)
     cast.new_people.append((offset, printed))
+    _add_office(cast, participant_id, office)
     return participant_id
+
+
+def _add_office(cast: Cast, participant_id: str, office: str | None) -> None:
+    """Let "the president" name the one person of the record the title calls "US President L. Johnson"."""
+    if not office:
+        return
+    forms = {f"the {office}", f"The {office}", f"the {office.lower()}", f"The {office.lower()}"}
+    if any(forms & set(person.forms) for pid, person in cast.people.items() if pid != participant_id):
+        for pid, person in list(cast.people.items()):  # two people of one office: neither is "the president"
+            cast.people[pid] = Person(pid, person.name, person.side, tuple(f for f in person.forms if f not in forms), person.is_provisional)
+        return
+    person = cast.people[participant_id]
+    cast.people[participant_id] = Person(person.participant_id, person.name, person.side, tuple(dict.fromkeys([*person.forms, *sorted(forms)])), person.is_provisional)
+
+
+def _office_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | None:
+    """The office the words just before a name give ("US Secretary of State D. Rusk" -> Secretary of State)."""
+    before = segment.text[max(0, name.start - segment.start - 80) : name.start - segment.start]
+    before = re.split(r",|\band\b|\bfrom\b|\bwith\b|\bbetween\b", before)[-1]
+    offices = sorted(vocabulary.offices, key=len, reverse=True)
+    found = re.search(r"\b(?P<office>" + "|".join(re.escape(o) for o in offices) + r")(?:'s)?\s+$", before)
+    return found["office"] if found else None
 
 
 def provisional_id(printed: str) -> str:
@@ -336,7 +365,7 @@ def _initials(name: str) -> str:
 
 def _title_case(name: str) -> str:
     """An upper-case name in the case of running text: "G. BOLSHAKOV" -> "G. Bolshakov"."""
-    return " ".join(word[:1] + word[1:].lower() if word.isupper() and len(word) > 2 and "." not in word else word for word in name.split(" "))
+    return re.sub(r"[A-Z]{3,}", lambda run: run.group(0).title(), name)
 
 
 def _initials_agree(printed: str, registered: str) -> bool:

@@ -31,14 +31,15 @@ from etl.read.vocabulary import Vocabulary
 # upper-case words, then a full stop or colon. "C. RAFAEL RODRIGUEZ. It would be possible ..."
 UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+){0,2})(?P<after>\.\s+|:\s+)(?=\S)")
 
-# What may stand before the speaker's name at the start of a sentence: a few words of lead-in
-# ("In response", "Then", "After mutual greetings,") and a title ("Comrade", "Com.").
-LEAD_IN = r"(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},?\s+)??"
 
 
 # A paragraph that goes on in the voice of the person speaking: a quotation, or the speaker's "I" or "we":
 # "We are devoted to our system and intend to preserve it" (Johnson, after "He said that ...").
 SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b)""")
+
+
+# The speaker's own "I" in a turn: "... I [Castro] would like to say ...".
+FIRST_PERSON = re.compile(r"\bI\b")
 
 
 @dataclass(frozen=True)
@@ -153,13 +154,18 @@ class Attributor:
         # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
         # developing arguments made in ..., offered additional arguments", "Kohler says that ..."
         return re.compile(
-            rf"^{LEAD_IN}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
         )
 
     @cached_property
     def parenthetical_attribution(self) -> re.Pattern[str]:
         # "Unfortunately, A.I. Mikoyan said, some differences ...", "The death of Kennedy, as Walton stated, caused"
         return re.compile(rf",\s+(?:as\s+)?{self._honorific}(?P<name>{self.name_pattern})\s+(?P<verb>{self._verbs}),")
+
+    @cached_property
+    def according_to(self) -> re.Pattern[str]:
+        # "President Johnson, according to Rusk, agrees with this." (1963 collection, No. 54)
+        return re.compile(rf"(?:^|,\s+)(?P<verb>[Aa]ccording to)\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
 
     @cached_property
     def inverted_attribution(self) -> re.Pattern[str]:
@@ -172,38 +178,58 @@ class Attributor:
         # "Replied that we proceed from such understanding", "Emphasized that Johnson can fully rely ..."
         verbs = self._verbs
         capitalized = "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.vocabulary.reporting_verbs, key=len, reverse=True))
-        return re.compile(rf"^(?:{LEAD_IN}(?P<pronoun>I|We)\s+(?:[a-z]+ly\s+)?(?P<verb>{verbs})\b|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)")
+        return re.compile(rf"^(?:{self.vocabulary.lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?P<verb>{verbs})\b|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)")
 
     @cached_property
     def discovered_speaker(self) -> re.Pattern[str]:
         # Someone the author's account shows speaking, not yet in the cast: "Alphand said that de Gaulle
         # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
         return re.compile(
-            rf"^{LEAD_IN}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
-            rf"(?:,[^;]{{1,120}}?,)?\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
+            rf"(?:,[^;]{{1,120}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
         )
 
     def discover(self, sentence: str, offset: int) -> Attribution | None:
         """A new speaker named as the subject of a reporting verb, where no one else is speaking."""
         match = self.discovered_speaker.match(sentence)
-        if not match or any(word in self.vocabulary.not_names for word in match["name"].split()):
+        if not match or self.vocabulary.reporting_verbs[match["verb"]] != "reported":
             return None
-        participant_id = self.cast.add_speaker(match["name"], self.vocabulary, offset + match.start("name"))
-        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "narration_sentence", "any_name", "discovered_speaker"):
+        words = match["name"].split()
+        name_start = match.start("name")
+        if words[0] in self.vocabulary.subordinators:
+            return None  # "Although Rusk strongly emphasized ..., ": not the sentence's speaker
+        if len(words) == 2 and words[0] in self.vocabulary.not_names and words[1] not in self.vocabulary.not_names:
+            # "Although Rusk strongly emphasized ...": the name is the second word.
+            name_start += len(words[0]) + 1
+            words = words[1:]
+        if any(word in self.vocabulary.not_names or word in self.vocabulary.honorifics or word in self.vocabulary.offices for word in words):
+            return None
+        name = " ".join(words)
+        known = self.cast.resolve(name)
+        participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
+        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker"):
             self.__dict__.pop(cached, None)
-        return Attribution(participant_id, match["name"], match.start("name"), self.vocabulary.reporting_verbs[match["verb"]])
+        return Attribution(participant_id, name, name_start, self.vocabulary.reporting_verbs[match["verb"]])
 
     @cached_property
     def pronoun_attribution(self) -> re.Pattern[str]:
         # "He noted that his first action ...": the person last named speaks.
-        return re.compile(rf"(?:^{LEAD_IN}(?P<pronoun>He|She)\s+(?:[a-z]+ly\s+)?(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)")
+        return re.compile(rf"(?:^{self.vocabulary.lead_in_pattern}(?P<pronoun>He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)")
 
     @cached_property
     def narration_sentence(self) -> re.Pattern[str]:
-        # "Then for half an hour A.I. Mikoyan discussed the issues ...",
-        # "Ambassador A. Alekseev attended the conversation.", "Johnson smiled with satisfaction"
-        verbs = "|".join(re.escape(v) for v in self.vocabulary.narration_verbs)
-        return re.compile(rf"^(?:\.\.\.\s*)?{LEAD_IN}{self._honorific}(?P<name>{self.name_pattern})\s+(?:{verbs})\b")
+        # "Then for half an hour A.I. Mikoyan discussed the issues ...", "Ambassador A. Alekseev attended the
+        # conversation.", "Johnson smiled with satisfaction", "Then comrade Sukhodrev read in English ...":
+        # a person of the record does something other than speak.
+        return re.compile(
+            rf"^(?:\.\.\.\s*)?{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b"
+        )
+
+    def _is_act(self, verb: str) -> bool:
+        """A verb of doing, not saying: a narration verb, or a past tense that is no reporting verb."""
+        if verb in self.vocabulary.reporting_verbs:
+            return False
+        return verb in self.vocabulary.narration_verbs or verb.endswith("ed") or verb in self.vocabulary.narration_verbs
 
     @cached_property
     def any_name(self) -> re.Pattern[str]:
@@ -215,20 +241,21 @@ class Attributor:
         The earliest attribution in the sentence wins.
         """
         found: list[re.Match[str]] = []
-        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution):
+        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
             match = pattern.search(sentence)
             if match:
                 found.append(match)
         if found:
             match = min(found, key=lambda m: m.start("name"))
             participant_id = self.cast.resolve(match["name"])
-            mode = self.vocabulary.reporting_verbs[match["verb"]]
+            mode = self.vocabulary.reporting_verbs.get(match["verb"], "reported")
             return Attribution(participant_id, match["name"], match.start("name"), mode)
         if self.author_id:
-            # The author's "I said" is his own turn; his "we said" only where no one else is speaking or
-            # a paragraph begins: inside Castro's reported speech, "We spoke with the people" is Castro's "we".
+            # The author's "I said" is his own turn only where no one else is speaking or a paragraph
+            # begins: inside Castro's reported speech, "I observed that people did not understand" and
+            # "We spoke with the people" are Castro's.
             match = self.first_person_attribution.match(sentence)
-            if match and (author_may_speak or match["pronoun"] == "I" or match["bare"]):
+            if match and author_may_speak:
                 group = "pronoun" if match["pronoun"] else "bare"
                 return Attribution(self.author_id, match[group], match.start(group), "reported")
         match = self.pronoun_attribution.search(sentence)
@@ -246,10 +273,24 @@ class Attributor:
                 last = participant_id
         return last
 
+    @cached_property
+    def pronoun_act(self) -> re.Pattern[str]:
+        # "He handed over this photo right away."
+        return re.compile(rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b")
+
     def is_narration(self, sentence: str) -> bool:
-        return bool(self.narration_sentence.match(sentence)) or any(
+        match = self.narration_sentence.match(sentence) or self.pronoun_act.match(sentence)
+        if self.vocabulary.phrase("narration_sentence").match(sentence):
+            return True
+        return bool(match and self._is_act(match["verb"])) or any(
             sentence.startswith(opening) for opening in self.narration_openings
         )
+
+
+def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
+    """The words of a turn up to a position of the paragraph being read."""
+    parts = [part.text if part.paragraph is not paragraph else part.paragraph.text[part.start : position] for part in turn.parts]
+    return " ".join(parts)
 
 
 def parse_turns(
@@ -285,6 +326,8 @@ def parse_turns(
         current = turns[-1] if turns else None
         label = attributor.known_label.match(text) or attributor.cast_label.match(text)
         generic = None if label else UNKNOWN_LABEL.match(text)
+        if generic and generic["label"].title() in attributor.vocabulary.not_names:
+            generic = None  # "NOTE: For persons requesting transit visa ..." is a heading, not a speaker
         if label:
             participant_id = registry.resolve(label["label"]) or attributor.cast.resolve(label["label"])
             verb = label.groupdict().get("verb")
@@ -318,9 +361,20 @@ def parse_turns(
                 else:
                     start_turn(Turn(None, "narration"), paragraph, start)
                 continue
-            author_may_speak = first or current is None or current.mode == "narration" or current.participant_id == attributor.author_id
+            # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
+            # person speaking is reported in the third person; once that person speaks as "I" (Castro's
+            # long statement of 3 November), an "I" is theirs.
+            no_one_speaks_as_i = (
+                current is None
+                or current.mode == "narration"
+                or current.participant_id == attributor.author_id
+                or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+            )
+            author_may_speak = first or no_one_speaks_as_i
             attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
-            if attribution is None and (current is None or current.mode == "narration" or current.participant_id == attributor.author_id) and attributor.author_id:
+            if attribution is None and no_one_speaks_as_i and attributor.author_id and (current is None or current.mode != "direct"):
+                # A new speaker may appear where the author may speak: not inside the words of someone
+                # who speaks as "I", where any name is a quotation ("Robert Kennedy asked to convey ...").
                 attribution = attributor.discover(sentence, paragraph.seed_offset(start))
                 if attribution:
                     last_named = attribution.participant_id

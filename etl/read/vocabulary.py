@@ -31,6 +31,9 @@ class Vocabulary:
     reporting_verbs: dict[str, str]  # printed form -> mode
     narration_verbs: tuple[str, ...]
     honorifics: tuple[str, ...]
+    offices: tuple[str, ...]
+    subordinators: tuple[str, ...]
+    adverbs: tuple[str, ...]
     not_names: frozenset[str]
     sides: dict[str, str]  # signal word -> side
     phrases: dict[str, tuple[str, ...]]
@@ -60,13 +63,30 @@ class Vocabulary:
         return rf"(?:(?:{words})\s+)?"
 
     @cached_property
+    def lead_in_pattern(self) -> str:
+        """What may stand before the speaker's name at the start of a sentence, as a regex fragment: a few
+        words set off by a comma ("After mutual greetings, "), or without one ("In response ", "Then "),
+        but never a subordinate clause ("When Thompson expressed ..., it was felt")."""
+        subordinators = "|".join(re.escape(s) for s in self.subordinators)
+        return rf"(?:[A-Z][a-z]+(?:\s[a-z]+){{0,4}},\s+(?:[a-z]+(?:\s[a-z]+){{0,4}},\s+)?|(?!(?:{subordinators})\b)[A-Z][a-z]+(?:\s[a-z]+){{0,4}}\s+)??"
+
+    @cached_property
+    def adverb_pattern(self) -> str:
+        """An optional adverb between a name and its verb, as a regex fragment: "immediately ", "again "."""
+        words = "|".join(re.escape(a) for a in sorted(self.adverbs, key=len, reverse=True))
+        return rf"(?:(?:[a-z]+ly|{words})\s+){{0,2}}"
+
+    @cached_property
     def verb_pattern(self) -> str:
         """Every reporting verb form, longest first, as a regex alternation."""
         return "|".join(re.escape(v) for v in sorted(self.reporting_verbs, key=len, reverse=True))
 
     def phrase(self, name: str, flags: int = 0) -> re.Pattern[str]:
-        """The phrases of one kind as one compiled alternation."""
-        return re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
+        """The phrases of one kind as one compiled alternation (compiled once)."""
+        cache = self.__dict__.setdefault("_phrase_patterns", {})
+        if (name, flags) not in cache:
+            cache[(name, flags)] = re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
+        return cache[(name, flags)]
 
     @cached_property
     def side_pattern(self) -> re.Pattern[str]:
@@ -85,6 +105,9 @@ def load_vocabulary() -> Vocabulary:
         reporting_verbs={form: entry["mode"] for entry in data["reporting_verbs"] for form in entry["forms"]},
         narration_verbs=tuple(data["narration_verbs"]),
         honorifics=tuple(data["honorifics"]),
+        offices=tuple(data["offices"]),
+        subordinators=tuple(data["subordinators"]),
+        adverbs=tuple(data["adverbs"]),
         not_names=frozenset(data["not_names"]),
         sides={signal: entry["side"] for entry in data["sides"] for signal in entry["signals"]},
         phrases={name: tuple(values) for name, values in data["phrases"].items()},
