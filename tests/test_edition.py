@@ -190,6 +190,45 @@ async def test_a_new_record_person_side_and_role_need_no_new_code(grown_database
     assert (await ds.client.get("/record/1999-01-01-nothing")).status_code == 404
 
 
+# The shared corpus: 90 real records of 1963-64 (telegrams, letters, records of conversation) that the reader
+# was not written against (tests/test_reader_corpus.py).
+CORPUS = REPO.parent / "shared" / "corpus" / "jfk-russia-1963"
+
+
+@pytest.fixture(scope="module")
+def corpus_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from etl.build import build_database
+    from seedfolder import write_manifest
+
+    folder = tmp_path_factory.mktemp("corpus-seeds")
+    for path in sorted(CORPUS.glob("no-*.txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    write_manifest(folder)
+    out = tmp_path_factory.mktemp("corpus") / "havana-1962.db"
+    build_database(folder, out, log=lambda line: None)
+    return out
+
+
+async def test_every_record_of_the_shared_corpus_reads_as_a_document_with_each_note_once(corpus_database: Path):
+    from etl.publish.serve import datasette_app
+
+    ds = datasette_app(corpus_database)
+    corpus = sqlite_utils.Database(corpus_database)
+    documents = [document_id for (document_id,) in corpus.execute("select document_id from documents")]
+    assert len(documents) >= 80
+    for document_id in documents:
+        page = await ds.client.get(f"/record/{document_id}")
+        assert page.status_code == 200, document_id
+        turns = corpus.execute("select count(*) from utterances where document_id = ?", [document_id]).fetchone()[0]
+        notes = [note for (note,) in corpus.execute("select note_id from editorial_notes where document_id = ?", [document_id])]
+        assert page.text.count('class="turn ') == turns, document_id
+        assert sorted(re.findall(r'data-note-id="([^"]+)"', page.text)) == sorted(notes), document_id
+    for (participant_id,) in corpus.execute("select participant_id from participants"):
+        assert (await ds.client.get(f"/person/{participant_id}")).status_code == 200, participant_id
+    for path in ("/", "/people", "/method"):
+        assert (await ds.client.get(path)).status_code == 200, path
+
+
 # ---------------------------------------------------------------------------------------------------
 # The pages, in a real browser.
 
