@@ -57,6 +57,11 @@ STYLESHEET_VERSION = hashlib.sha256(STYLESHEET.read_bytes()).hexdigest()[:12] if
 # last on the home page, with the full-text indexes (Datasette's hidden tables), and say what they are.
 INTERNAL_TABLES = ("seed_spans",)
 
+# Up to this many records, the people index is a person-by-record grid and a person page lists every record
+# (an empty cell says "not there"); a larger collection lists, for each person, only the records they are in,
+# since a grid of a hundred columns fits no screen.
+GRID_MAX_RECORDS = 12
+
 # Columns of query results and tables that hold a turn's words: each gets a "read in the record" link.
 TURN_TEXT_COLUMNS = ("text", "passage")
 
@@ -343,6 +348,7 @@ async def people_page(datasette: Any, request: Any) -> Response:
     people = sorted((await participants_by_id(database)).values(), key=lambda p: (p["side"] or "", p["name"]))
     context = {
         "documents": documents,
+        "as_grid": len(documents) <= GRID_MAX_RECORDS,
         "people": people,
         "grid": grid,
         "figures": figures,
@@ -376,6 +382,12 @@ async def person_page(datasette: Any, request: Any) -> Response:
         {"id": participant_id},
     )
     order = {document["document_id"]: index for index, document in enumerate(documents)}
+    all_documents = documents
+    if len(documents) > GRID_MAX_RECORDS:  # only the records this person is in
+        documents = [
+            document for document in documents
+            if (participant_id, document["document_id"]) in grid or (participant_id, document["document_id"]) in figures
+        ]
     turns.sort(key=lambda turn: (order.get(turn["document_id"], len(order)), turn["seq"]))
     labels: dict[str, list[dict[str, Any]]] = {}
     for label in await rows(
@@ -395,7 +407,7 @@ async def person_page(datasette: Any, request: Any) -> Response:
         "person": person,
         "names": names,
         "documents": documents,
-        "documents_by_id": {document["document_id"]: document for document in documents},
+        "documents_by_id": {document["document_id"]: document for document in all_documents},
         "grid": grid,
         "figures": figures,
         "turns": turns,

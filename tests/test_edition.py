@@ -227,6 +227,9 @@ async def test_every_record_of_the_shared_corpus_reads_as_a_document_with_each_n
         assert (await ds.client.get(f"/person/{participant_id}")).status_code == 200, participant_id
     for path in ("/", "/people", "/method"):
         assert (await ds.client.get(path)).status_code == 200, path
+    # Too many records for a grid: each person lists the records they are in.
+    people = (await ds.client.get("/people")).text
+    assert 'class="edition-grid' not in people and people.count('<ul class="people-records">') == 1
 
 
 # ---------------------------------------------------------------------------------------------------
