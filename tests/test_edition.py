@@ -475,12 +475,15 @@ def test_copy_artefacts_are_marked_as_defects_of_the_copy(browser: Browser, serv
         page.close()
 
 
-def test_method_page_lists_every_note_type_and_whose_it_is(browser: Browser, server: str, db: sqlite_utils.Database):
+def test_method_page_lists_every_note_type_whose_it_is_and_every_curated_file(browser: Browser, server: str, db: sqlite_utils.Database):
     page = open_page(browser, f"{server}/method")
     try:
         for note_type, resp in db.execute("select note_type, resp from note_types"):
             row = page.locator(f"tr#type-{note_type}")
             assert resp in row.inner_text()
+        curated = page.locator("dl.curated-files").inner_text()
+        for path in sorted((REPO / "etl" / "curated").glob("*.yml")):  # every curated file, in its own words
+            assert f"etl/curated/{path.name}" in curated
     finally:
         page.close()
 

@@ -280,6 +280,30 @@ def record_text(spans: Sequence[dict[str, Any]]) -> str:
     return "".join(parts) + "\n" if parts else ""
 
 
+def first_sentence_of_header(text: str) -> str:
+    """The first sentence of a file's leading comment: what a curated file holds, in its own words.
+
+    >>> first_sentence_of_header("# Facts about a record that its seed does not print, each with its source. Keyed by\\n# seed file.\\nx: 1")
+    'Facts about a record that its seed does not print, each with its source.'
+    """
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    header = " ".join(line for line in lines if line)
+    end = re.search(r"[.!?](\s|$)", header)
+    return header[: end.start() + 1] if end else header
+
+
+def curated_files(folder: Path = CURATED) -> list[tuple[str, str]]:
+    """Each curated file's name and what it holds (the first sentence of its leading comment)."""
+    return [
+        (path.name, first_sentence_of_header(path.read_text(encoding="utf-8")))
+        for path in sorted(folder.glob("*.yml"))
+    ]
+
+
 # ---------------------------------------------------------------------------------------------------
 # Defects of the web copy: things a seed prints that the archive's web page made, not the record.
 
