@@ -30,11 +30,12 @@ from markupsafe import Markup, escape
 
 from etl.publish.edition import (
     Footnote,
-    Mark,
     annotate,
     artefacts_in,
     curated_files,
     enclosing_notes,
+    group_by,
+    label_in_text,
     load_copy_artefacts,
     long_date,
     mark_artefacts,
@@ -163,21 +164,11 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         )
 
     parents = enclosing_notes(notes)
-    children_of: dict[str, list[dict[str, Any]]] = {}
-    notes_of_turn: dict[str, list[dict[str, Any]]] = {}
-    for note in notes:
-        if parents[note["note_id"]] is not None:
-            children_of.setdefault(parents[note["note_id"]], []).append(note)
-        elif note["utterance_id"] is not None:
-            notes_of_turn.setdefault(note["utterance_id"], []).append(note)
-    references_of_turn: dict[str, list[dict[str, Any]]] = {}
-    for reference in references:
-        if reference["utterance_id"] is not None:
-            references_of_turn.setdefault(reference["utterance_id"], []).append(reference)
-
-    labels_of_turn: dict[str, list[dict[str, Any]]] = {}
-    for label in labels:
-        labels_of_turn.setdefault(label["field"], []).append(label)
+    children_of = group_by(({**note, "parent": parents[note["note_id"]]} for note in notes), "parent")
+    notes_of_turn = group_by((note for note in notes if parents[note["note_id"]] is None), "utterance_id")
+    references_of_turn = group_by(references, "utterance_id")
+    references_of_note = group_by(references, "note_id")
+    labels_of_turn = group_by(labels, "field")
 
     turns, footnotes = [], []
     number = 1
@@ -193,14 +184,8 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         )
         # The printed label: before the text ("A.I. MIKOYAN expressed ..."), or inside it ("..., A.I. Mikoyan said, ...").
         lead_in = printed_lead_in(utterance, labels_of_turn.get(utterance["utterance_id"], []))
-        marks = list(planned.marks)
-        label = utterance["speaker_label"]
-        if label and not lead_in and utterance["speaker_label_char_start"] is not None:
-            at = utterance["speaker_label_char_start"] - utterance["char_start"]
-            if utterance["text"][at : at + len(label)] != label:
-                at = utterance["text"].find(label)
-            if at >= 0:
-                marks.append(Mark(at, at + len(label), "speaker-label", title="the speaker's name as printed"))
+        label = None if lead_in else label_in_text(utterance)
+        marks = [*planned.marks, *([label] if label else [])]
         number += len(planned.footnotes)
         footnotes.extend(planned.footnotes)
         person = people.get(utterance["participant_id"]) if utterance["participant_id"] else None
@@ -216,7 +201,6 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
                 "mode_words": mode_in_words(utterance["mode"]),
                 "paragraphs": annotate(utterance["text"], marks),
                 "row_url": row_url(datasette, database, "utterances", utterance["utterance_id"]),
-                "defects": sum(1 for f in planned.footnotes if f.note["note_type"] == "defect"),
             }
         )
 
@@ -224,7 +208,7 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
     for footnote in footnotes:
         note = footnote.note
         children = [by_number[child] for child in footnote.children]
-        note_references = [r for r in references if r["note_id"] == note["note_id"]]
+        note_references = references_of_note.get(note["note_id"], [])
         footnote.body = Markup("<br>").join(
             annotate(note["marker"], note_body_marks(note, children, note_references, article_url))
         )

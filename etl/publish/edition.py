@@ -121,6 +121,36 @@ def printed_lead_in(utterance: dict[str, Any], labels: Iterable[dict[str, Any]])
     )
 
 
+def label_in_text(utterance: dict[str, Any]) -> Mark | None:
+    """A mark on the speaker's label where it is printed inside the turn's words ("..., A.I. Mikoyan said,
+    ..."), found at its offset (or, where blank lines shift the offsets, by its words); else None.
+
+    >>> label_in_text({"text": "Unfortunately, A.I. Mikoyan said, some", "char_start": 1124,
+    ...                "speaker_label": "A.I. Mikoyan", "speaker_label_char_start": 1139})
+    Mark(start=15, end=27, kind='speaker-label', href=None, footnote=None, anchor=None, title="the speaker's name as printed")
+    """
+    label, at = utterance.get("speaker_label"), utterance.get("speaker_label_char_start")
+    if not label or at is None:
+        return None
+    at -= utterance["char_start"]
+    if not 0 <= at or utterance["text"][at : at + len(label)] != label:
+        at = utterance["text"].find(label)
+    return Mark(at, at + len(label), "speaker-label", title="the speaker's name as printed") if at >= 0 else None
+
+
+def group_by(rows: Iterable[dict[str, Any]], column: str) -> dict[Any, list[dict[str, Any]]]:
+    """Rows by the value of one column, in their order; rows without a value are left out.
+
+    >>> group_by([{"u": "a", "n": 1}, {"u": None, "n": 2}, {"u": "a", "n": 3}], "u")
+    {'a': [{'u': 'a', 'n': 1}, {'u': 'a', 'n': 3}]}
+    """
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.get(column) is not None:
+            groups.setdefault(row[column], []).append(row)
+    return groups
+
+
 def record_sort_key(document: dict[str, Any]) -> tuple:
     """Records in the order of the talks: date, time of day, then id."""
     time = document.get("time_of_day")
