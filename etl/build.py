@@ -17,7 +17,8 @@ import yaml
 from etl.errors import ParseError
 from etl.invariants import check_invariants
 from etl.load import write_database_atomically
-from etl.records import Curated, SeedRows, parse_seed
+from etl.rows.record import parse_seed
+from etl.rows.types import Curated, SeedRows
 from etl.paths import CURATED
 from etl.curation import entry_lines, load_curated
 from etl.read.registry import Registry, load_registry
@@ -102,6 +103,7 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
     for seed in seeds:
         curated = inputs.for_record(seed.name)
         parsed: SeedRows = parse_seed(seed.text, seed.name, seed.sha256, registry, curated, taken_ids)
+        taken_ids.add(parsed.document["document_id"])
         rows["documents"].append(parsed.document)
         for table, table_rows in parsed.rows.items():
             rows[table].extend(table_rows)
