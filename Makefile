@@ -28,9 +28,14 @@ build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
 $(DB): $(INSTALLED) $(SEEDS) $(ETL_SOURCES)
 	$(PY) -m etl build --strict --seeds seeds --out $(DB)
 
-data: $(INSTALLED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json
-	$(PY) -m etl build --strict --seeds seeds --out $(DB)
+# Every file `make data` writes, from the built database and the curated facts (one rule, one run).
+GENERATED := datapackage.json metadata.yml CITATION.cff .zenodo.json $(patsubst %,data/%.csv,documents participants participant_names document_participants utterances note_types editorial_notes protocol_articles article_references seed_spans dataset_versions turns)
+
+data: $(GENERATED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json from the built database
+
+$(GENERATED) &: $(DB) $(wildcard etl/curated/*.yml)
 	$(PY) -m etl data --db $(DB)
+	@touch $(GENERATED)
 
 read: $(INSTALLED) ## Show how one record is read before it is added: make read RECORD=path/to/record.txt
 	$(PY) -m etl read $(RECORD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -11,7 +12,22 @@ from etl.errors import BuildError
 DEFAULT_DB = Path("build/havana-1962.db")
 
 
-@click.group()
+class CleanErrors(click.Group):
+    """Every command ends a failure with one line naming what went wrong, never a traceback: bad input and
+    broken invariants (with their file, line and expectation), a database that is not one, a missing file."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BuildError as error:
+            raise click.ClickException(str(error)) from error
+        except sqlite3.DatabaseError as error:
+            raise click.ClickException(f"the database could not be read: {error}") from error
+        except FileNotFoundError as error:
+            raise click.ClickException(f"{error.filename}: no such file") from error
+
+
+@click.group(cls=CleanErrors)
 def main() -> None:
     """Build, package, serve and release the havana-1962 dataset."""
 

@@ -46,6 +46,25 @@ FOOTNOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=
 ACRONYM_BEFORE = re.compile(r"\b(?P<acronym>[A-Z]{2,})\s*$")
 
 
+# Every kind of note the reader gives; etl/curated/note_types.yml says what each means and whose it is,
+# and the build stops if the two lists differ.
+READER_NOTE_TYPES = (
+    "ed_note",
+    "insertion",
+    "expansion",
+    "gloss",
+    "query",
+    "clarification",
+    "ellipsis_in_original",
+    "signature",
+    "bibliographic",
+    "archival",
+    "defect",
+    "footnote_reference",
+    "archive_note",
+)
+
+
 @dataclass(frozen=True)
 class BracketNote:
     """A bracketed note as printed: its marker (brackets included), its text, and whether it is closed."""
