@@ -42,9 +42,7 @@ def load_curated_yaml(name: str):
 def load_curated_entries(name: str) -> list[dict]:
     """A curated list, each entry with the line where it starts (``line``), for error messages."""
     entries = load_curated(name) or []
-    for entry, line in zip(entries, entry_lines(name) if entries else []):
-        entry["line"] = line
-    return entries
+    return _with_lines(entries, entry_lines(name) if entries else [])
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ class CuratedInputs:
 
 
 def _with_lines(entries: list[dict], lines: list[int]) -> list[dict]:
-    return [{**entry, "line": line} for entry, line in zip(entries, lines)]
+    return [{**entry, "line": lines[index] if index < len(lines) else None} for index, entry in enumerate(entries)]
 
 
 def load_curated_inputs() -> CuratedInputs:

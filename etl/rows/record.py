@@ -82,8 +82,8 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
     seed.people = list(cast.people.values())
 
     seed.unaccounted = ledger.unaccounted(text)
-    document["unaccounted_chars"] = sum(1 for span in seed.unaccounted for character in span.text if not character.isspace())
-    document["seed_nonblank_chars"] = sum(1 for character in text if not character.isspace())
+    document["unaccounted_chars"] = sum(_nonblank(span.text) for span in seed.unaccounted)
+    document["seed_nonblank_chars"] = _nonblank(text)
     return seed
 
 
@@ -104,3 +104,8 @@ def _unmatched_narration_openings(paragraphs, curated: Curated, seed_file: str) 
                 f"{seed_file}; found {found} (the entry no longer matches its record)"
             )
     return warnings
+
+
+def _nonblank(text: str) -> int:
+    """The number of characters that are not white space."""
+    return len("".join(text.split()))
