@@ -60,7 +60,16 @@ def today() -> str:
 
 
 async def served_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
-    """The served database that holds the dataset, and its newest release (version, date, checksum)."""
+    """The served database that holds the dataset, and its newest release (version, date, checksum).
+
+    Read once per server: the database is served immutable, and every page asks."""
+    cache = datasette.__dict__.setdefault("_havana_release", {})
+    if "release" not in cache:
+        cache["release"] = await _read_release(datasette)
+    return cache["release"]
+
+
+async def _read_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
     for name, database in datasette.databases.items():
         if name.startswith("_") or not await database.table_exists("dataset_versions"):
             continue
@@ -199,7 +208,11 @@ def extra_template_vars(template: str, database: str | None, table: str | None, 
                 "text": format_text(item),
                 "formats": formats_of(item, CITE_PREFIX + "/dataset.{extension}"),
             }
-            variables["dataset_jsonld"] = Markup(jsonld_script(await jsonld(datasette, dataset_database, release)))
+            cache = datasette.__dict__.setdefault("_havana_jsonld", {})
+            if accessed not in cache:  # the same all day: the database is immutable
+                cache.clear()
+                cache[accessed] = Markup(jsonld_script(await jsonld(datasette, dataset_database, release)))
+            variables["dataset_jsonld"] = cache[accessed]
         elif view_name == "row" and database == dataset_database and table in CITED_TABLES:
             (row_id,) = urlsafe_components(request.url_vars["pks"])
             item = await row_citation_item(datasette, database, release, table, row_id, accessed)
