@@ -6,6 +6,7 @@ coverage) and a summary; with ``strict`` any warning (an unknown speaker, unacco
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from etl.invariants import check_invariants
 from etl.load import write_database_atomically
 from etl.records import Curated, SeedRows, parse_seed
 from etl.paths import CURATED
-from etl.read.registry import load_registry
+from etl.curation import load_curated
+from etl.read.registry import Registry, load_registry
 from etl.schema import TABLES, schema_hash
-from etl.read.seeds import read_seeds
+from etl.read.seeds import read_seed, read_seeds
+from etl.read.vocabulary import Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -45,32 +48,70 @@ def load_curated_entries(name: str) -> list[dict]:
     return entries
 
 
+@dataclass(frozen=True)
+class CuratedInputs:
+    """Everything curated that reading a record may need, read and checked once per build."""
+
+    registry: Registry
+    vocabulary: Vocabulary
+    documents: dict
+    defects: list[dict]
+    narration: list[dict]
+    note_types: dict
+    dataset: dict
+
+    def for_record(self, seed_file: str) -> Curated:
+        """The curated facts about one record (none for a record no curated entry names)."""
+        return Curated(
+            record=self.documents.get("records", {}).get(seed_file, {}),
+            canonical_url_template=self.documents["archive"]["canonical_url_template"],
+            defects=[d for d in self.defects if d["seed_file"] == seed_file],
+            narration_openings=tuple(n["opening"] for n in self.narration if n["seed_file"] == seed_file),
+            note_types=self.note_types,
+            vocabulary=self.vocabulary,
+        )
+
+
+def load_curated_inputs() -> CuratedInputs:
+    return CuratedInputs(
+        registry=load_registry(),
+        vocabulary=load_vocabulary(),
+        documents=load_curated_yaml("documents.yml"),
+        defects=load_curated_entries("defects.yml"),
+        narration=load_curated_yaml("turns.yml").get("narration_resumes", []),
+        note_types=load_curated("note_types.yml"),
+        dataset=load_curated_yaml("dataset.yml"),
+    )
+
+
+def read_one_record(path: Path) -> SeedRows:
+    """Read one record file as the build would, without a manifest: the editor's view before adding it."""
+    data = Path(path).read_bytes()
+    seed = read_seed(Path(path), {Path(path).name: hashlib.sha256(data).hexdigest()}, Path(path).parent / "SHA256SUMS")
+    inputs = load_curated_inputs()
+    return parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), set())
+
+
 def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str], dict[str, str]]:
     """Parse every seed into rows for every table; return the rows, the warnings and the seeds' texts."""
     seeds = read_seeds(seeds_dir)
-    registry = load_registry()
-    documents_curated = load_curated_yaml("documents.yml")
-    defects = load_curated_entries("defects.yml")
-    narration = load_curated_yaml("turns.yml").get("narration_resumes", [])
-    note_types = load_curated_yaml("note_types.yml")
-    dataset = load_curated_yaml("dataset.yml")
+    inputs = load_curated_inputs()
+    registry, note_types, dataset = inputs.registry, inputs.note_types, inputs.dataset
 
     rows: dict[str, list[dict]] = {table.name: [] for table in TABLES}
     warnings: list[str] = []
     taken_ids: set[str] = set()
+    provisional: dict = {}
     for seed in seeds:
-        curated = Curated(
-            record=documents_curated.get("records", {}).get(seed.name, {}),
-            canonical_url_template=documents_curated["archive"]["canonical_url_template"],
-            defects=[d for d in defects if d["seed_file"] == seed.name],
-            narration_openings=tuple(n["opening"] for n in narration if n["seed_file"] == seed.name),
-            note_types=note_types,
-        )
+        curated = inputs.for_record(seed.name)
         parsed: SeedRows = parse_seed(seed.text, seed.name, seed.sha256, registry, curated, taken_ids)
         rows["documents"].append(parsed.document)
         for table, table_rows in parsed.rows.items():
             rows[table].extend(table_rows)
         warnings.extend(parsed.warnings)
+        for person in parsed.people:
+            if person.is_provisional:
+                provisional.setdefault(person.participant_id, person)
         for gap in parsed.unaccounted:
             warnings.append(f"{seed.name}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
         document = parsed.document
@@ -94,8 +135,8 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
         for row in rows[table.name]
         if row.get(column)
     }
-    for participant in registry.all_participants():
-        if participant.participant_id in referenced or participant.is_provisional:
+    for participant in registry.participants.values():
+        if participant.participant_id in referenced:
             rows["participants"].append(
                 {
                     "participant_id": participant.participant_id,
@@ -103,9 +144,20 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
                     "side": participant.side,
                     "position": participant.position,
                     "source": participant.source,
-                    "is_provisional": participant.is_provisional,
+                    "is_provisional": False,
                 }
             )
+    for person in sorted(provisional.values(), key=lambda person: person.participant_id):
+        rows["participants"].append(
+            {
+                "participant_id": person.participant_id,
+                "name": person.name,
+                "side": person.side,
+                "position": None,
+                "source": "Provisional: created by the build from the name as the record prints it; add it to etl/curated/participants.yml.",
+                "is_provisional": True,
+            }
+        )
     rows["note_types"] = [
         {"note_type": name, "description": entry["description"], "resp": entry["resp"]} for name, entry in note_types.items()
     ]

@@ -31,6 +31,20 @@ def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
 
 
 @main.command()
+@click.argument("record", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def read(record: Path) -> None:
+    """Show how one record file is read (frame, people, turns, notes, coverage, warnings) before it is added."""
+    from etl.build import read_one_record
+    from etl.report import render_reading
+
+    try:
+        seed = read_one_record(record)
+    except BuildError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(render_reading(seed, record.read_text(encoding="utf-8")), nl=False)
+
+
+@main.command()
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True, help="Where datapackage.json, data/, metadata.yml and CITATION.cff are written.")
 def data(db_path: Path, root: Path) -> None:

@@ -14,35 +14,15 @@ from datetime import datetime
 from etl.read.articles import article_id, find_article_phrases, find_partial_quotations, parse_article_quotation
 from etl.read.blocks import Paragraph, Span, join_page_breaks, split_sentences
 from etl.errors import ParseError, line_of
-from etl.read.frame import DATELINE, DOCUMENT_HEADING, HEADING_KINDS, SeedLayout, parse_layout
-from etl.read.notes import classify_note, note_text, scan_brackets
+from etl.read.frame import RecordFrame, parse_date, parse_frame
+from etl.read.notes import classify_note, note_text, scan_brackets, scan_footnote_numbers
 from etl.read.registry import Registry
+from etl.read.cast import Cast, Person, read_cast
 from etl.read.speakers import Attributor, Turn, parse_turns
-
-# Time of day stated at the opening of the narration: "This morning a two-hour conversation took place"
-TIME_OF_DAY_OPENING = re.compile(r"^(?:This|In the)\s+(?P<time_of_day>morning|afternoon|evening)\b")
-
-# The sentence that says who took part: "Today talks were conducted between A.I. Mikoyan and Comrades ..."
-PARTICIPANTS_SENTENCE = re.compile(r"\b(?:conversation|talks|meeting)\b[^.]*?\bbetween\b")
-
-# The recorder counting himself in: "where I [...] was also present", "as well as myself"
-RECORDER_PRESENT = re.compile(r"\b(?:as well as myself|where I(?: \[[^\]]*\])? was also present)")
-
-# Someone who did not come: "Fidel Castro had not been able to come because he is feeling poorly"
-ABSENCE_PHRASE = r"\s+(?:had not been able to come|could not come|was absent)\b"
+from etl.read.vocabulary import Vocabulary
 
 # Defects that are the printed page's furniture rather than the record's words.
 PAGE_FURNITURE = ("page number", "running head")
-
-# A record with no heading of its own takes its kind from its layout: a bare dated record with a Soviet
-# signature ("4.XI.62 ALEKSEEV") is a telegram.
-LAYOUT_DOCUMENT_TYPES = {"bare_telegram": "telegram"}
-
-DOCUMENT_TYPE_SLUGS = {
-    "notes of conversation": "notes",
-    "memorandum of conversation": "memorandum",
-    "telegram": "telegram",
-}
 
 
 @dataclass
@@ -53,6 +33,7 @@ class SeedRows:
     rows: dict[str, list[dict]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     unaccounted: list[Span] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)  # the record's cast, provisional people included
 
     def add(self, table: str, row: dict) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -67,11 +48,12 @@ class Curated:
     defects: list[dict]
     narration_openings: tuple[str, ...]
     note_types: dict[str, dict]
+    vocabulary: Vocabulary
 
 
 def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curated: Curated, taken_ids: set[str]) -> SeedRows:
     """Every row of one seed. ``taken_ids`` holds document ids already used by earlier seeds."""
-    layout = parse_layout(text, seed_file)
+    layout = parse_frame(text, seed_file, curated.vocabulary)
     document = _document_row(text, seed_file, sha256, layout, registry, curated, taken_ids)
     seed = SeedRows(document)
     document_id = document["document_id"]
@@ -80,13 +62,37 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
         ledger.add("metadata", item.name, item.span)
     for what, span in layout.chrome:
         ledger.add("site_chrome", what, span)
+    for furniture in layout.page_furniture:
+        ledger.add("page_furniture", furniture.kind, furniture.span)
+    for offset, expected in layout.warnings:
+        seed.warnings.append(f"{seed_file}:{line_of(text, offset)}: expected {expected}")
 
     paragraphs = join_page_breaks(layout.conversation)
-    attributor = Attributor(registry, curated.narration_openings)
+    cast = read_cast(
+        _span_of(layout, "title"),
+        _span_of(layout, "heading_as_printed"),
+        [(signature.span, signer.span) for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"))],
+        _span_of(layout, "recorder"),
+        layout.conversation,
+        registry,
+        curated.vocabulary,
+    )
+    if not document["addressee"] and cast.addressee_in_title is not None:
+        document["addressee"] = _one_line(cast.addressee_in_title.text)
+    author = cast.resolve(layout.first("signer").span.text) if layout.first("signer") else None
+    author = author or (cast.resolve(layout.first("recorder").span.text) if layout.first("recorder") else None)
+    document["author_id"] = author
+    attributor = Attributor(cast, curated.vocabulary, curated.narration_openings, author)
     turns, note_paragraphs, unknown = parse_turns(paragraphs, attributor, _is_note_paragraph)
     for label in unknown:
         seed.warnings.append(
             f"{seed_file}:{line_of(text, label.offset)}: unknown speaker label {label.label!r}: "
+            "created a provisional participant; add it to etl/curated/participants.yml"
+        )
+        cast.add_provisional_label(label.label)
+    for offset, printed in cast.new_people:
+        seed.warnings.append(
+            f"{seed_file}:{line_of(text, offset)}: {printed!r} is not in the registry: "
             "created a provisional participant; add it to etl/curated/participants.yml"
         )
     utterance_ids = _utterance_rows(seed, turns, document_id, seed_file, ledger)
@@ -95,8 +101,9 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
     _article_rows(seed, turns, segments, utterance_ids, notes)
     for note in notes:
         seed.add("editorial_notes", note)
-    _participant_rows(seed, text, layout, turns, utterance_ids, registry)
-    _name_rows(seed, text, turns, registry)
+    _participant_rows(seed, text, turns, cast, curated.vocabulary)
+    _name_rows(seed, text, turns, cast)
+    seed.people = list(cast.people.values())
 
     seed.unaccounted = ledger.unaccounted(text)
     document["unaccounted_chars"] = sum(1 for span in seed.unaccounted for character in span.text if not character.isspace())
@@ -107,68 +114,80 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
 # --- documents ---------------------------------------------------------------------------------------
 
 
-def _document_row(text, seed_file, sha256, layout: SeedLayout, registry, curated: Curated, taken_ids) -> dict:
+def _document_row(text, seed_file, sha256, layout: RecordFrame, registry, curated: Curated, taken_ids) -> dict:
     record = curated.record
-    dateline = layout.first("date_as_printed")
-    archive_date = layout.first("archive_date")
-    if not dateline and not archive_date:
-        raise ParseError(seed_file, 1, "a date: the archive's 'November 3, 1962' or a dateline such as '4 November 1962'")
-    dates = {}
-    if dateline:
-        dates["dateline"] = datetime.strptime(DATELINE.match(dateline.span.text)["date"], "%d %B %Y").date()
-    if archive_date:
-        dates["archive"] = datetime.strptime(archive_date.span.text, "%B %d, %Y").date()
-    if len(set(dates.values())) > 1:
-        raise ParseError(seed_file, line_of(text, dateline.span.start), f"the dateline to agree with the archive's date {archive_date.span.text!r}", dateline.span.text)
-    date = next(iter(dates.values())).isoformat()
+    vocabulary = curated.vocabulary
+    dates: dict[str, tuple[Span, object]] = {}
+    for name in ("date_as_printed", "archive_date", "date_found_in_text"):
+        found = layout.first(name)
+        if found:
+            match = ANY_DATE_IN_LINE.search(found.span.text)
+            parsed = parse_date(match["date"]) if match else None
+            if parsed:
+                dates[name] = (found.span, parsed)
+    if not dates:
+        raise ParseError(seed_file, 1, "a date: a date line such as 'November 4, 1962', '4 November 1962' or '4.XI.62', at the head of the record or anywhere in it")
+    if "date_as_printed" in dates and "archive_date" in dates and dates["date_as_printed"][1] != dates["archive_date"][1]:
+        raise ParseError(
+            seed_file,
+            line_of(text, dates["date_as_printed"][0].start),
+            f"the dateline to agree with the archive's date {dates['archive_date'][0].text!r}",
+            dates["date_as_printed"][0].text,
+        )
+    date_span, date = next(iter(dates.values()))
+    date = date.isoformat()
 
-    heading = layout.first("heading_as_printed")
-    if heading:
-        document_type = HEADING_KINDS[DOCUMENT_HEADING.match(heading.span.text)["kind"]]
-    elif "document_type" in record:
-        document_type = record["document_type"]
-    elif layout.layout in LAYOUT_DOCUMENT_TYPES:
-        document_type = LAYOUT_DOCUMENT_TYPES[layout.layout]
-    else:
-        raise ParseError(seed_file, 1, "a heading such as 'MEMORANDUM OF CONVERSATION', or a document_type for this seed in etl/curated/documents.yml")
-
-    document_id = f"{date}-{DOCUMENT_TYPE_SLUGS[document_type]}"
+    document_type = _document_type(layout, record, vocabulary)
+    slug = vocabulary.document_type(document_type).slug
+    document_id = f"{date}-{slug}"
     suffix = 2
     while document_id in taken_ids:
-        document_id = f"{date}-{DOCUMENT_TYPE_SLUGS[document_type]}-{suffix}"
+        document_id = f"{date}-{slug}-{suffix}"
         suffix += 1
     taken_ids.add(document_id)
 
     title = layout.value("title")
     title_source = "as printed"
-    if title is None and "title" in record:
+    if title is not None:
+        title = _one_line(title)
+    elif "title" in record:
         title, title_source = record["title"], _one_line(record["title_source"])
-    elif title is None:
+    elif layout.first("date_found_in_text"):
+        first_line = layout.conversation[0].text.split("\n", 1)[0].strip()
+        title = first_line
+        title_source = "The record's first line: the record prints no title and no date line."
+    else:
         signature = layout.value("signature_as_printed")
-        title = f"{document_type.capitalize()} of {layout.value('date_as_printed') or date}" + (f", signed {signature}" if signature else "")
+        title = f"{document_type[:1].upper()}{document_type[1:]} of {layout.value('date_as_printed') or date}" + (f", signed {signature}" if signature else "")
         title_source = "Composed by the build from the record's dateline and signature: the seed prints no title."
 
-    signer = layout.first("signer")
-    recorder = layout.first("recorder")
-    author = registry.resolve(signer.span.text) if signer else registry.resolve(recorder.span.text) if recorder else None
     record_id = layout.value("record_id")
     time_of_day = layout.value("time_of_day")
     first_block = layout.conversation[0].text
-    opening = TIME_OF_DAY_OPENING.match(first_block)
+    opening = vocabulary.phrase("time_of_day_opening").match(first_block)
     if not time_of_day and opening:
         time_of_day = opening["time_of_day"]
+    place = layout.first("place")
+    if place:
+        place_value, place_source = place.span.text, "as printed"
+    else:
+        place_value = record.get("place")
+        place_source = _one_line(record["place_source"]) if record.get("place_source") else None
     return {
         "document_id": document_id,
         "title": title,
         "title_source": title_source,
         "date": date,
-        "date_as_printed": layout.value("date_as_printed") or layout.value("archive_date"),
+        "date_as_printed": layout.value("date_as_printed") or layout.value("archive_date") or layout.value("date_found_in_text"),
         "time_of_day": time_of_day.lower() if time_of_day else None,
-        "place": record.get("place"),
-        "place_source": _one_line(record["place_source"]) if record.get("place_source") else None,
+        "place": place_value,
+        "place_source": place_source,
         "document_type": document_type,
         "classification": layout.value("classification"),
-        "author_id": author,
+        "collection_number": layout.value("collection_number"),
+        "reference_number": layout.value("reference_number"),
+        "addressee": _one_line(" ".join(f.span.text for f in layout.all("addressee"))) or None,
+        "author_id": None,  # set from the record's cast
         "original_language": layout.value("original_language"),
         "translator": layout.value("translator"),
         "archive": layout.value("archive"),
@@ -179,14 +198,34 @@ def _document_row(text, seed_file, sha256, layout: SeedLayout, registry, curated
         "canonical_url": curated.canonical_url_template.format(record_id=record_id) if record_id else None,
         "summary": layout.value("summary"),
         "rights": layout.value("rights"),
-        "heading_as_printed": heading.span.text if heading else None,
-        "signature_as_printed": layout.value("signature_as_printed"),
+        "heading_as_printed": layout.value("heading_as_printed"),
+        "signature_as_printed": "\n".join(f.span.text for f in layout.all("signature_as_printed")) or None,
+        "archival_reference": " ".join(f.span.text for f in layout.all("archival_reference")) or None,
         "layout": layout.layout,
         "seed_file": seed_file,
         "seed_sha256": sha256,
         "seed_nonblank_chars": 0,
         "unaccounted_chars": 0,
     }
+
+
+# Any date inside a field's text: "Evening 5 November 1962" -> "5 November 1962".
+ANY_DATE_IN_LINE = re.compile(r"(?P<date>(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4}|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}|\d{1,2}\.[IVX]{1,4}\.\d{2,4})")
+
+
+def _document_type(layout: RecordFrame, record: dict, vocabulary: Vocabulary) -> str:
+    """The kind of record: named by its heading or title, else curated, else from its form."""
+    for name in ("heading_as_printed", "title"):
+        item = layout.first(name)
+        if item:
+            signal = vocabulary.document_type_signal.match(item.span.text)
+            if signal:
+                return vocabulary.type_of_signal(signal["signal"])
+    if "document_type" in record:
+        return record["document_type"]
+    if layout.first("signature_as_printed"):
+        return vocabulary.unnamed_signed_record_type
+    return vocabulary.unnamed_record_type
 
 
 def _one_line(text: str) -> str:
@@ -351,6 +390,8 @@ def _note_rows(seed, text, layout, paragraphs, turns, segments, utterance_ids, n
                     break
             found.append((note_type, note.marker, note_text(note_type, note.text.text), enclosing, None, after_turn))
             enclosing_stack.append((len(found) - 1, note.marker))
+        for number in scan_footnote_numbers(piece):
+            found.append(("footnote_reference", number, number.text, None, None, after_turn))
     for mark in layout.signature_marks:
         found.append(("signature", mark, mark.text[1:-1], None, None, None))
     for closing in layout.closing_notes:
@@ -452,7 +493,13 @@ def _article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[di
     if not articles and not references:
         return
     if protocol is None:
-        raise ParseError(seed_file, None, "an editor's note quoting an article of the protocol the record names ('[Ed. note: Article N of the draft protocol read: ...]')")
+        # The record names articles ("Article 5 of the Constitution") but quotes no protocol: nothing
+        # tells which document they belong to, so they are not linked to the protocol's articles.
+        seed.warnings.append(
+            f"{seed_file}: names {len(references)} article(s) but quotes no protocol "
+            "('[Ed. note: Article N of the draft protocol read: ...]'); the articles are not linked"
+        )
+        return
     protocol_title, protocol_date = protocol
     for number in sorted({*articles, *(r["number"] for r in references)}):
         entry = articles.get(number)
@@ -504,7 +551,8 @@ def _reference_start(reference: dict, segments) -> int:
 # --- participants of each record ----------------------------------------------------------------------
 
 
-def _participant_rows(seed: SeedRows, text: str, layout: SeedLayout, turns: list[Turn], utterance_ids, registry: Registry) -> None:
+def _participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, vocabulary) -> None:
+    """Each person's roles in the record (present, absent, author, recorder) with the words that say so."""
     document_id = seed.document["document_id"]
     seed_file = seed.document["seed_file"]
     roles: dict[tuple[str, str], Span] = {}
@@ -513,47 +561,31 @@ def _participant_rows(seed: SeedRows, text: str, layout: SeedLayout, turns: list
         if participant_id and ((participant_id, role) not in roles or span.start < roles[(participant_id, role)].start):
             roles[(participant_id, role)] = span
 
-    names = re.compile(rf"(?<![\w.])(?P<name>{registry.name_pattern}|{'|'.join(re.escape(f) for f in registry.label_forms)})(?!\w)")
-    absent_pattern = re.compile(rf"(?P<name>{registry.name_pattern}){ABSENCE_PHRASE}")
+    for role in cast.roles:
+        claim(role.participant_id, role.role, role.span)
+    registry_names = "|".join(re.escape(form) for form in sorted(cast.registry.forms, key=len, reverse=True))
+    names = "|".join(filter(None, [registry_names, "|".join(re.escape(f) for f in cast.forms())]))
+    absent_pattern = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases['absence'])})\b")
     absent = set()
     for match in absent_pattern.finditer(text):
-        participant_id = registry.resolve(match["name"])
+        participant_id = cast.resolve(match["name"]) or cast.registry.resolve(match["name"])
         absent.add(participant_id)
         claim(participant_id, "absent", Span.of(text, match.start(), match.end()))
 
-    # Who the title, the heading and the opening sentence say took part.
-    sources = [layout.first("title"), layout.first("heading_as_printed")]
-    for item in sources:
-        if item:
-            for match in names.finditer(item.span.text):
-                claim(registry.resolve(match["name"]), "present", item.span.sub(match.start(), match.end()))
+    attended = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases['attended'])})\b")
+    author_present = vocabulary.phrase("author_present")
+    author = seed.document["author_id"]
     for turn in turns:
         if turn.mode == "narration":
             for part in turn.parts:
-                sentence = PARTICIPANTS_SENTENCE.search(part.text)
-                if sentence:
-                    end = next(b for a, b in split_sentences(part.text) if b > sentence.end())
-                    for match in names.finditer(part.text, sentence.end(), end):
-                        spans = part.paragraph.seed_spans(part.start + match.start(), part.start + match.end())
-                        claim(registry.resolve(match["name"]), "present", spans[0])
-                attended = re.search(rf"(?P<name>{registry.name_pattern})\s+attended\b", part.text)
-                if attended:
-                    spans = part.paragraph.seed_spans(part.start + attended.start("name"), part.start + attended.end())
-                    claim(registry.resolve(attended["name"]), "present", spans[0])
+                for match in attended.finditer(part.text):
+                    spans = part.paragraph.seed_spans(part.start + match.start("name"), part.start + match.end())
+                    claim(cast.resolve(match["name"]) or cast.registry.resolve(match["name"]), "present", spans[0])
         elif turn.participant_id and turn.label:
             claim(turn.participant_id, "present", turn.label)
-
-    signer = layout.first("signer")
-    recorder = layout.first("recorder")
-    author = seed.document["author_id"]
-    if signer:
-        claim(author, "author", layout.first("signature_as_printed").span)
-    if recorder:
-        claim(registry.resolve(recorder.span.text), "recorder", recorder.span)
-        claim(registry.resolve(recorder.span.text), "author", recorder.span)
     for turn in turns:
         for part in turn.parts:
-            for match in RECORDER_PRESENT.finditer(part.text):
+            for match in author_present.finditer(part.text):
                 spans = part.paragraph.seed_spans(part.start + match.start(), part.start + match.end())
                 claim(author, "present", spans[0])
     for participant_id in absent:
@@ -574,17 +606,14 @@ def _participant_rows(seed: SeedRows, text: str, layout: SeedLayout, turns: list
         )
 
 
-def _name_rows(seed: SeedRows, text: str, turns: list[Turn], registry: Registry) -> None:
+def _name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
     """Every form of a participant's name the record prints, with its kind and how often it occurs."""
     document_id = seed.document["document_id"]
+    registry = cast.registry
     used_as_label = {turn.label.text for turn in turns if turn.label and turn.mode != "narration" and turn.label.text.isupper()}
     found: dict[tuple[str, str], dict] = {}
-    for match in registry.any_form.finditer(text):
-        printed = match.group(0)
-        participant_id = registry.resolve(printed)
-        kind = registry.forms[printed].kind
-        if kind == "speaker label" and printed not in used_as_label:
-            kind = "name"
+
+    def count(participant_id: str, printed: str, kind: str, start: int) -> None:
         key = (participant_id, printed)
         if key in found:
             found[key]["occurrences"] += 1
@@ -595,22 +624,31 @@ def _name_rows(seed: SeedRows, text: str, turns: list[Turn], registry: Registry)
                 "kind": kind,
                 "document_id": document_id,
                 "occurrences": 1,
-                "first_char_start": match.start(),
+                "first_char_start": start,
             }
-    for participant in registry.provisional.values():
+
+    for match in registry.any_form.finditer(text):
+        printed = match.group(0)
+        kind = registry.forms[printed].kind
+        if kind == "speaker label" and printed not in used_as_label:
+            kind = "name"
+        count(registry.resolve(printed), printed, kind, match.start())
+    provisional = [person for person in cast.people.values() if person.is_provisional]
+    if provisional:
+        forms = sorted({form for person in provisional for form in person.forms}, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+        for match in pattern.finditer(text):
+            participant_id = cast.resolve(match.group(0))
+            if participant_id and participant_id.startswith("provisional-"):
+                count(participant_id, match.group(0), "speaker label" if match.group(0) in used_as_label else "name", match.start())
+    for person in provisional:
         for turn in turns:
-            if turn.participant_id == participant.participant_id and turn.label:
-                key = (participant.participant_id, turn.label.text)
-                if key in found:
-                    found[key]["occurrences"] += 1
-                else:
-                    found[key] = {
-                        "participant_id": participant.participant_id,
-                        "name_as_printed": turn.label.text,
-                        "kind": "speaker label",
-                        "document_id": document_id,
-                        "occurrences": 1,
-                        "first_char_start": turn.label.start,
-                    }
+            if turn.participant_id == person.participant_id and turn.label and (person.participant_id, turn.label.text) not in found:
+                count(person.participant_id, turn.label.text, "speaker label", turn.label.start)
     for row in sorted(found.values(), key=lambda r: (r["participant_id"], r["first_char_start"])):
         seed.add("participant_names", row)
+
+
+def _span_of(layout: RecordFrame, name: str) -> Span | None:
+    item = layout.first(name)
+    return item.span if item else None

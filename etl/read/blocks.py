@@ -138,7 +138,7 @@ SENTENCE_BREAK = re.compile(r"""(?<=[.?!])[\]"”)]?(?P<space>\s+)(?=[A-Z0-9"“
 
 # Words after which a full stop does not end a sentence: initials ("A.I. Mikoyan", "N.S. Khrushchev"),
 # titles and abbreviations ("Com. Dorticos", "i.e.", "U.N.").
-ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|etc|D\.C)\.)$""")
+ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|D\.C)\.)$""")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

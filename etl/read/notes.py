@@ -33,6 +33,14 @@ CLARIFICATION = re.compile(r"^.+--\s*ed\.$")
 # English words do not have (-ii, -yi, -nyi, -eni, zh, kh, iu, ia).
 RUSSIAN_GLOSS = re.compile(r"^[a-z]+(?:ii|yi|nyi|oi|eni|ie|aia|iia)$|^[a-z]*(?:zh|kh|iu|ia)[a-z]*(?:i|y)$")
 
+# A footnote number of a published collection in brackets: "President Roosevelt's son[211]"
+FOOTNOTE_IN_BRACKETS = re.compile(r"^\d{1,4}$")
+
+# A footnote number glued to the word it annotates, as a PDF extraction leaves it: "Yalta229",
+# "(text transmitted separately)126", "E. Johnston127." and superscripts "Cuba¹²⁸". Only digits glued to
+# a letter or a closing mark count: "1963", "B-52" and "the 10th" are words of the text.
+FOOTNOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+))")
+
 # An acronym directly before a bracket that spells it out: "National CDR [Committees for the Defense of
 # the Revolution]"
 ACRONYM_BEFORE = re.compile(r"\b(?P<acronym>[A-Z]{2,})\s*$")
@@ -80,6 +88,24 @@ def scan_brackets(span: Span, known_note_texts: tuple[str, ...] = ()) -> list[Br
     return sorted(found, key=lambda note: note.marker.start)
 
 
+def scan_footnote_numbers(span: Span) -> list[Span]:
+    """The footnote numbers glued to words in a span, outside brackets.
+
+    >>> [s.text for s in scan_footnote_numbers(Span(0, 40, "the meeting in Yalta229 and Cuba¹²⁸ in 1963"))]
+    ['229', '¹²⁸']
+    """
+    text = span.text
+    depth = [0] * (len(text) + 1)
+    level = 0
+    for position, character in enumerate(text):
+        if character == "[":
+            level += 1
+        depth[position] = level
+        if character == "]" and level:
+            level -= 1
+    return [span.sub(m.start(), m.end()) for m in FOOTNOTE_NUMBER.finditer(text) if not depth[m.start()]]
+
+
 def _encloses(outer: BracketNote, inner: BracketNote) -> bool:
     return outer.marker.start < inner.marker.start and inner.marker.end < outer.marker.end
 
@@ -110,6 +136,8 @@ def classify_note(text: str, text_before: str) -> str:
     """
     if EDITORS_NOTE.match(text):
         return "ed_note"
+    if FOOTNOTE_IN_BRACKETS.match(text):
+        return "footnote_reference"
     if ELLIPSIS_IN_ORIGINAL.match(text):
         return "ellipsis_in_original"
     if SIGNATURE_MARK.match(text):
