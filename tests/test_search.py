@@ -7,7 +7,11 @@ plugins. Expected rows are counted by eye from the records' words, not by the co
 
 from __future__ import annotations
 
+import doctest
 import html
+import importlib
+import importlib.util
+import sys
 import re
 import urllib.parse
 from pathlib import Path
@@ -320,3 +324,20 @@ async def test_a_canned_search_reads_or_names_and_says_what_it_could_not_read(ds
     assert "The search could not be read: OR needs a word or a phrase on each side" in page
     page = html.unescape((await ds.client.get(f"{DB}/search_talks?search=Aragones")).text)
     assert "“Aragones” is a name" in page
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The examples in the docstrings
+
+
+@pytest.mark.parametrize("path", ["etl/publish/search.py", "etl/publish/citation.py", "plugins/search.py", "plugins/queries.py"])
+def test_docstring_examples_of_search_and_citation_run(repo_root, path):
+    if path.startswith("etl/"):
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    else:  # a plugin, loaded from its file as Datasette's --plugins-dir loads it
+        spec = importlib.util.spec_from_file_location(Path(path).stem + "_under_doctest", repo_root / path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    failures, tried = doctest.testmod(module)
+    assert tried > 0 and failures == 0
