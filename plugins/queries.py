@@ -10,7 +10,10 @@ accept what a person types (a name in any printed form, a date, a kind) and sear
   (each record with its date and title, each person with the number of their turns, each kind of note,
   each protocol article), so that the reader can choose instead of guessing an id;
 - ``parameter_examples``: for a search parameter, the curated examples of the query (``examples`` in
-  site.yml), as links.
+  site.yml), as links;
+- ``curated_article_links``: on a query that takes an article, the links between a turn and an article
+  that the turn does not print, each from ``etl/curated/article_links.yml`` with its reason and whose reading
+  it is, shown apart from the places the records print.
 
 The choices come from the data, so a new record, person or kind of note appears without any change here.
 """
@@ -22,6 +25,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode
+
+from etl.curation import load_curated
 
 # The valid values of each id parameter of the canned queries, with a label a reader recognizes:
 # value is what the link puts in the box (a name rather than an id where the query accepts names).
@@ -58,6 +64,50 @@ CHOICE_HEADINGS = {
     "note_type": "Choose a kind of note",
     "article": "Choose an article",
 }
+# The curated links between turns and articles the turns do not name.
+ARTICLE_LINKS_FILE = "article_links.yml"
+# The articles a typed value names, as the article query reads it: an id, a number, "Article 13".
+ARTICLES_TYPED_SQL = """
+select article_id, label from protocol_articles
+where trim(coalesce(:article, '')) = ''
+  or article_id = trim(:article)
+  or article_number = cast(ltrim(replace(fold(:article), 'article', '')) as integer)
+  or fold(label) = fold(:article)
+"""
+# A turn of a curated link, as the page names it.
+LINKED_TURN_SQL = """
+select utterances.utterance_id, utterances.document_id, utterances.seq,
+  coalesce(participants.name, utterances.speaker_label, 'the recorder') as speaker
+from utterances left join participants on participants.participant_id = utterances.participant_id
+where utterances.utterance_id = :id
+"""
+
+
+async def curated_article_links(datasette: Any, database: str, typed: str) -> list[dict[str, Any]]:
+    """The curated links to the articles a typed value names (every article when it names none)."""
+    db = datasette.get_database(database)
+    labels = {row["article_id"]: row["label"] for row in (await db.execute(ARTICLES_TYPED_SQL, {"article": typed})).rows}
+    links = []
+    for entry in load_curated(ARTICLE_LINKS_FILE) or []:
+        if entry["article_id"] not in labels:
+            continue
+        rows = (await db.execute(LINKED_TURN_SQL, {"id": entry["utterance_id"]})).rows
+        if not rows:
+            continue
+        turn = rows[0]
+        links.append(
+            {
+                **entry,
+                "article": labels[entry["article_id"]],
+                "speaker": turn["speaker"],
+                "turn": turn["seq"],
+                "document_id": turn["document_id"],
+                "url": datasette.urls.row(database, "utterances", tilde_encode(entry["utterance_id"])),
+            }
+        )
+    return links
+
+
 # A named parameter of a query's SQL (":document_id"), not a "::" cast.
 NAMED_PARAMETER = re.compile(r"(?<![:\w]):(?P<name>[A-Za-z_]\w*)")
 
@@ -105,6 +155,9 @@ def extra_template_vars(request: Any, database: str | None, datasette: Any):
             ]
             for parameter, values in (query.get("examples") or {}).items()
         }
-        return {"parameter_choices": choices, "parameter_examples": examples}
+        variables: dict[str, Any] = {"parameter_choices": choices, "parameter_examples": examples}
+        if "article" in named_parameters(query["sql"]):
+            variables["curated_article_links"] = await curated_article_links(datasette, database, request.args.get("article", ""))
+        return variables
 
     return inner

@@ -341,3 +341,32 @@ def test_docstring_examples_of_search_and_citation_run(repo_root, path):
         spec.loader.exec_module(module)
     failures, tried = doctest.testmod(module)
     assert tried > 0 and failures == 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Links between turns and articles that the text does not print
+
+
+def test_every_curated_article_link_names_a_real_turn_and_article_the_turn_does_not_name(db):
+    from etl.curation import load_curated
+
+    links = load_curated("article_links.yml")  # checked against its JSON Schema
+    assert links
+    for link in links:
+        assert db.execute("select count(*) from utterances where utterance_id = ?", [link["utterance_id"]]).fetchone()[0] == 1
+        assert db.execute("select count(*) from protocol_articles where article_id = ?", [link["article_id"]]).fetchone()[0] == 1
+        printed = db.execute(
+            "select count(*) from article_references where utterance_id = ? and article_id = ?", [link["utterance_id"], link["article_id"]]
+        ).fetchone()[0]
+        assert printed == 0, "a turn that names the article is found in the text: no curated link is needed"
+
+
+async def test_a_curated_link_is_shown_apart_with_its_reason_and_never_as_a_printed_place(ds):
+    rows = await rows_of(ds, f"{DB}/article_discussions.json?_shape=array&article=13")
+    assert "1962-11-05-memorandum-u003" not in {row["row_id"] for row in rows}
+    page = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=13")).text)
+    section = page.split('<section class="curated-article-links">', 1)[1].split("</section>", 1)[0]
+    assert "the text does not name the article" in section
+    assert f'href="{DB}/utterances/1962-11-05-memorandum-u003"' in section and "Consequently we should strike article 13" in section
+    other = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=5")).text)
+    assert "curated-article-links" not in other
