@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from datasette import NotFound, Response, hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
@@ -183,15 +183,20 @@ def record_place(datasette: Any, document_id: str, row_id: str) -> str:
     return datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id))) + "#" + anchor
 
 
-def page_title(view_name: str, table: str | None, request: Any, metadata: dict[str, Any] | None) -> str:
-    """What a query citation calls the page: the canned query's title or the table, with its filters."""
-    name = (metadata or {}).get("title") or table or "SQL query"
-    arguments = [f"{key}={value}" for key in request.args for value in request.args.getlist(key) if not key.startswith("_") or key == "_search"]
-    return f"{name} ({', '.join(arguments)})" if arguments else name
+def query_title(table: str | None, canned: dict[str, Any] | None, arguments: list[tuple[str, str]]) -> str:
+    """What a query citation calls a page: the canned query's title, the table, or "SQL query", with the
+    arguments that choose its rows (filters, search, parameters; not paging or display options).
+
+    >>> query_title("turns", None, [("speaker_name", "Ernesto Guevara"), ("_search", "inspect"), ("_size", "5")])
+    'turns (speaker_name=Ernesto Guevara, _search=inspect)'
+    """
+    name = (canned or {}).get("title") or table or "SQL query"
+    chosen = [f"{key}={value}" for key, value in arguments if not key.startswith("_") or key == "_search"]
+    return f"{name} ({', '.join(chosen)})" if chosen else name
 
 
 @hookimpl
-def extra_template_vars(template: str, database: str | None, table: str | None, view_name: str, request: Any, datasette: Any):
+def extra_template_vars(database: str | None, table: str | None, view_name: str, request: Any, datasette: Any):
     async def inner() -> dict[str, Any]:
         if request is None:
             return {}
@@ -229,10 +234,13 @@ def extra_template_vars(template: str, database: str | None, table: str | None, 
                 elif table == "editorial_notes":
                     note = await _one(datasette.get_database(database), "select document_id from editorial_notes where note_id = :id", {"id": row_id})
                     variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
-        elif view_name in ("table", "database") and database == dataset_database and "table" in request.url_vars and template != "database.html":
+        elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
+            # a table or view page, a canned query, or the database page running SQL typed by the reader
             path = request.path + (f"?{request.query_string}" if request.query_string else "")
-            canned = await datasette.get_canned_query(database, request.url_vars["table"], request.actor)
-            item = cite_query(release, page_title(view_name, table or request.url_vars["table"], request, canned), path, accessed)
+            name = request.url_vars.get("table")
+            canned = await datasette.get_canned_query(database, name, request.actor) if name else None
+            arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
+            item = cite_query(release, query_title(table or name, canned, arguments), path, accessed)
             variables["query_cite"] = {
                 "text": format_text(item),
                 "url": item["URL"],
@@ -258,9 +266,7 @@ async def jsonld(datasette: Any, database: str, release: DatasetRelease) -> dict
         {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".csv?_stream=on")},
         {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".json?_shape=array")},
     ]
-    data = dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
-    data["citation"] = [format_text(cite_dataset(release, today())), *data.get("citation", [])]
-    return data
+    return dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -305,11 +311,9 @@ async def cite_query_file(request: Any, datasette: Any) -> Response:
     database, release = served
     target = urlsplit(path)
     name = target.path.rstrip("/").rsplit("/", 1)[-1]
-    canned = await datasette.get_canned_query(database, name, request.actor)
-    title = (canned or {}).get("title") or name
-    arguments = [part for part in target.query.split("&") if part and (not part.startswith("_") or part.startswith("_search="))]
-    if arguments:
-        title += " (" + ", ".join(arguments) + ")"
+    table = None if name == database else name  # /<database>?sql=... is SQL typed by the reader
+    canned = await datasette.get_canned_query(database, table, request.actor) if table else None
+    title = query_title(table, canned, parse_qsl(target.query))
     return _file(cite_query(release, title, path, today()), request.url_vars["extension"], f"{release.name}-query")
 
 

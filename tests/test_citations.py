@@ -293,3 +293,15 @@ async def test_the_json_ld_says_what_citation_cff_says(ds, repo_root):
     assert data["license"] == package["licenses"][0]["path"]
     assert data["description"] == cff["abstract"]
     assert set(data["isBasedOn"]) == {reference["url"] for reference in cff["references"] if reference["type"] == "historical-work" and "url" in reference}
+
+
+async def test_a_query_is_called_the_same_on_its_page_and_in_its_files(ds):
+    path = f"{DB}/turns?speaker_name=Ernesto+Guevara&_search=inspect&_size=5"
+    page = html.unescape(await fetch(ds, path))
+    title = "turns (speaker_name=Ernesto Guevara, _search=inspect)"
+    assert f"“{title}”" in page.split('id="cite"', 1)[1]
+    ris_url = re.search(r'href="(/-/cite/query\.ris\?[^"]+)"', page.split('id="cite"', 1)[1])[1]
+    (record,) = rispy.loads(await fetch(ds, ris_url))
+    assert record["title"] == title
+    sql_page = html.unescape(await fetch(ds, f"{DB}?sql=select+count(*)+from+utterances"))
+    assert "“SQL query (sql=select count(*) from utterances)”" in sql_page.split('id="cite"', 1)[1]

@@ -374,8 +374,10 @@ def to_bibtex(item: dict[str, Any]) -> str:
     if authors:
         fields.append(("author", _bibtex_names(authors)))
     title = item["title"]
-    if item.get("section"):
-        title = f"{title} ({item['section']})" if item["type"] != "entry" or not item.get("author") else f"{item['section']}: “{title}”"
+    if item.get("section") and item.get("author"):  # words quoted from a turn or note: "turn 57 of 69: “...”"
+        title = f"{item['section']}: “{title}”"
+    elif item.get("section"):  # an article, a person, a query: "Article 13, ... (named in 3 places ...)"
+        title = f"{title} ({item['section']})"
     fields.append(("title", _latex(title)))
     if item.get("container-title"):
         fields.append(("howpublished", _latex(f"{item['container-title']}, version {item['version']}")))
@@ -458,7 +460,8 @@ def dataset_jsonld(
     release: DatasetRelease, sources: list[dict[str, Any]], distribution: list[dict[str, str]], first_date: str, last_date: str
 ) -> dict[str, Any]:
     """schema.org ``Dataset`` JSON-LD with the properties Google's dataset guidelines ask for (name,
-    description, license, creator, version, distribution, citation), from the facts of CITATION.cff."""
+    description, license, creator, version, distribution, citation), from the facts of CITATION.cff.
+    ``citation`` is, as the guidelines define it, what to cite besides the dataset: the archival records."""
     creators = [
         {"@type": "Person", "givenName": person["given-names"], "familyName": person["family-names"], "name": f"{person['given-names']} {person['family-names']}"}
         if "family-names" in person
