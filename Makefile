@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data validate metadata serve test browser ids release bench clean
+.PHONY: help venv build data read validate serve test browser ids release bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,9 @@ $(DB): $(INSTALLED) $(SEEDS) $(ETL_SOURCES)
 data: $(INSTALLED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json
 	$(PY) -m etl build --strict --seeds seeds --out $(DB)
 	$(PY) -m etl data --db $(DB)
+
+read: $(INSTALLED) ## Show how one record is read before it is added: make read RECORD=path/to/record.txt
+	$(PY) -m etl read $(RECORD)
 
 validate: $(DB) ## Validate datapackage.json with frictionless (foreign keys included)
 	$(VENV)/bin/frictionless validate datapackage.json

@@ -17,9 +17,10 @@ import yaml
 from etl.errors import ParseError
 from etl.invariants import check_invariants
 from etl.load import write_database_atomically
-from etl.records import Curated, SeedRows, parse_seed
+from etl.rows.record import parse_seed
+from etl.rows.types import Curated, SeedRows
 from etl.paths import CURATED
-from etl.curation import load_curated
+from etl.curation import entry_lines, load_curated
 from etl.read.registry import Registry, load_registry
 from etl.schema import TABLES, schema_hash
 from etl.read.seeds import read_seed, read_seeds
@@ -34,17 +35,14 @@ class BuildReport:
 
 
 def load_curated_yaml(name: str):
-    return yaml.safe_load((CURATED / name).read_text(encoding="utf-8"))
+    return load_curated(name)
 
 
 def load_curated_entries(name: str) -> list[dict]:
     """A curated list, each entry with the line where it starts (``line``), for error messages."""
-    text = (CURATED / name).read_text(encoding="utf-8")
-    node = yaml.compose(text)
-    entries = yaml.safe_load(text) or []
-    if node is not None:
-        for entry, item in zip(entries, node.value):
-            entry["line"] = item.start_mark.line + 1
+    entries = load_curated(name) or []
+    for entry, line in zip(entries, entry_lines(name) if entries else []):
+        entry["line"] = line
     return entries
 
 
@@ -105,6 +103,7 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
     for seed in seeds:
         curated = inputs.for_record(seed.name)
         parsed: SeedRows = parse_seed(seed.text, seed.name, seed.sha256, registry, curated, taken_ids)
+        taken_ids.add(parsed.document["document_id"])
         rows["documents"].append(parsed.document)
         for table, table_rows in parsed.rows.items():
             rows[table].extend(table_rows)

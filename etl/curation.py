@@ -7,6 +7,7 @@ has ``etl/curated/schemas/<name>.schema.json`` is validated against it when it i
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -21,17 +22,30 @@ from etl.paths import CURATED
 SCHEMAS = CURATED / "schemas"
 
 
+# libyaml's loader where the platform has it (it does on every supported machine); the same YAML either way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_curated(name: str, folder: Path = CURATED) -> Any:
-    """The data of ``<folder>/<name>``, validated against its schema when it has one."""
+    """The data of ``<folder>/<name>``, validated against its schema when it has one.
+
+    Read once per process for each version of the file (its size and modification time), and handed out
+    as a copy, so that a caller that annotates the data cannot change what the next caller reads.
+    """
     path = folder / name
+    stat = path.stat()
+    return copy.deepcopy(_load_checked(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _load_checked(path: Path, mtime_ns: int, size: int) -> Any:
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise ParseError(path, mark.line + 1 if mark else None, "well-formed YAML", str(error).splitlines()[0]) from error
-    schema_path = SCHEMAS / (Path(name).stem + ".schema.json")
+    schema_path = SCHEMAS / (path.stem + ".schema.json")
     if schema_path.is_file():
         validator = jsonschema.Draft202012Validator(_schema(schema_path))
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
@@ -40,7 +54,7 @@ def load_curated(name: str, folder: Path = CURATED) -> Any:
             where = "/".join(str(part) for part in error.absolute_path) or "the top level"
             raise ParseError(
                 path,
-                line_of_node(node, list(error.absolute_path)),
+                line_of_node(yaml.compose(text), list(error.absolute_path)),
                 f"{_expectation(error)} at {where} (schema {schema_path.name})",
                 _found(error),
             )
@@ -49,10 +63,17 @@ def load_curated(name: str, folder: Path = CURATED) -> Any:
 
 def entry_lines(name: str, key: str | None = None, folder: Path = CURATED) -> list[int]:
     """The line where each entry of a curated list starts (of ``data[key]`` when the list is under a key)."""
-    node = yaml.compose((folder / name).read_text(encoding="utf-8"))
+    path = folder / name
+    stat = path.stat()
+    return list(_entry_lines(path, key, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _entry_lines(path: Path, key: str | None, mtime_ns: int, size: int) -> tuple[int, ...]:
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if key is not None:
         node = next(value for item_key, value in node.value if item_key.value == key)
-    return [item.start_mark.line + 1 for item in node.value]
+    return tuple(item.start_mark.line + 1 for item in node.value)
 
 
 def line_of_node(node: yaml.Node | None, path: list[Any]) -> int | None:

@@ -74,6 +74,10 @@ def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterab
     try:
         temporary.unlink()
         db = sqlite_utils.Database(temporary)
+        # The temporary file is worthless until it is renamed, so it is written without a journal or a
+        # sync after every statement; it is synced once, whole, before the rename.
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA synchronous = OFF")
         create_tables(db)
         with db.conn:
             insert_rows(db, rows_by_table)
@@ -82,6 +86,8 @@ def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterab
             raise InvariantError(f"foreign key check failed (table, rowid, referenced table): {problems[:5]}")
         db.vacuum()
         db.close()
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(temporary, out_path)
     finally:
         if temporary.exists():

@@ -45,7 +45,7 @@ BARE_SURNAME = re.compile(r"^(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
 # D. Rusk"; "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, ...";
 # "... regarding meeting with US President L. Johnson".
 CONVERSATION_PART = re.compile(
-    r"""\b(?:conversations?|talks|meetings?|met)\b[,:]?\s+(?:(?:between|with)\s+)?
+    r"""\b(?:conversations?|talks|meetings?|met)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
     (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection|after|during|at\ (?:the|a)\b)|$)""",
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
 )
@@ -365,7 +365,7 @@ def _initials(name: str) -> str:
 
 def _title_case(name: str) -> str:
     """An upper-case name in the case of running text: "G. BOLSHAKOV" -> "G. Bolshakov"."""
-    return " ".join(word[:1] + word[1:].lower() if word.isupper() and len(word) > 2 and "." not in word else word for word in name.split(" "))
+    return re.sub(r"[A-Z]{3,}", lambda run: run.group(0).title(), name)
 
 
 def _initials_agree(printed: str, registered: str) -> bool:

@@ -110,11 +110,18 @@ ARCHIVE_DATE = re.compile(rf"^(?P<date>{DATE_MONTH_FIRST})$")
 
 # --- Lines of a record's head ------------------------------------------------------------------------
 
+# A title that goes on in a block of its own: "regarding the appointment of L.H. Oswald as Grade 1 Adjuster"
+TITLE_CONTINUATION = re.compile(r"^(?:regarding|on|about|concerning|with|to|in connection with|and)\s[^\n]*[^.:;!?]$")
+
 # The number of a document in a published collection: "No. 38"
 COLLECTION_NUMBER = re.compile(r"^No\.\s*(?P<number>\d+)$")
 
 # A date line, perhaps with the time of day: "Evening 5 November 1962", " 4 November 1962", "June 13, 1963"
-DATE_LINE = re.compile(rf"^(?:(?P<time_of_day>Morning|Afternoon|Evening|Night)\s+)?(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$")
+# "No later than November 25, 1963": a date the archive could fix only as a limit.
+DATE_LINE = re.compile(
+    rf"^(?:(?P<time_of_day>Morning|Afternoon|Evening|Night)\s+|(?P<qualifier>No later than|Not later than|Not earlier than|Not before|About)\s+)?"
+    rf"(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})(?P<mark>\*+)?$"
+)
 # Kept for the attribution of older code paths: the dateline of a bare record.
 DATELINE = DATE_LINE
 
@@ -171,11 +178,11 @@ BIBLIOGRAPHIC_NOTE = re.compile(r"^Note:\s+(?P<text>.+)$")
 
 # An archival reference: the archive, then fond, opis, delo and list numbers:
 #   "RGANI. F. 52. Op. 1. D. 584. L. 111-114. Original. Typewritten text."
-#   "AVP RF. F. 0129. Op. 47. P. 339. D. 4. L. 55-61. Copy."
+#   "AVP RF. F. 0129. Op. 47. P. 339. D. 4. L. 55-61. Copy.", "CIA KGB RB. D. 266. L. 109. Copy."
 #   "82RGANI. F. 3. Op. 66. ..." (the page number of the printed collection glued to it)
 #   "Archive of the Main Directorate of the General Staff of the Armed Forces of the Russian Federation. Copy."
 ARCHIVAL_REFERENCE = re.compile(
-    r"^(?P<page>\d{1,4}(?=[A-Z]))?(?P<reference>(?:[A-Z][A-Za-z ]{1,24}\.?,?\s+F\.\s*\S+\s+Op\.\s*\S+|Archive of the [A-Z][\w ,]+?\.(?:\s+(?:Copy|Original)\b.*)?$).*)$"
+    r"^(?P<page>\d{1,4}(?=[A-Z]))?(?P<reference>(?:[A-Z][A-Za-z ]{1,24}\.?,?\s+(?:(?:F|Op|O|D|L|P)\.\s*[\w/-]+(?:\s*-\s*\d+)?\.?,?\s+){2,}|Archive of the [A-Z][\w ,]+?\.(?:\s+(?:Copy|Original)\b.*)?$).*)$"
 )
 
 # The dispatch a telegram's reference note points to: "REFERENCE: No. 1967-1968 (incoming No. 53927) from ..."
@@ -191,6 +198,9 @@ ARCHIVE_NOTE = re.compile(r"^(?P<mark>\*+\s?|[a-e]\s(?=[A-Z\"]))(?P<text>\S.*)$"
 # Page furniture of the printed collection: a page number and the copy stamp, alone on their line:
 #   "113Reference copy", "87Signal Copy", "188[Signal copy]"
 PAGE_FURNITURE_LINE = re.compile(r"^(?P<page>\d{1,4})\s*(?P<stamp>\[?(?:Signal|Reference|Special|Control) [Cc]opy\]?)$")
+
+# The heading a published collection prints above its footnotes: "[Footnotes:]"
+FOOTNOTES_HEADING = re.compile(r"^\[?Footnotes?:?\]?$")
 
 # A list of those present opening a closing line: "Present at the conversation were ..."
 PRESENT_AT = re.compile(r"^(?:Present at the conversation (?:were|was)|The conversation was attended by|Present)\b:?\s*(?P<names>.+)$")
@@ -413,13 +423,22 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
 
         if first and (match := COLLECTION_NUMBER.match(line.text)):
             frame.fields.append(Field("collection_number", line))
-            if rest_block:  # the title follows on the next lines of the same block
-                frame.fields.append(Field("title", rest_block[0]))
-                blocks = blocks[1:]
+            if rest_block:  # the title follows on the next lines of the same block, up to a date line
+                title_lines = [l for l in lines[1:]]
+                cut = next((i for i, l in enumerate(title_lines) if DATE_LINE.match(l.text)), len(title_lines))
+                title = Span(title_lines[0].start, title_lines[cut - 1].end, block.text[title_lines[0].start - block.start : title_lines[cut - 1].end - block.start]) if cut else None
+                if title is not None:
+                    frame.fields.append(Field("title", title))
+                rest = title_lines[cut:]
+                blocks = ([Span(rest[0].start, block.end, block.text[rest[0].start - block.start :])] if rest else []) + blocks[1:]
             elif len(blocks) > 1:
                 frame.fields.append(Field("title", blocks[1]))
                 blocks = blocks[2:]
             else:
+                blocks = blocks[1:]
+            while blocks and TITLE_CONTINUATION.match(blocks[0].text):
+                # "Extract from Order No. 6 ..." / "regarding the appointment of L.H. Oswald ..."
+                frame.fields.append(Field("title", blocks[0]))
                 blocks = blocks[1:]
             has_title = True
             first = False
@@ -476,8 +495,10 @@ def _head_line_kinds(line: Span, frame: RecordFrame, after_date: bool) -> str | 
         return None
     trial = RecordFrame(frame.layout, fields=list(frame.fields))
     kinds = []
+    dated = any(DATE_LINE.match(cell.text) or REFERENCE_LINE.match(cell.text) for cell in cells)
     for cell in cells:
-        kinds.append(_head_line_kind(cell, trial, after_date or "date" in kinds or "reference" in kinds))
+        # "Minsk          January 12, 1960": a place set beside the date on its line
+        kinds.append(_head_line_kind(cell, trial, after_date or dated or "date" in kinds or "reference" in kinds))
         if kinds[-1] is None:
             return None
     frame.fields[:] = trial.fields
@@ -639,8 +660,15 @@ def _set_aside_apparatus(blocks: list[Span], frame: RecordFrame) -> list[Span]:
         for line in lines:
             if match := PAGE_FURNITURE_LINE.match(line.text):
                 frame.page_furniture.append(Apparatus("page number and copy stamp", line))
+            elif FOOTNOTES_HEADING.match(line.text):
+                frame.page_furniture.append(Apparatus("footnotes heading", line))
             elif match := ARCHIVE_NOTE.match(line.text):
                 frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+            elif match := ARCHIVAL_REFERENCE.match(line.text):
+                # The reference of an attachment, printed where the attachment ends: "RGANI. F. 3. Op. 66. ..."
+                if match["page"]:
+                    frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
+                frame.fields.append(Field("archival_reference_of_attachment", line.sub(match.start("reference"), len(line.text))))
             else:
                 if run_start is None:
                     run_start = line.start

@@ -163,6 +163,11 @@ class Attributor:
         return re.compile(rf",\s+(?:as\s+)?{self._honorific}(?P<name>{self.name_pattern})\s+(?P<verb>{self._verbs}),")
 
     @cached_property
+    def according_to(self) -> re.Pattern[str]:
+        # "President Johnson, according to Rusk, agrees with this." (1963 collection, No. 54)
+        return re.compile(rf"(?:^|,\s+)(?P<verb>[Aa]ccording to)\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
+
+    @cached_property
     def inverted_attribution(self) -> re.Pattern[str]:
         # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ...", "It is difficult for me, said Walton, to"
         return re.compile(rf",\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
@@ -187,10 +192,12 @@ class Attributor:
     def discover(self, sentence: str, offset: int) -> Attribution | None:
         """A new speaker named as the subject of a reporting verb, where no one else is speaking."""
         match = self.discovered_speaker.match(sentence)
-        if not match:
+        if not match or self.vocabulary.reporting_verbs[match["verb"]] != "reported":
             return None
         words = match["name"].split()
         name_start = match.start("name")
+        if words[0] in self.vocabulary.subordinators:
+            return None  # "Although Rusk strongly emphasized ..., ": not the sentence's speaker
         if len(words) == 2 and words[0] in self.vocabulary.not_names and words[1] not in self.vocabulary.not_names:
             # "Although Rusk strongly emphasized ...": the name is the second word.
             name_start += len(words[0]) + 1
@@ -200,7 +207,7 @@ class Attributor:
         name = " ".join(words)
         known = self.cast.resolve(name)
         participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
-        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "narration_sentence", "any_name", "discovered_speaker"):
+        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker"):
             self.__dict__.pop(cached, None)
         return Attribution(participant_id, name, name_start, self.vocabulary.reporting_verbs[match["verb"]])
 
@@ -234,14 +241,14 @@ class Attributor:
         The earliest attribution in the sentence wins.
         """
         found: list[re.Match[str]] = []
-        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution):
+        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
             match = pattern.search(sentence)
             if match:
                 found.append(match)
         if found:
             match = min(found, key=lambda m: m.start("name"))
             participant_id = self.cast.resolve(match["name"])
-            mode = self.vocabulary.reporting_verbs[match["verb"]]
+            mode = self.vocabulary.reporting_verbs.get(match["verb"], "reported")
             return Attribution(participant_id, match["name"], match.start("name"), mode)
         if self.author_id:
             # The author's "I said" is his own turn only where no one else is speaking or a paragraph
@@ -319,6 +326,8 @@ def parse_turns(
         current = turns[-1] if turns else None
         label = attributor.known_label.match(text) or attributor.cast_label.match(text)
         generic = None if label else UNKNOWN_LABEL.match(text)
+        if generic and generic["label"].title() in attributor.vocabulary.not_names:
+            generic = None  # "NOTE: For persons requesting transit visa ..." is a heading, not a speaker
         if label:
             participant_id = registry.resolve(label["label"]) or attributor.cast.resolve(label["label"])
             verb = label.groupdict().get("verb")
@@ -355,15 +364,15 @@ def parse_turns(
             # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
             # person speaking is reported in the third person; once that person speaks as "I" (Castro's
             # long statement of 3 November), an "I" is theirs.
-            author_may_speak = (
-                first
-                or current is None
+            no_one_speaks_as_i = (
+                current is None
                 or current.mode == "narration"
                 or current.participant_id == attributor.author_id
                 or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
             )
+            author_may_speak = first or no_one_speaks_as_i
             attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
-            if attribution is None and author_may_speak and attributor.author_id and (current is None or current.mode != "direct"):
+            if attribution is None and no_one_speaks_as_i and attributor.author_id and (current is None or current.mode != "direct"):
                 # A new speaker may appear where the author may speak: not inside the words of someone
                 # who speaks as "I", where any name is a quotation ("Robert Kennedy asked to convey ...").
                 attribution = attributor.discover(sentence, paragraph.seed_offset(start))
