@@ -131,7 +131,7 @@ async def test_the_formatted_citation_of_a_turn_names_speaker_words_place_record
         "havana-1962 maintainers",
         facts["title"],
         f"version {facts['version']}",
-        "22 November 2026",
+        f"{int(facts['release_date'][8:])} {datetime.strptime(facts['release_date'], '%Y-%m-%d'):%B %Y}",
         turn_url,
         f"accessed {day.day} {day:%B %Y}",
     ):
