@@ -150,7 +150,9 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
             {"id": row_id},
         )
     ).rows
-    row_url = datasette.absolute_url(request, datasette.urls.row(database, table, row_path))
+    # The unversioned URL: it names the row in every release (datasette-hashed-urls redirects it to the
+    # current release's /havana-1962-<hash>/... URL), and the text names the version.
+    row_url = datasette.absolute_url(request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}"))
     sources = [
         {
             "document_id": document["document_id"],
