@@ -100,27 +100,10 @@ def worker_count() -> int:
 
 
 def server_command(db_path: Path, port: int, inspect_file: Path | None = None, workers: int | None = None) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of the public server: uvicorn running ``workers`` processes (one per
-    core by default), each with the Datasette app ``datasette_app`` builds, bound to 127.0.0.1.
-
-    No access log: a caching proxy or CDN in front logs the requests, and writing a line per request costs
-    the server time."""
-    arguments = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "etl.publish.asgi:create_app",
-        "--workers",
-        str(workers or worker_count()),
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--lifespan",
-        "on",
-    ]
+    """The command line and environment of the public server: ``workers`` uvicorn processes (one per core by
+    default) sharing 127.0.0.1:``port``, each running the Datasette app ``datasette_app`` builds
+    (``etl/publish/asgi.py``)."""
+    arguments = [sys.executable, "-m", "etl.publish.asgi", "--workers", str(workers or worker_count()), "--port", str(port)]
     environment = {
         DATABASE_VARIABLE: str(Path(db_path).resolve()),
         INSPECT_FILE_VARIABLE: str(Path(inspect_file or inspect_file_for(db_path)).resolve()),
