@@ -18,6 +18,7 @@ shows, whatever metadata.yml says.
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from datasette import hookimpl
@@ -94,8 +95,24 @@ def prepare_connection(conn: Any) -> None:
     conn.create_function("sentence_at", 2, sentence_at, deterministic=True)
 
 
+# The release of each running Datasette, once read: an immutable database cannot change under the server,
+# and reading it for every page cost two queries and four copies of the whole metadata (Datasette copies it
+# for each ``datasette.metadata()`` call).
+_RELEASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 async def dataset_release(datasette: Any) -> dict[str, str] | None:
-    """Title, version and release date of the newest version recorded in the served database."""
+    """Title, version and release date of the newest version recorded in the served database (read once
+    per server when the database is immutable)."""
+    if datasette in _RELEASES:
+        return _RELEASES[datasette]
+    release = await _read_release(datasette)
+    if release and not datasette.get_database(release["database"]).is_mutable:
+        _RELEASES[datasette] = release
+    return release
+
+
+async def _read_release(datasette: Any) -> dict[str, str] | None:
     for database in datasette.databases.values():
         if database.name.startswith("_") or not await database.table_exists("dataset_versions"):
             continue
