@@ -193,33 +193,57 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
     return {"row_id": row_id, "table": table, "url": row_url, "sources": sources, "text": text}
 
 
-async def row_links(datasette: Any, database: str, table: str, request: Any) -> dict[str, dict[str, str]]:
-    """For each foreign key of the row shown: the linked row's URL and label, so that a row page reads
-    "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not)."""
+# Per server, database and table: the primary key and one query for a row's foreign keys with their labels.
+# The schema of an immutable database cannot change, so it is read once, not on every row page.
+_LINK_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def _link_plan(datasette: Any, database: str, table: str) -> tuple[list[str], list[dict[str, str]], str]:
+    """The table's primary key columns, its foreign keys, and one SQL query that takes the primary key's
+    values and returns each foreign key's value followed by the label of the row it points at."""
+    plans = _LINK_PLANS.setdefault(datasette, {})
+    if (database, table) in plans:
+        return plans[(database, table)]
     db = datasette.get_database(database)
     primary_keys = await db.primary_keys(table) or ["rowid"]
+    foreign_keys = []
+    selected, joins = [], []
+    for number, foreign_key in enumerate(await db.foreign_keys_for_table(table)):
+        other_table, other_column = foreign_key["other_table"], foreign_key["other_column"]
+        label_column = await db.label_column_for_table(other_table)
+        selected.append(f"row.[{foreign_key['column']}]")
+        if label_column and label_column != other_column:
+            selected.append(f"linked{number}.[{label_column}]")
+            joins.append(f"left join [{other_table}] as linked{number} on linked{number}.[{other_column}] = row.[{foreign_key['column']}]")
+        else:
+            selected.append("null")
+        foreign_keys.append({"column": foreign_key["column"], "other_table": other_table})
+    where = " and ".join(f"row.[{column}] = ?" for column in primary_keys)
+    sql = f"select {', '.join(selected) or 'null'} from [{table}] as row {' '.join(joins)} where {where} limit 1"
+    plan = (primary_keys, foreign_keys, sql)
+    if not db.is_mutable:
+        plans[(database, table)] = plan
+    return plan
+
+
+async def row_links(datasette: Any, database: str, table: str, request: Any) -> dict[str, dict[str, str]]:
+    """For each foreign key of the row shown: the linked row's URL and label, so that a row page reads
+    "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not).
+    One query per page (``_link_plan``)."""
+    primary_keys, foreign_keys, sql = await _link_plan(datasette, database, table)
     values = urlsafe_components(request.url_vars["pks"])
-    if len(values) != len(primary_keys):
+    if len(values) != len(primary_keys) or not foreign_keys:
         return {}
-    where = " and ".join(f"[{column}] = ?" for column in primary_keys)
-    rows = (await db.execute(f"select * from [{table}] where {where}", values)).rows
+    rows = (await datasette.get_database(database).execute(sql, values)).rows
     if not rows:
         return {}
     links = {}
-    for foreign_key in await db.foreign_keys_for_table(table):
-        value = rows[0][foreign_key["column"]]
+    for number, foreign_key in enumerate(foreign_keys):
+        value, label = rows[0][2 * number], rows[0][2 * number + 1]
         if value is None:
             continue
-        other_table, other_column = foreign_key["other_table"], foreign_key["other_column"]
-        label_column = await db.label_column_for_table(other_table)
-        label = None
-        if label_column and label_column != other_column:
-            found = (
-                await db.execute(f"select [{label_column}] from [{other_table}] where [{other_column}] = ?", [value])
-            ).rows
-            label = found[0][0] if found else None
         links[foreign_key["column"]] = {
-            "url": datasette.urls.row(database, other_table, tilde_encode(str(value))),
+            "url": datasette.urls.row(database, foreign_key["other_table"], tilde_encode(str(value))),
             "label": label,
         }
     return links
