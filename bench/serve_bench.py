@@ -1,13 +1,21 @@
-"""Serving benchmark: the public Datasette under a bounded load, against its own floor.
+"""Serving benchmark: the site as ``make serve`` runs it, under bounded loads, against floors measured in the same run.
 
-The server is started exactly as ``make serve`` starts it (``etl.publish.serve.datasette_arguments``: immutable
-database, inspect counts, metadata, templates, plugins, settings.json), on 127.0.0.1, and it stops by
-itself (``timeout``) whatever happens to the benchmark. The load is a fixed number of requests per page,
-interleaved, sent by 1, 8 and 32 concurrent clients (httpx, asyncio). The floor is Datasette's own
-``/-/versions.json`` (no SQL, no template), measured in the same run at the same concurrency, alone and
-also inside the mix: each page's p95 is reported as a multiple of the floor's p95 (alone: what the page
-costs beyond the framework; inside the mix: how much longer than the cheapest request it waits under the
-same load).
+The servers start as ``make serve`` starts them (``etl.publish.serve.server_command``: uvicorn worker
+processes, each with the Datasette app of ``datasette_app``: immutable database, inspect counts, metadata,
+templates, plugins, settings.json), on 127.0.0.1, and stop by themselves (``timeout``) whatever happens to
+the benchmark. The mix's URLs are the release's hashed URLs, as the site's own links give them. Each
+target of issue 12 is one comparison in the same run:
+
+- the mix against Datasette's own ``/-/versions.json`` (the floor), at concurrency 1, 8 and 32 (httpx,
+  a fixed number of requests per page);
+- each page against the same page of plain Datasette (``bench/plain_datasette.py``: no metadata, templates or
+  plugins; a canned query becomes its SQL), both one worker, their requests interleaved so that both
+  servers bear the same load and the same noise at the same moments;
+- throughput of one worker per core against one worker, at concurrency 8, with wrk (``bench/wrk.py``: the
+  Python client would saturate before the servers), the two servers in turn, three rounds;
+- the warm mix through nginx caching the site (``bench/proxy.py``) against nginx serving a static file,
+  concurrency 32, wrk, in turn, three rounds;
+- on the largest database, every page of the mix answered 200 within the time limits.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ SERVER_START_SECONDS = 60
 SERVER_LIFETIME_SECONDS = 900  # the server's own deadline: it stops by itself even if the benchmark dies
 REQUEST_TIMEOUT_SECONDS = 60
 SEARCH_TERM = "inspection"
-PEER_REQUESTS = 40  # requests per page and server in the comparison with plain Datasette
+PEER_REQUESTS = 100  # requests per page and server in the comparison with plain Datasette
 THROUGHPUT_SECONDS = 4  # one run of the throughput and proxy comparisons
 
 
