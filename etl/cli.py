@@ -85,6 +85,25 @@ def serve(db_path: Path, port: int) -> None:
 
 @main.command()
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option("--engine", type=click.Choice(["package", "cloudrun"]), default="package", show_default=True, help="datasette package (a container image, needs Docker) or datasette publish cloudrun (needs gcloud).")
+@click.option("--print-only", is_flag=True, help="Print the command instead of running it.")
+def publish(db_path: Path, engine: str, print_only: bool) -> None:
+    """Publish the release with Datasette's own publisher, configured as `make serve` is."""
+    import subprocess
+
+    from etl.publish.deploy import publish_arguments, publish_command
+    from etl.publish.serve import datasette_executable
+
+    click.echo(publish_command(db_path, engine))
+    if not print_only:
+        arguments = publish_arguments(db_path, engine)
+        status = subprocess.call([datasette_executable(), *arguments[1:]])
+        if status:
+            raise click.ClickException(f"datasette {engine} failed (exit status {status})")
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True)
 def release(db_path: Path, out_dir: Path) -> None:
     """Write dist/havana-1962-<version>.zip: byte-identical for the same inputs."""
