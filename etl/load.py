@@ -18,9 +18,10 @@ from etl.errors import InvariantError
 
 from etl.schema import SQLITE_TYPES, TABLES, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Table
 
-# FTS5 tokenizer that folds diacritics, so that "Dorticos" finds "Dorticós" and the other way round.
-# Deliberately not an English stemmer: the texts are full of names.
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+# FTS5 tokenizer: unicode61 folds case and diacritics ("Dorticos" finds "Dorticós" and the other way round);
+# porter over it reduces English words to their stem, so that "inspect", "inspection" and "inspections" find
+# the same turns. Names are stemmed alike in the text and in the search, so they still match.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 
 def create_tables(db: sqlite_utils.Database) -> None:

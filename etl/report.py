@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from etl.errors import line_of
-from etl.records import SeedRows
+from etl.rows.types import SeedRows
 
 # Frame fields shown first, in this order; any other field follows in the order of the record.
 FRAME_ORDER = (

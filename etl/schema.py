@@ -300,7 +300,8 @@ EDITORIAL_NOTES = Table(
     ),
     primary_key=("note_id",),
     label_column="marker",
-    full_text_columns=("text",),
+    # explanation: what this project says is wrong with the text (defects), searchable with the note's words.
+    full_text_columns=("text", "explanation"),
     indexes=(("document_id",), ("utterance_id",), ("note_type",)),
     columns=(
         Column("note_id", "string", "Stable identifier: the document id and the note number (e.g. 1962-11-05-memorandum-n001).", required=True, unique=True),

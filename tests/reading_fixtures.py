@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from etl.records import SeedRows
+from etl.rows.types import SeedRows
 
 RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
 
