@@ -563,18 +563,10 @@ async def home_variables(datasette: Any, database: Any) -> dict[str, Any]:
 
 
 async def row_page_links(datasette: Any, database: Any, table: str, row_id: str) -> list[dict[str, str]]:
-    """Links from a row page into the edition: the record, the place in it, the person."""
+    """Links from a row page into the edition: a record's page, a person's page. (A turn's or a note's row
+    page links to its place in the record through plugins/cite.py's turn navigation.)"""
     if table == "documents":
         return [{"label": "Read this record", "href": record_url(datasette, row_id)}]
-    if table == "utterances":
-        found = await rows(database, "select document_id from utterances where utterance_id = :id", {"id": row_id})
-        if found:
-            return [{"label": "Show in the record", "href": record_url(datasette, found[0]["document_id"], short_anchor(row_id, found[0]["document_id"]))}]
-    if table == "editorial_notes":
-        found = await rows(database, "select document_id, utterance_id from editorial_notes where note_id = :id", {"id": row_id})
-        if found:
-            document_id = found[0]["document_id"]
-            return [{"label": "Show in the record", "href": record_url(datasette, document_id, short_anchor(row_id, document_id))}]
     if table == "participants":
         return [{"label": "This person's page", "href": person_url(datasette, row_id)}]
     return []

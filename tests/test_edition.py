@@ -444,8 +444,12 @@ def test_records_are_reached_from_home_rows_and_search(browser: Browser, server:
         page.get_by_role("link", name="Read this record").click()
         page.wait_for_url(f"**/record/{MEMORANDUM}")
 
+        page.goto(f"{server}/{DATABASE_NAME}/participants/guevara")
+        page.get_by_role("link", name="This person's page").click()
+        page.wait_for_url("**/person/guevara")
+
         page.goto(f"{server}/{DATABASE_NAME}/utterances/{MEMORANDUM}-u057")
-        page.get_by_role("link", name="Show in the record").click()
+        page.get_by_role("link", name="read it in the record").click()
         page.wait_for_url(f"**/record/{MEMORANDUM}#u057")
         assert page.locator("#u057").is_visible()
         assert page.evaluate("document.querySelector('#u057').getBoundingClientRect().top") < PHONE["height"]
