@@ -30,7 +30,8 @@ from typing import Any
 import yaml
 
 from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Column, Table, View
-from etl.publish.site import load_dataset_facts, view_column_descriptions
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import view_column_descriptions
 
 DATA_FOLDER = "data"
 PACKAGE_FILE = "datapackage.json"
