@@ -305,3 +305,7 @@ async def test_a_query_is_called_the_same_on_its_page_and_in_its_files(ds):
     assert record["title"] == title
     sql_page = html.unescape(await fetch(ds, f"{DB}?sql=select+count(*)+from+utterances"))
     assert "“SQL query (sql=select count(*) from utterances)”" in sql_page.split('id="cite"', 1)[1]
+
+
+async def test_an_ris_file_starts_with_its_type_tag(ds):
+    assert (await fetch(ds, f"/-/cite/utterances/{TURN}.ris")).startswith("TY  - DBASE\n")
