@@ -260,7 +260,12 @@ async def search_page(request: Any, datasette: Any) -> Response:
         return Response.json(answer, headers={"Access-Control-Allow-Origin": "*"})
 
     def url_for(number: int) -> str:
-        args = {"q": text, **({"kind": kind} if kind else {}), **({"page": number} if number > 1 else {})}
+        args = {
+            "q": text,
+            **({"kind": kind} if kind else {}),
+            **({"_size": limit} if limit != RESULTS_PER_PAGE else {}),
+            **({"page": number} if number > 1 else {}),
+        }
         return datasette.urls.path(SEARCH_PATH) + "?" + urlencode(args)
 
     context = {

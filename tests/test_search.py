@@ -370,3 +370,14 @@ async def test_a_curated_link_is_shown_apart_with_its_reason_and_never_as_a_prin
     assert f'href="{DB}/utterances/1962-11-05-memorandum-u003"' in section and "Consequently we should strike article 13" in section
     other = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=5")).text)
     assert "curated-article-links" not in other
+
+
+async def test_site_search_pages_and_keeps_to_one_kind_when_asked(ds):
+    everything = await rows_of(ds, "/search.json?q=article&_size=200")
+    first = await rows_of(ds, "/search.json?q=article&_size=5")
+    second = await rows_of(ds, "/search.json?q=article&_size=5&page=2")
+    assert [result["row_id"] for result in first["results"] + second["results"]] == [result["row_id"] for result in everything["results"][:10]]
+    notes = await rows_of(ds, "/search.json?q=article&kind=note&_size=200")
+    assert {result["kind"] for result in notes["results"]} == {"note"} and notes["total"] == everything["counts"]["note"]
+    page = await ds.client.get("/search?q=article&_size=5")
+    assert 'href="/search?q=article&amp;_size=5&amp;page=2" rel="next"' in page.text
