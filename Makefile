@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data read validate serve test browser ids release bench clean
+.PHONY: help venv build data read validate serve publish test browser tools ids release bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,9 +28,14 @@ build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
 $(DB): $(INSTALLED) $(SEEDS) $(ETL_SOURCES)
 	$(PY) -m etl build --strict --seeds seeds --out $(DB)
 
-data: $(INSTALLED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json
-	$(PY) -m etl build --strict --seeds seeds --out $(DB)
+# Every file `make data` writes, from the built database and the curated facts (one rule, one run).
+GENERATED := datapackage.json metadata.yml CITATION.cff .zenodo.json $(patsubst %,data/%.csv,documents participants participant_names document_participants utterances note_types editorial_notes protocol_articles article_references seed_spans dataset_versions turns)
+
+data: $(GENERATED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json from the built database
+
+$(GENERATED) &: $(DB) $(wildcard etl/curated/*.yml)
 	$(PY) -m etl data --db $(DB)
+	@touch $(GENERATED)
 
 read: $(INSTALLED) ## Show how one record is read before it is added: make read RECORD=path/to/record.txt
 	$(PY) -m etl read $(RECORD)
@@ -40,6 +45,9 @@ validate: $(DB) ## Validate datapackage.json with frictionless (foreign keys inc
 
 serve: $(DB) ## Serve the dataset with Datasette on http://127.0.0.1:8001
 	$(PY) -m etl serve --db $(DB) --port 8001
+
+publish: $(DB) ## Build the release's container image with datasette package (Docker needed; ENGINE=cloudrun deploys to Cloud Run)
+	$(PY) -m etl publish --db $(DB) --engine $(or $(ENGINE),package)
 
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
@@ -53,7 +61,11 @@ ids: $(DB) ## Record the ids of the current version in tests/ids/<version>.json 
 release: $(DB) ## Write dist/havana-1962-<version>.zip, byte-identical for the same commit
 	$(PY) -m etl release --db $(DB) --out dist
 
-bench: $(INSTALLED) ## Run the benchmarks; results in bench/results/*.json
+tools: ## Install Debian's nginx and wrk for the serving benchmark when they are missing
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -q && apt-get install -y -q nginx; }
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q wrk; }
+
+bench: $(INSTALLED) tools ## Run the benchmarks; results in bench/results/*.json
 	$(PY) -m bench
 
 clean: ## Remove build outputs (not the virtual environment)

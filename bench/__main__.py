@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import build_bench, serve_bench
+from bench import build_bench, reader_bench, serve_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -69,14 +69,24 @@ def main(argv: list[str] | None = None) -> int:
         write("build", build)
     built = [row for row in build["sizes"] if row["status"] == "ok"]
 
-    print("\n== serve: datasette serve as `make serve` runs it, on 127.0.0.1 ==")
-    targets = [("seeds", WORK / f"x{min(sizes)}" / "havana-1962.db", arguments.requests_per_page)]
+    print("\n== reader: the shared corpus of real records, and agreement with the hand-read records ==")
+    reader = reader_bench.run(WORK)
+    reader["machine"] = facts
+    write("reader", reader)
+
+    print("\n== serve: the site as `make serve` runs it, on 127.0.0.1 ==")
+    serve_work = WORK / "serve"
+    serve_work.mkdir(parents=True, exist_ok=True)
+    seeds_db = WORK / f"x{min(sizes)}" / "havana-1962.db"
+    serve = {"machine": facts, "concurrency": list(serve_bench.CONCURRENCY), "floor_path": serve_bench.FLOOR_PATH, "databases": []}
+    serve["databases"].append(serve_bench.bench_seeds(seeds_db, serve_work, arguments.requests_per_page, arguments.floor_requests))
     largest = max(built, key=lambda row: row["copies"])
     if largest["copies"] != min(sizes):
-        targets.append((f"x{largest['copies']}", ROOT / largest["db_path"], arguments.requests_per_page_largest))
-    serve = {"machine": facts, "concurrency": list(serve_bench.CONCURRENCY), "floor_path": serve_bench.FLOOR_PATH, "databases": []}
-    for label, db_path, per_page in targets:
-        serve["databases"].append(serve_bench.bench_database(label, db_path, per_page, arguments.floor_requests))
+        print(f"\n== serve: the x{largest['copies']} database ==")
+        serve["databases"].append(
+            serve_bench.bench_largest(f"x{largest['copies']}", ROOT / largest["db_path"], serve_work, arguments.requests_per_page_largest, arguments.floor_requests)
+        )
+    serve["targets"] = [target for result in serve["databases"] for target in result["targets"]]
     write("serve", serve)
 
     print("\n== build ==")
@@ -92,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("\n== serve ==")
     print(serve_bench.format_table(serve["databases"]))
+    print("\n== serving targets ==")
+    print(serve_bench.format_targets(serve["targets"]))
     for result in serve["databases"]:
         limits = result["time_limits"]
         for name in ("table page with facets", "FTS search with facets"):
@@ -102,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         export = result["full_csv_export"]
         print(f"{result['database']}: full CSV export of utterances: {export['mb']} MB in {export['seconds']} s ({export['mb_per_s']} MB/s)")
-    print(f"\nresults: bench/results/build.json, bench/results/serve.json; total {time.perf_counter() - started:.0f} s")
+    print("\n== reader ==")
+    print(reader_bench.format_result(reader))
+    print(f"\nresults: bench/results/build.json, bench/results/reader.json, bench/results/serve.json; total {time.perf_counter() - started:.0f} s")
     return 0
 
 

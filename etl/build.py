@@ -20,7 +20,8 @@ from etl.load import write_database_atomically
 from etl.rows.record import parse_seed
 from etl.rows.types import Curated, SeedRows
 from etl.paths import CURATED
-from etl.curation import entry_lines, load_curated
+from etl.curation import entry_lines, entry_lines_of_mapping, load_curated
+from etl.read.notes import READER_NOTE_TYPES
 from etl.read.registry import Registry, load_registry
 from etl.schema import TABLES, schema_hash
 from etl.read.seeds import read_seed, read_seeds
@@ -41,9 +42,7 @@ def load_curated_yaml(name: str):
 def load_curated_entries(name: str) -> list[dict]:
     """A curated list, each entry with the line where it starts (``line``), for error messages."""
     entries = load_curated(name) or []
-    for entry, line in zip(entries, entry_lines(name) if entries else []):
-        entry["line"] = line
-    return entries
+    return _with_lines(entries, entry_lines(name) if entries else [])
 
 
 @dataclass(frozen=True)
@@ -65,21 +64,39 @@ class CuratedInputs:
             canonical_url_template=self.documents["archive"]["canonical_url_template"],
             defects=[d for d in self.defects if d["seed_file"] == seed_file],
             narration_openings=tuple(n["opening"] for n in self.narration if n["seed_file"] == seed_file),
+            narration_opening_lines=tuple(n["line"] for n in self.narration if n["seed_file"] == seed_file),
             note_types=self.note_types,
             vocabulary=self.vocabulary,
         )
 
 
+def _with_lines(entries: list[dict], lines: list[int]) -> list[dict]:
+    return [{**entry, "line": lines[index] if index < len(lines) else None} for index, entry in enumerate(entries)]
+
+
 def load_curated_inputs() -> CuratedInputs:
+    note_types = load_curated("note_types.yml")
+    check_note_types(note_types)
     return CuratedInputs(
         registry=load_registry(),
         vocabulary=load_vocabulary(),
         documents=load_curated_yaml("documents.yml"),
         defects=load_curated_entries("defects.yml"),
-        narration=load_curated_yaml("turns.yml").get("narration_resumes", []),
-        note_types=load_curated("note_types.yml"),
+        narration=_with_lines(load_curated("turns.yml")["narration_resumes"], entry_lines("turns.yml", "narration_resumes")),
+        note_types=note_types,
         dataset=load_curated_yaml("dataset.yml"),
     )
+
+
+def check_note_types(note_types: dict) -> None:
+    """The curated note types are exactly the kinds of note the reader gives, so that none is renamed away."""
+    lines = dict(zip(note_types, entry_lines_of_mapping("note_types.yml")))
+    for name in note_types:
+        if name not in READER_NOTE_TYPES:
+            raise ParseError(CURATED / "note_types.yml", lines.get(name), f"a note type the reader gives ({', '.join(READER_NOTE_TYPES)})", name)
+    for name in READER_NOTE_TYPES:
+        if name not in note_types:
+            raise ParseError(CURATED / "note_types.yml", None, f"an entry for the note type {name!r}, which the reader gives (etl/read/notes.py)")
 
 
 def read_one_record(path: Path) -> SeedRows:

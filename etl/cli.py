@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -11,7 +12,22 @@ from etl.errors import BuildError
 DEFAULT_DB = Path("build/havana-1962.db")
 
 
-@click.group()
+class CleanErrors(click.Group):
+    """Every command ends a failure with one line naming what went wrong, never a traceback: bad input and
+    broken invariants (with their file, line and expectation), a database that is not one, a missing file."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BuildError as error:
+            raise click.ClickException(str(error)) from error
+        except sqlite3.DatabaseError as error:
+            raise click.ClickException(f"the database could not be read: {error}") from error
+        except FileNotFoundError as error:
+            raise click.ClickException(f"{error.filename}: no such file") from error
+
+
+@click.group(cls=CleanErrors)
 def main() -> None:
     """Build, package, serve and release the havana-1962 dataset."""
 
@@ -65,6 +81,25 @@ def serve(db_path: Path, port: int) -> None:
     from etl.publish.serve import serve_database
 
     serve_database(db_path, port=port)
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option("--engine", type=click.Choice(["package", "cloudrun"]), default="package", show_default=True, help="datasette package (a container image, needs Docker) or datasette publish cloudrun (needs gcloud).")
+@click.option("--print-only", is_flag=True, help="Print the command instead of running it.")
+def publish(db_path: Path, engine: str, print_only: bool) -> None:
+    """Publish the release with Datasette's own publisher, configured as `make serve` is."""
+    import subprocess
+
+    from etl.publish.deploy import publish_arguments, publish_command
+    from etl.publish.serve import datasette_executable
+
+    click.echo(publish_command(db_path, engine))
+    if not print_only:
+        arguments = publish_arguments(db_path, engine)
+        status = subprocess.call([datasette_executable(), *arguments[1:]])
+        if status:
+            raise click.ClickException(f"datasette {engine} failed (exit status {status})")
 
 
 @main.command()

@@ -68,6 +68,12 @@ def entry_lines(name: str, key: str | None = None, folder: Path = CURATED) -> li
     return list(_entry_lines(path, key, stat.st_mtime_ns, stat.st_size))
 
 
+def entry_lines_of_mapping(name: str, folder: Path = CURATED) -> list[int]:
+    """The line of each key of a curated mapping, in order."""
+    node = yaml.compose((folder / name).read_text(encoding="utf-8"), Loader=_LOADER)
+    return [key.start_mark.line + 1 for key, _ in node.value]
+
+
 @lru_cache(maxsize=64)
 def _entry_lines(path: Path, key: str | None, mtime_ns: int, size: int) -> tuple[int, ...]:
     node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -103,6 +109,8 @@ def _expectation(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
         missing = [key for key in error.validator_value if key not in (error.instance or {})]
         return f"the key {missing[0]!r}" if missing else "the required keys"
+    if error.validator == "dependentRequired":
+        return "the key " + " and ".join(repr(key) for keys in error.validator_value.values() for key in keys if key not in (error.instance or {}))
     if error.validator == "enum":
         return "one of " + ", ".join(repr(value) for value in error.validator_value)
     if error.validator == "additionalProperties":

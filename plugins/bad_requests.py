@@ -15,6 +15,11 @@ which the server answers nobody: a handful of bad URLs a second would stall it. 
 handler whatever a plugin returns, so this plugin tells it that ``rich`` is absent, as it is in a plain
 Datasette install; a server error (500) still prints its plain traceback.
 
+datasette-hashed-urls marks every answer under a hashed database URL cacheable for a year, errors included;
+an error may be passing (a query cut off by the time limit on a busy server), so ``asgi_wrapper`` sends
+every answer with a status of 400 or more with ``Cache-Control: no-store`` instead: a cache in front of the
+site keeps the release's pages, never its errors.
+
 SQLite lets a single value grow to a gigabyte (``select zeroblob(1000000000)``), which the time limit
 does not stop (the value is made in microseconds) and which Datasette then encodes as JSON, using about
 twenty times its size in memory. ``prepare_connection`` lowers SQLite's limit on the length of a string
@@ -45,6 +50,23 @@ BAD_PARAMETER_MESSAGES = (
 
 # Datasette's handler does ``if rich is not None: rich.get_console().print_exception(show_locals=True)``.
 datasette.handle_exception.rich = None
+
+
+@hookimpl(trylast=True)  # called last, so its wrapper is the outermost: it sees datasette-hashed-urls' headers
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def errors_not_cached(scope, receive, send):
+            async def send_uncached_errors(event):
+                if event["type"] == "http.response.start" and event["status"] >= 400:
+                    headers = [(name, value) for name, value in event.get("headers", []) if name.lower() != b"cache-control"]
+                    event = {**event, "headers": headers + [(b"cache-control", b"no-store")]}
+                await send(event)
+
+            await app(scope, receive, send_uncached_errors if scope["type"] == "http" else send)
+
+        return errors_not_cached
+
+    return wrap
 
 
 @hookimpl

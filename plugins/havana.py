@@ -18,6 +18,7 @@ shows, whatever metadata.yml says.
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from datasette import hookimpl
@@ -94,8 +95,24 @@ def prepare_connection(conn: Any) -> None:
     conn.create_function("sentence_at", 2, sentence_at, deterministic=True)
 
 
+# The release of each running Datasette, once read: an immutable database cannot change under the server,
+# and reading it for every page cost two queries and four copies of the whole metadata (Datasette copies it
+# for each ``datasette.metadata()`` call).
+_RELEASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 async def dataset_release(datasette: Any) -> dict[str, str] | None:
-    """Title, version and release date of the newest version recorded in the served database."""
+    """Title, version and release date of the newest version recorded in the served database (read once
+    per server when the database is immutable)."""
+    if datasette in _RELEASES:
+        return _RELEASES[datasette]
+    release = await _read_release(datasette)
+    if release and not datasette.get_database(release["database"]).is_mutable:
+        _RELEASES[datasette] = release
+    return release
+
+
+async def _read_release(datasette: Any) -> dict[str, str] | None:
     for database in datasette.databases.values():
         if database.name.startswith("_") or not await database.table_exists("dataset_versions"):
             continue
@@ -150,7 +167,9 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
             {"id": row_id},
         )
     ).rows
-    row_url = datasette.absolute_url(request, datasette.urls.row(database, table, row_path))
+    # The unversioned URL: it names the row in every release (datasette-hashed-urls redirects it to the
+    # current release's /havana-1962-<hash>/... URL), and the text names the version.
+    row_url = datasette.absolute_url(request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}"))
     sources = [
         {
             "document_id": document["document_id"],
@@ -174,33 +193,57 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
     return {"row_id": row_id, "table": table, "url": row_url, "sources": sources, "text": text}
 
 
-async def row_links(datasette: Any, database: str, table: str, request: Any) -> dict[str, dict[str, str]]:
-    """For each foreign key of the row shown: the linked row's URL and label, so that a row page reads
-    "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not)."""
+# Per server, database and table: the primary key and one query for a row's foreign keys with their labels.
+# The schema of an immutable database cannot change, so it is read once, not on every row page.
+_LINK_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def _link_plan(datasette: Any, database: str, table: str) -> tuple[list[str], list[dict[str, str]], str]:
+    """The table's primary key columns, its foreign keys, and one SQL query that takes the primary key's
+    values and returns each foreign key's value followed by the label of the row it points at."""
+    plans = _LINK_PLANS.setdefault(datasette, {})
+    if (database, table) in plans:
+        return plans[(database, table)]
     db = datasette.get_database(database)
     primary_keys = await db.primary_keys(table) or ["rowid"]
+    foreign_keys = []
+    selected, joins = [], []
+    for number, foreign_key in enumerate(await db.foreign_keys_for_table(table)):
+        other_table, other_column = foreign_key["other_table"], foreign_key["other_column"]
+        label_column = await db.label_column_for_table(other_table)
+        selected.append(f"row.[{foreign_key['column']}]")
+        if label_column and label_column != other_column:
+            selected.append(f"linked{number}.[{label_column}]")
+            joins.append(f"left join [{other_table}] as linked{number} on linked{number}.[{other_column}] = row.[{foreign_key['column']}]")
+        else:
+            selected.append("null")
+        foreign_keys.append({"column": foreign_key["column"], "other_table": other_table})
+    where = " and ".join(f"row.[{column}] = ?" for column in primary_keys)
+    sql = f"select {', '.join(selected) or 'null'} from [{table}] as row {' '.join(joins)} where {where} limit 1"
+    plan = (primary_keys, foreign_keys, sql)
+    if not db.is_mutable:
+        plans[(database, table)] = plan
+    return plan
+
+
+async def row_links(datasette: Any, database: str, table: str, request: Any) -> dict[str, dict[str, str]]:
+    """For each foreign key of the row shown: the linked row's URL and label, so that a row page reads
+    "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not).
+    One query per page (``_link_plan``)."""
+    primary_keys, foreign_keys, sql = await _link_plan(datasette, database, table)
     values = urlsafe_components(request.url_vars["pks"])
-    if len(values) != len(primary_keys):
+    if len(values) != len(primary_keys) or not foreign_keys:
         return {}
-    where = " and ".join(f"[{column}] = ?" for column in primary_keys)
-    rows = (await db.execute(f"select * from [{table}] where {where}", values)).rows
+    rows = (await datasette.get_database(database).execute(sql, values)).rows
     if not rows:
         return {}
     links = {}
-    for foreign_key in await db.foreign_keys_for_table(table):
-        value = rows[0][foreign_key["column"]]
+    for number, foreign_key in enumerate(foreign_keys):
+        value, label = rows[0][2 * number], rows[0][2 * number + 1]
         if value is None:
             continue
-        other_table, other_column = foreign_key["other_table"], foreign_key["other_column"]
-        label_column = await db.label_column_for_table(other_table)
-        label = None
-        if label_column and label_column != other_column:
-            found = (
-                await db.execute(f"select [{label_column}] from [{other_table}] where [{other_column}] = ?", [value])
-            ).rows
-            label = found[0][0] if found else None
         links[foreign_key["column"]] = {
-            "url": datasette.urls.row(database, other_table, tilde_encode(str(value))),
+            "url": datasette.urls.row(database, foreign_key["other_table"], tilde_encode(str(value))),
             "label": label,
         }
     return links

@@ -306,8 +306,9 @@ async def test_row_pages_link_the_speaker_and_record_by_name(ds, db):
         "join participants using (participant_id) join documents using (document_id) limit 1"
     ).fetchone()
     page = html.unescape((await ds.client.get(f"{DB}/utterances/{utterance_id}")).text)
-    assert f'<a href="{DB}/participants/{participant_id}">{name}</a>' in page
-    assert f'<a href="{DB}/documents/{document_id}">{title}</a>' in page
+    release = f"/{ds.get_database(DATABASE_NAME).route}"  # the current release's hashed URL
+    assert f'<a href="{release}/participants/{participant_id}">{name}</a>' in page
+    assert f'<a href="{release}/documents/{document_id}">{title}</a>' in page
 
 
 async def test_rows_of_the_ledger_have_no_citation_block(ds, db):

@@ -135,7 +135,7 @@ async def test_runaway_queries_are_cut_off_and_the_server_answers_meanwhile_and_
         finished.append(name)
         return response
 
-    async with httpx.AsyncClient(base_url=server, timeout=120) as client:
+    async with httpx.AsyncClient(base_url=server, timeout=120, follow_redirects=True) as client:
         runaways = {
             name: asyncio.create_task(fetch(client, name, sql_path(sql))) for name, sql in RUNAWAYS.items()
         }

@@ -46,6 +46,29 @@ FOOTNOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=
 ACRONYM_BEFORE = re.compile(r"\b(?P<acronym>[A-Z]{2,})\s*$")
 
 
+# Every kind of note the reader gives; etl/curated/note_types.yml says what each means and whose it is,
+# and the build stops if the two lists differ.
+READER_NOTE_TYPES = (
+    "ed_note",
+    "insertion",
+    "expansion",
+    "gloss",
+    "query",
+    "clarification",
+    "ellipsis_in_original",
+    "signature",
+    "bibliographic",
+    "archival",
+    "defect",
+    "footnote_reference",
+    "archive_note",
+)
+
+
+# An opening or a closing square bracket.
+BRACKET = re.compile(r"[\[\]]")
+
+
 @dataclass(frozen=True)
 class BracketNote:
     """A bracketed note as printed: its marker (brackets included), its text, and whether it is closed."""
@@ -69,10 +92,11 @@ def scan_brackets(span: Span, known_note_texts: tuple[str, ...] = ()) -> list[Br
     text = span.text
     found: list[BracketNote] = []
     open_at: list[int] = []
-    for position, character in enumerate(text):
-        if character == "[":
+    for bracket in BRACKET.finditer(text):
+        position = bracket.start()
+        if bracket.group(0) == "[":
             open_at.append(position)
-        elif character == "]" and open_at:
+        elif open_at:
             start = open_at.pop()
             found.append(BracketNote(span.sub(start, position + 1), span.sub(start + 1, position), True, 0))
     # A bracket still open at the end of its paragraph was never closed.
@@ -95,15 +119,8 @@ def scan_footnote_numbers(span: Span) -> list[Span]:
     ['229', '¹²⁸']
     """
     text = span.text
-    depth = [0] * (len(text) + 1)
-    level = 0
-    for position, character in enumerate(text):
-        if character == "[":
-            level += 1
-        depth[position] = level
-        if character == "]" and level:
-            level -= 1
-    return [span.sub(m.start(), m.end()) for m in FOOTNOTE_NUMBER.finditer(text) if not depth[m.start()]]
+    inside = [(n.marker.start - span.start, n.marker.end - span.start) for n in scan_brackets(span) if n.closed]
+    return [span.sub(m.start(), m.end()) for m in FOOTNOTE_NUMBER.finditer(text) if not any(a < m.start() < b for a, b in inside)]
 
 
 def _encloses(outer: BracketNote, inner: BracketNote) -> bool:

@@ -38,8 +38,11 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b)""")
 
 
-# The speaker's own "I" in a turn: "... I [Castro] would like to say ...".
-FIRST_PERSON = re.compile(r"\bI\b")
+# The speaker's own voice in a turn: a sentence of theirs that opens with "I" or "We" (perhaps after a
+# phrase): "I [Castro] would like to say the following.", "We quite frankly want to cooperate with all
+# peoples" (Johnson). An "I" inside a reported clause ("began saying that ..., I hadn't changed at all")
+# is the author's, not the speaker's.
+FIRST_PERSON = re.compile(r"""(?:^|[.!?:]["”]?\s+["“]?)(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},\s+)?(?:I|We)\s""")
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,16 @@ class Attributor:
         # "Replied that we proceed from such understanding", "Emphasized that Johnson can fully rely ..."
         verbs = self._verbs
         capitalized = "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.vocabulary.reporting_verbs, key=len, reverse=True))
-        return re.compile(rf"^(?:{self.vocabulary.lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?P<verb>{verbs})\b|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)")
+        # "I agreed with his opinion and noted that ...": the reporting verb after a first act.
+        return re.compile(
+            rf"^(?:{self.vocabulary.lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?:[a-z]+(?:\s[a-z]+){{0,4}}\s+and\s+)?(?P<verb>{verbs})\b"
+            rf"|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)"
+        )
+
+    @cached_property
+    def author_act(self) -> re.Pattern[str]:
+        # The author's own doing, not saying: "I await instructions regarding the response to Rusk".
+        return re.compile(rf"^{self.vocabulary.lead_in_pattern}I\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b")
 
     @cached_property
     def discovered_speaker(self) -> re.Pattern[str]:
@@ -351,7 +363,15 @@ def parse_turns(
             named_before = speaking or last_named
             last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
-            if attributor.is_narration(sentence) and (first or current is None or current.mode != "direct"):
+            author_act = attributor.author_act.match(sentence) if attributor.author_id else None
+            if author_act and (author_act["verb"] in attributor.vocabulary.reporting_verbs or " and " in sentence[: 80]):
+                author_act = None
+            if author_act and current is not None and current.mode in ("direct", "action"):
+                author_act = None  # in a transcript every "I" is the speaker's
+            if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
+                if FIRST_PERSON.search(_text_so_far(current, paragraph, start)):
+                    author_act = None  # the person speaking speaks as "I": the "I" is theirs
+            if (author_act or attributor.is_narration(sentence)) and (first or current is None or current.mode != "direct"):
                 if current is not None and current.mode == "narration" and not first:
                     continue
                 if not first:
@@ -390,7 +410,12 @@ def parse_turns(
                 start_turn(Turn(attribution.participant_id, attribution.mode, label_span), paragraph, start)
                 continue
             if first:
-                goes_on = SPEAKERS_VOICE.match(sentence) or (attribution and attribution.participant_id == current.participant_id) if current else False
+                in_voice = SPEAKERS_VOICE.match(sentence)
+                if in_voice and sentence.startswith(("I ", "We ")) and current and current.participant_id != attributor.author_id:
+                    # "I await instructions ..." after Rusk's reported words is the author again, unless the
+                    # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
+                    in_voice = FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+                goes_on = in_voice or (attribution and attribution.participant_id == current.participant_id) if current else False
                 if current is None or (attributor.author_id and current.mode == "reported" and not goes_on):
                     # In a dispatch its author writes, a paragraph that does not go on in the speaker's voice
                     # is the author's account again: "After the correspondents left, we sat at another table".

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 from etl.errors import line_of
-from etl.read.blocks import Span, join_page_breaks
+from etl.read.blocks import Span, join_page_breaks, split_sentences
 from etl.read.cast import read_cast
 from etl.read.frame import RecordFrame, parse_frame
 from etl.read.registry import Registry
@@ -58,6 +58,7 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
     document["author_id"] = author
     attributor = Attributor(cast, curated.vocabulary, curated.narration_openings, author)
     turns, note_paragraphs, unknown = parse_turns(paragraphs, attributor, is_note_paragraph)
+    seed.warnings.extend(_unmatched_narration_openings(paragraphs, curated, seed_file))
     for label in unknown:
         seed.warnings.append(
             f"{seed_file}:{line_of(text, label.offset)}: unknown speaker label {label.label!r}: "
@@ -81,11 +82,30 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
     seed.people = list(cast.people.values())
 
     seed.unaccounted = ledger.unaccounted(text)
-    document["unaccounted_chars"] = sum(1 for span in seed.unaccounted for character in span.text if not character.isspace())
-    document["seed_nonblank_chars"] = sum(1 for character in text if not character.isspace())
+    document["unaccounted_chars"] = sum(_nonblank(span.text) for span in seed.unaccounted)
+    document["seed_nonblank_chars"] = _nonblank(text)
     return seed
 
 
 def span_of(layout: RecordFrame, name: str) -> Span | None:
     item = layout.first(name)
     return item.span if item else None
+
+
+def _unmatched_narration_openings(paragraphs, curated: Curated, seed_file: str) -> list[str]:
+    """A curated place where the narration resumes must open exactly one sentence of the record."""
+    starts = [paragraph.text[a:b] for paragraph in paragraphs for a, b in split_sentences(paragraph.text)]
+    warnings = []
+    for opening, line in zip(curated.narration_openings, curated.narration_opening_lines or (None,) * len(curated.narration_openings)):
+        found = sum(sentence.startswith(opening) for sentence in starts)
+        if found != 1:
+            warnings.append(
+                f"etl/curated/turns.yml:{line}: expected the opening {opening!r} to start exactly one sentence of "
+                f"{seed_file}; found {found} (the entry no longer matches its record)"
+            )
+    return warnings
+
+
+def _nonblank(text: str) -> int:
+    """The number of characters that are not white space."""
+    return len("".join(text.split()))

@@ -54,16 +54,6 @@ class SeedRows:
         self.rows.setdefault(table, []).append(row)
 
 
-@dataclass(frozen=True)
-class Curated:
-    """The curated facts the assembly needs for one seed."""
-
-    record: dict  # from documents.yml: place, title, document_type ... with sources
-    canonical_url_template: str
-    defects: list[dict]
-    narration_openings: tuple[str, ...]
-    note_types: dict[str, dict]
-    vocabulary: Vocabulary
 
 
 @dataclass(frozen=True)
@@ -76,3 +66,4 @@ class Curated:
     narration_openings: tuple[str, ...]
     note_types: dict[str, dict]
     vocabulary: Vocabulary
+    narration_opening_lines: tuple[int, ...] = ()  # the line of each opening in etl/curated/turns.yml

@@ -1,0 +1,80 @@
+"""Put a release on the public web with Datasette's own publishers, configured exactly as ``make serve``.
+
+``publish_arguments`` turns the same ``site_options()`` that ``make serve`` and the tests use (metadata,
+templates, plugins, every setting of settings.json) into a ``datasette package`` command (a container image
+any host runs: Cloud Run, Fly, Kubernetes, a VM) or a ``datasette publish cloudrun`` command, with the
+exact versions of Datasette and its plugins pinned in requirements.lock, datasette-hashed-urls among them.
+
+What scales a release: the database is immutable and every page of it is served at a URL carrying the
+database's content hash with ``Cache-Control: max-age=31536000, public``. So replicas of the container are
+stateless and interchangeable, any number of them can run behind a load balancer, and a CDN in front
+answers repeat requests without reaching them; a new release gets a new hash, hence new URLs, and the old
+ones redirect to it. No cloud is reachable from the build machine: the tests run these commands with
+stand-in ``docker`` and ``gcloud`` programs and check what Datasette would build and deploy.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from etl.paths import REPOSITORY
+from etl.publish.serve import site_options
+from etl.publish.site import DATABASE_NAME, load_dataset_facts
+
+LOCK_FILE = REPOSITORY / "requirements.lock"
+# What the published server installs beside Datasette, at the versions of requirements.lock.
+SERVED_PACKAGES = ("datasette", "datasette-vega", "datasette-hashed-urls")
+ENGINES = ("package", "cloudrun")
+
+
+def pinned_versions(names: tuple[str, ...] = SERVED_PACKAGES, lock_file: Path = LOCK_FILE) -> list[str]:
+    """``name==version`` for each of ``names``, as requirements.lock pins it."""
+    pins = {}
+    for line in lock_file.read_text(encoding="utf-8").splitlines():
+        name, _, version = line.strip().partition("==")
+        pins[name.lower()] = version
+    missing = [name for name in names if not pins.get(name)]
+    if missing:
+        raise ValueError(f"{lock_file.name} pins no version of {', '.join(missing)}")
+    return [f"{name}=={pins[name]}" for name in names]
+
+
+def publish_arguments(db_path: Path, engine: str = "package", version: str | None = None) -> list[str]:
+    """The ``datasette package`` (``engine="package"``) or ``datasette publish cloudrun`` command line of a
+    release, with the repository's metadata, templates, plugins and settings (``site_options``), run from
+    the repository's root.
+
+    >>> publish_arguments(Path("build/havana-1962.db"), version="1.0.0")[:5]
+    ['datasette', 'package', 'build/havana-1962.db', '--tag', 'havana-1962:1.0.0']
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    version = version or load_dataset_facts()["version"]
+    options = site_options(Path("metadata.yml"), Path("templates"), Path("plugins"))
+    site, settings = [], []
+    position = 0
+    while position < len(options):
+        option = options[position]
+        if option == "--setting":  # settings go to `datasette serve` inside the container as they are
+            settings += options[position : position + 3]
+            position += 3
+        elif option == "--cors":  # the publishers always serve with --cors
+            position += 1
+        else:  # --metadata, --template-dir, --plugins-dir: the publishers copy them into the image
+            site += options[position : position + 2]
+            position += 2
+    if engine == "package":
+        arguments = ["datasette", "package", str(db_path), "--tag", f"{DATABASE_NAME}:{version}"]
+    else:
+        arguments = ["datasette", "publish", "cloudrun", str(db_path), "--service", DATABASE_NAME]
+    arguments += site
+    for requirement in pinned_versions():
+        arguments += ["--install", requirement]
+    arguments += ["--version-note", f"{DATABASE_NAME} {version}", "--extra-options", " ".join(settings)]
+    return arguments
+
+
+def publish_command(db_path: Path, engine: str = "package") -> str:
+    """``publish_arguments`` as one shell command line (what the README shows)."""
+    return shlex.join(publish_arguments(db_path, engine))

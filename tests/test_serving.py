@@ -1,0 +1,226 @@
+"""Serving a release: hashed URLs that caches may keep for a year, errors they may not keep, worker processes
+that build the same site as ``datasette serve``, and the publish command checked offline.
+
+Datasette's test client for the headers (``etl.publish.serve.datasette_app``), one real server with two
+worker processes on 127.0.0.1 for the same headers over HTTP, and ``datasette package`` run with a stand-in
+``docker`` that keeps the build context it is given (no Docker engine is reachable here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import socket
+import stat
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from etl.publish.asgi import listening_socket
+from etl.publish.deploy import SERVED_PACKAGES, pinned_versions, publish_arguments, publish_command
+from etl.publish.serve import (
+    PLUGINS_DIR,
+    TEMPLATES_DIR,
+    datasette_app,
+    datasette_executable,
+    datasette_settings,
+    free_port,
+    load_metadata,
+    running_server,
+    site_options,
+    write_inspect_file,
+)
+from etl.publish.site import DATABASE_NAME, load_dataset_facts
+
+DB = f"/{DATABASE_NAME}"
+YEAR = "max-age=31536000, public"
+# Pages of every kind a reader or a script asks for, each under the database's URL.
+RELEASE_PAGES = [
+    "",
+    ".json",
+    "/utterances",
+    "/utterances.json?_size=5",
+    "/utterances.csv?_size=5",
+    "/utterances?_search=inspection",
+    "/utterances/1962-11-05-memorandum-u001",
+    "/turns?_size=5",
+    "/words_per_participant",
+    "/keyword_in_context.json?term=inspection",
+]
+
+
+@pytest.fixture
+def ds(database_path: Path):
+    return datasette_app(database_path)
+
+
+@pytest.fixture(scope="module")
+def release_hash(database_path: Path) -> str:
+    """The first seven hex digits of the database file's SHA-256: the release's part of every URL."""
+    return hashlib.sha256(database_path.read_bytes()).hexdigest()[:7]
+
+
+async def test_unversioned_urls_redirect_to_the_release_keeping_path_and_query(ds, release_hash):
+    response = await ds.client.get(f"{DB}/utterances.json?_size=1&speaker_name=Fidel%20Castro", follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == f"{DB}-{release_hash}/utterances.json?_size=1&speaker_name=Fidel%20Castro"
+    assert "max-age=31536000" not in response.headers.get("cache-control", "")  # the redirect changes with each release
+
+
+async def test_a_stale_release_url_redirects_to_the_current_release(ds, release_hash):
+    stale = "0000000" if release_hash != "0000000" else "1111111"
+    response = await ds.client.get(f"{DB}-{stale}/utterances", follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == f"{DB}-{release_hash}/utterances"
+
+
+@pytest.mark.parametrize("page", RELEASE_PAGES)
+async def test_every_page_of_the_release_may_be_cached_for_a_year(ds, release_hash, page):
+    response = await ds.client.get(f"{DB}-{release_hash}{page}", follow_redirects=False)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["cache-control"] == YEAR
+    assert "set-cookie" not in response.headers  # a shared cache must not hand one reader's cookie to another
+
+
+@pytest.mark.parametrize(
+    "page, status",
+    [
+        ("/no_such_table", 404),
+        ("/utterances?_sort=no_such_column", 400),
+        ("/utterances.json?_timelimit=abc", 400),
+        (".json?sql=select+zeroblob(2000000)", 400),
+    ],
+)
+async def test_errors_are_never_cached(ds, release_hash, page, status):
+    response = await ds.client.get(f"{DB}-{release_hash}{page}", follow_redirects=False)
+    assert response.status_code == status
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_pages_outside_the_database_are_not_cached_for_a_year(ds):
+    response = await ds.client.get("/-/versions.json")
+    assert response.status_code == 200
+    assert "max-age=31536000" not in response.headers.get("cache-control", "")
+
+
+async def test_row_links_and_citations_point_where_they_should(ds, release_hash):
+    page = (await ds.client.get(f"{DB}/utterances/1962-11-05-memorandum-u001")).text
+    assert f'href="{DB}-{release_hash}/documents/1962-11-05-memorandum"' in page  # links: this release
+    assert f"{DB}/utterances/1962-11-05-memorandum-u001." in page  # the citation: the row in every release
+
+
+def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_path, release_hash):
+    inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
+    with running_server(database_path, inspect_file, tmp_path / "server.log", 120, 60, workers=2) as base_url:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            redirect = client.get(f"{DB}/utterances.json?_size=1")
+            page = client.get(f"{DB}-{release_hash}/utterances.json?_size=1&_shape=array")
+            error = client.get(f"{DB}-{release_hash}/no_such_table")
+    assert redirect.status_code == 302 and redirect.headers["location"] == f"{DB}-{release_hash}/utterances.json?_size=1"
+    assert page.status_code == 200 and page.headers["cache-control"] == YEAR and len(page.json()) == 1
+    assert error.status_code == 404 and error.headers["cache-control"] == "no-store"
+    log = (tmp_path / "server.log").read_text()
+    assert log.count("Application startup complete") == 2, log[-2000:]
+
+
+def test_worker_sockets_share_one_port_and_send_without_waiting():
+    port = free_port()
+    first, second = listening_socket(port), listening_socket(port)  # each worker binds its own
+    try:
+        for sock in (first, second):
+            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+            assert sock.getsockname() == ("127.0.0.1", port)
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.parametrize("path", ["/-/settings.json", "/-/metadata.json", "/-/plugins.json"])
+async def test_the_workers_app_is_what_datasette_serve_makes_of_the_site_options(database_path, tmp_path, path):
+    inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
+    served = subprocess.run(
+        [datasette_executable(), "serve", "--immutable", str(database_path), "--inspect-file", str(inspect_file), *site_options(), "--get", path],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    in_process = await datasette_app(database_path, json.loads(inspect_file.read_text())).client.get(path)
+    assert json.loads(served.stdout) == in_process.json()
+
+
+# --- publish ---------------------------------------------------------------------------------------------
+
+STAND_IN_DOCKER = """#!/bin/sh
+# Stands in for the docker client: keeps the build context and the arguments it was called with.
+cp -r . "$CAPTURE/context"
+printf '%s\\n' "$@" > "$CAPTURE/arguments"
+"""
+
+
+@pytest.fixture(scope="module")
+def packaged(database_path: Path, tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    """What ``python -m etl publish`` (``make publish``) hands to ``docker build``, run from the repository."""
+    capture = tmp_path_factory.mktemp("package")
+    stand_ins = capture / "bin"
+    stand_ins.mkdir()
+    docker = stand_ins / "docker"
+    docker.write_text(STAND_IN_DOCKER)
+    docker.chmod(docker.stat().st_mode | stat.S_IEXEC)
+    environment = {**os.environ, "PATH": f"{stand_ins}{os.pathsep}{os.environ['PATH']}", "CAPTURE": str(capture)}
+    subprocess.run(
+        [str(Path(datasette_executable()).with_name("python")), "-m", "etl", "publish", "--db", str(database_path)],
+        cwd=repo_root, env=environment, check=True, capture_output=True, timeout=120,
+    )
+    return capture
+
+
+def test_the_container_serves_the_release_with_the_sites_settings(packaged):
+    dockerfile = (packaged / "context" / "Dockerfile").read_text()
+    command = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
+    served = shlex.split(command.removeprefix("CMD ").strip())
+    assert served[:2] == ["datasette", "serve"]
+    for option in (["-i", "havana-1962.db"], ["--cors"], ["--inspect-file", "inspect-data.json"], ["--metadata", "metadata.json"],
+                   ["--template-dir", "templates/"], ["--plugins-dir", "plugins/"]):
+        assert any(served[i : i + len(option)] == option for i in range(len(served))), option
+    for name, value in datasette_settings().items():
+        value = ("on" if value else "off") if isinstance(value, bool) else str(value)
+        assert any(served[i : i + 3] == ["--setting", name, value] for i in range(len(served))), name
+    assert "RUN datasette inspect havana-1962.db --inspect-file inspect-data.json" in dockerfile
+
+
+def test_the_container_installs_the_pinned_datasette_and_plugins(packaged):
+    dockerfile = (packaged / "context" / "Dockerfile").read_text()
+    install = next(line for line in dockerfile.splitlines() if "pip install" in line)
+    assert pinned_versions() == ["datasette==0.65.5", "datasette-vega==0.6.2", "datasette-hashed-urls==0.4"]
+    for requirement in pinned_versions(SERVED_PACKAGES):
+        assert requirement in install.split()
+
+
+def test_the_container_holds_the_database_metadata_templates_and_plugins(packaged, database_path):
+    context = packaged / "context"
+    assert (context / "havana-1962.db").read_bytes() == database_path.read_bytes()
+    assert json.loads((context / "metadata.json").read_text()) == load_metadata()
+    for source, copied in ((TEMPLATES_DIR, context / "templates"), (PLUGINS_DIR, context / "plugins")):
+        files = sorted(path.relative_to(source) for path in source.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+        assert files and files == sorted(path.relative_to(copied) for path in copied.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+        assert all((copied / name).read_bytes() == (source / name).read_bytes() for name in files)
+    arguments = (packaged / "arguments").read_text().split()
+    assert arguments[0] == "build" and f"{DATABASE_NAME}:{load_dataset_facts()['version']}" in arguments
+
+
+@pytest.mark.parametrize("engine", ["package", "cloudrun"])
+def test_the_readme_gives_the_generated_publish_commands(repo_root, engine):
+    readme = (repo_root / "README.md").read_text()
+    assert publish_command(Path("build/havana-1962.db"), engine) in readme
+
+
+def test_publish_commands_carry_every_setting_and_no_local_path():
+    for engine in ("package", "cloudrun"):
+        arguments = publish_arguments(Path("build/havana-1962.db"), engine)
+        extra = shlex.split(arguments[arguments.index("--extra-options") + 1])
+        assert extra == [part for name, value in datasette_settings().items()
+                         for part in ("--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value))]
+        assert not any(argument.startswith("/") for argument in arguments)
