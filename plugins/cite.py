@@ -42,6 +42,7 @@ from etl.publish.citation import (
     release_from_facts,
     render,
 )
+from etl.publish.edition import short_anchor
 from etl.publish.site import load_dataset_facts
 from etl.schema import TURNS_VIEW_NAME
 
@@ -179,8 +180,7 @@ async def turn_navigation(datasette: Any, database: str, row_id: str) -> dict[st
 
 def record_place(datasette: Any, document_id: str, row_id: str) -> str:
     """The address of a turn or note in its record's page (the reading edition): /record/<id>#u057."""
-    anchor = row_id[len(document_id) + 1 :] if row_id.startswith(document_id + "-") else row_id
-    return datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id))) + "#" + anchor
+    return datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id))) + "#" + short_anchor(row_id, document_id)
 
 
 def query_title(table: str | None, canned: dict[str, Any] | None, arguments: list[tuple[str, str]]) -> str:
