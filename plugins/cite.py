@@ -55,6 +55,28 @@ VIEW_ROW_LINKS = {TURNS_VIEW_NAME: {"utterance_id": "utterances"}}
 RECORD_PATH = "/record/{document_id}"
 
 
+def stable_path(datasette: Any, database: str, path: str) -> str:
+    """A path of the site under the database's own name, as citations give it: datasette-hashed-urls serves
+    each release under ``/havana-1962-<hash>/`` and redirects ``/havana-1962/`` there, so the unhashed path
+    finds the row in every release while the hashed one would die with the next.
+
+    >>> class Db: route = "havana-1962-8c17a73"
+    >>> class Site: get_database = staticmethod(lambda name: Db)
+    >>> stable_path(Site, "havana-1962", "/havana-1962-8c17a73/turns?_search=inspect")
+    '/havana-1962/turns?_search=inspect'
+    """
+    route = getattr(datasette.get_database(database), "route", None) or database
+    for served in (route, tilde_encode(route)):
+        if path == f"/{served}" or path.startswith(f"/{served}/") or path.startswith(f"/{served}?") or path.startswith(f"/{served}."):
+            return f"/{tilde_encode(database)}" + path[len(served) + 1 :]
+    return path
+
+
+def stable_row_path(database: str, table: str, row_id: str) -> str:
+    """The stable path of a row: /<database>/<table>/<id>, whatever route serves this release."""
+    return f"/{tilde_encode(database)}/{tilde_encode(table)}/{tilde_encode(row_id)}"
+
+
 def today() -> str:
     """The date of access: today, in UTC."""
     return datetime.now(timezone.utc).date().isoformat()
@@ -92,7 +114,7 @@ async def row_citation_item(
 ) -> dict[str, Any] | None:
     """The CSL-JSON item citing one row, or None if the row does not exist."""
     db = datasette.get_database(database)
-    path = datasette.urls.row(database, table, tilde_encode(row_id))
+    path = stable_row_path(database, table, row_id)
     if table == "utterances":
         turn = await _one(db, "select * from utterances where utterance_id = :id", {"id": row_id})
         if turn is None:
@@ -236,7 +258,7 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
                     variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
         elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
             # a table or view page, a canned query, or the database page running SQL typed by the reader
-            path = request.path + (f"?{request.query_string}" if request.query_string else "")
+            path = stable_path(datasette, database, request.path + (f"?{request.query_string}" if request.query_string else ""))
             name = request.url_vars.get("table")
             canned = await datasette.get_canned_query(database, name, request.actor) if name else None
             arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
@@ -262,9 +284,9 @@ async def jsonld(datasette: Any, database: str, release: DatasetRelease) -> dict
         for document in documents
     ]
     distribution = [
-        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(datasette.urls.database(database) + ".db")},
-        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".csv?_stream=on")},
-        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".json?_shape=array")},
+        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(f"/{database}.db")},
+        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.csv?_stream=on")},
+        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.json?_shape=array")},
     ]
     return dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
 
@@ -309,6 +331,7 @@ async def cite_query_file(request: Any, datasette: Any) -> Response:
     if served is None or not path.startswith("/"):
         raise NotFound("Give the page's path and query string as ?path=/...")
     database, release = served
+    path = stable_path(datasette, database, path)
     target = urlsplit(path)
     name = target.path.rstrip("/").rsplit("/", 1)[-1]
     table = None if name == database else name  # /<database>?sql=... is SQL typed by the reader
