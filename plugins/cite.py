@@ -43,7 +43,7 @@ from etl.publish.citation import (
     render,
 )
 from etl.publish.edition import short_anchor
-from etl.publish.site import load_dataset_facts
+from etl.publish.facts import load_dataset_facts
 from etl.schema import TURNS_VIEW_NAME
 
 CITE_PREFIX = "/-/cite"

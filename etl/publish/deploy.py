@@ -20,7 +20,8 @@ from pathlib import Path
 
 from etl.paths import REPOSITORY
 from etl.publish.serve import site_options
-from etl.publish.site import DATABASE_NAME, load_dataset_facts
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import DATABASE_NAME
 
 LOCK_FILE = REPOSITORY / "requirements.lock"
 # What the published server installs beside Datasette, at the versions of requirements.lock.
