@@ -42,8 +42,8 @@ from etl.publish.citation import (
     release_from_facts,
     render,
 )
+from etl.publish.edition import short_anchor
 from etl.publish.facts import load_dataset_facts
-from etl.publish.site import DATABASE_NAME
 from etl.schema import TURNS_VIEW_NAME
 
 CITE_PREFIX = "/-/cite"
@@ -53,6 +53,28 @@ CITED_TABLES = ("utterances", "editorial_notes", "documents", "protocol_articles
 VIEW_ROW_LINKS = {TURNS_VIEW_NAME: {"utterance_id": "utterances"}}
 # The record page of the reading edition, and the anchor of a turn or note in it ("u057", "n003").
 RECORD_PATH = "/record/{document_id}"
+
+
+def stable_path(datasette: Any, database: str, path: str) -> str:
+    """A path of the site under the database's own name, as citations give it: datasette-hashed-urls serves
+    each release under ``/havana-1962-<hash>/`` and redirects ``/havana-1962/`` there, so the unhashed path
+    finds the row in every release while the hashed one would die with the next.
+
+    >>> class Db: route = "havana-1962-8c17a73"
+    >>> class Site: get_database = staticmethod(lambda name: Db)
+    >>> stable_path(Site, "havana-1962", "/havana-1962-8c17a73/turns?_search=inspect")
+    '/havana-1962/turns?_search=inspect'
+    """
+    route = getattr(datasette.get_database(database), "route", None) or database
+    for served in (route, tilde_encode(route)):
+        if path == f"/{served}" or path.startswith(f"/{served}/") or path.startswith(f"/{served}?") or path.startswith(f"/{served}."):
+            return f"/{tilde_encode(database)}" + path[len(served) + 1 :]
+    return path
+
+
+def stable_row_path(database: str, table: str, row_id: str) -> str:
+    """The stable path of a row: /<database>/<table>/<id>, whatever route serves this release."""
+    return f"/{tilde_encode(database)}/{tilde_encode(table)}/{tilde_encode(row_id)}"
 
 
 def today() -> str:
@@ -82,16 +104,6 @@ async def _read_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
     return None
 
 
-def unversioned(datasette: Any, database: str, path: str) -> str:
-    """A path under the dataset's own name, which names the row in every release; datasette-hashed-urls
-    routes the database as ``havana-1962-<hash>`` and redirects the unversioned path there."""
-    route = getattr(datasette.get_database(database), "route", None) or database
-    prefix = datasette.urls.path(tilde_encode(route))
-    if route != DATABASE_NAME and (path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + ".")):
-        return datasette.urls.path(tilde_encode(DATABASE_NAME)) + path[len(prefix) :]
-    return path
-
-
 async def _one(db: Any, sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
     rows = (await db.execute(sql, params)).rows
     return dict(rows[0]) if rows else None
@@ -102,7 +114,7 @@ async def row_citation_item(
 ) -> dict[str, Any] | None:
     """The CSL-JSON item citing one row, or None if the row does not exist."""
     db = datasette.get_database(database)
-    path = unversioned(datasette, database, datasette.urls.row(database, table, tilde_encode(row_id)))
+    path = stable_row_path(database, table, row_id)
     if table == "utterances":
         turn = await _one(db, "select * from utterances where utterance_id = :id", {"id": row_id})
         if turn is None:
@@ -190,8 +202,7 @@ async def turn_navigation(datasette: Any, database: str, row_id: str) -> dict[st
 
 def record_place(datasette: Any, document_id: str, row_id: str) -> str:
     """The address of a turn or note in its record's page (the reading edition): /record/<id>#u057."""
-    anchor = row_id[len(document_id) + 1 :] if row_id.startswith(document_id + "-") else row_id
-    return datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id))) + "#" + anchor
+    return datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id))) + "#" + short_anchor(row_id, document_id)
 
 
 def query_title(table: str | None, canned: dict[str, Any] | None, arguments: list[tuple[str, str]]) -> str:
@@ -247,7 +258,7 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
                     variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
         elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
             # a table or view page, a canned query, or the database page running SQL typed by the reader
-            path = unversioned(datasette, database, request.path) + (f"?{request.query_string}" if request.query_string else "")
+            path = stable_path(datasette, database, request.path + (f"?{request.query_string}" if request.query_string else ""))
             name = request.url_vars.get("table")
             canned = await datasette.get_canned_query(database, name, request.actor) if name else None
             arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
@@ -273,9 +284,9 @@ async def jsonld(datasette: Any, database: str, release: DatasetRelease) -> dict
         for document in documents
     ]
     distribution = [
-        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(unversioned(datasette, database, datasette.urls.database(database)) + ".db")},
-        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(unversioned(datasette, database, datasette.urls.table(database, TURNS_VIEW_NAME)) + ".csv?_stream=on")},
-        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(unversioned(datasette, database, datasette.urls.table(database, TURNS_VIEW_NAME)) + ".json?_shape=array")},
+        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(f"/{database}.db")},
+        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.csv?_stream=on")},
+        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.json?_shape=array")},
     ]
     return dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
 
@@ -320,6 +331,7 @@ async def cite_query_file(request: Any, datasette: Any) -> Response:
     if served is None or not path.startswith("/"):
         raise NotFound("Give the page's path and query string as ?path=/...")
     database, release = served
+    path = stable_path(datasette, database, path)
     target = urlsplit(path)
     name = target.path.rstrip("/").rsplit("/", 1)[-1]
     table = None if name == database else name  # /<database>?sql=... is SQL typed by the reader

@@ -38,6 +38,7 @@ from etl.publish.search import (
     fold,
     parse_search,
 )
+from etl.publish.edition import short_anchor
 from etl.schema import TABLES, TIMES_OF_DAY
 
 SEARCH_PATH = "/search"
@@ -176,11 +177,6 @@ def highlight(snippet: str | None) -> Markup:
     return Markup(escaped.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))
 
 
-def place_anchor(row_id: str, document_id: str) -> str:
-    """The anchor of a turn or note in its record's page: the id after the record's id ("u057", "n003")."""
-    return row_id[len(document_id) + 1 :] if row_id.startswith(document_id + "-") else row_id
-
-
 async def run_search(datasette: Any, database: str, text: str, kind: str, limit: int, offset: int) -> dict[str, Any]:
     """Search the turns and notes of ``database``: the results of one page, the counts, how the query was read."""
     names = await name_index(datasette, database)
@@ -221,7 +217,7 @@ async def run_search(datasette: Any, database: str, text: str, kind: str, limit:
                 "row_url": datasette.urls.row(database, table, tilde_encode(row["row_id"])),
                 "place_url": datasette.urls.path(f"/record/{tilde_encode(row['document_id'])}")
                 + "#"
-                + place_anchor(row["row_id"], row["document_id"]),
+                + short_anchor(row["row_id"], row["document_id"]),
             }
         )
     return answer
@@ -260,7 +256,12 @@ async def search_page(request: Any, datasette: Any) -> Response:
         return Response.json(answer, headers={"Access-Control-Allow-Origin": "*"})
 
     def url_for(number: int) -> str:
-        args = {"q": text, **({"kind": kind} if kind else {}), **({"page": number} if number > 1 else {})}
+        args = {
+            "q": text,
+            **({"kind": kind} if kind else {}),
+            **({"_size": limit} if limit != RESULTS_PER_PAGE else {}),
+            **({"page": number} if number > 1 else {}),
+        }
         return datasette.urls.path(SEARCH_PATH) + "?" + urlencode(args)
 
     context = {

@@ -93,6 +93,13 @@ GOOGLE_DATASET_SHAPE = {
 def ds(database_path: Path):
     return datasette_app(database_path)
 
+async def served(ds) -> str:
+    """The path this release is served under: datasette-hashed-urls names it /havana-1962-<hash>, and links
+    within the site point there, while citations give the stable /havana-1962 path."""
+    await ds.invoke_startup()
+    return "/" + ds.get_database(DATABASE_NAME).route
+
+
 
 @pytest.fixture(scope="module")
 def facts() -> dict:
@@ -229,15 +236,9 @@ async def test_a_local_copy_says_it_is_one_and_the_published_site_does_not(ds, f
     assert 'class="cite-local-copy"' not in published
 
 
-async def served_route(ds) -> str:
-    """The path the site serves the database under: /havana-1962-<hash> with hashed URLs."""
-    await ds.invoke_startup()
-    return ds.urls.database(DB.strip("/"))
-
-
 async def test_a_turn_page_links_the_previous_and_next_turn_and_its_place_in_the_record(ds):
     page = await fetch(ds, f"{DB}/utterances/{TURN}")
-    route = await served_route(ds)
+    route = await served(ds)
     assert f'rel="prev" href="{route}/utterances/1962-11-05-memorandum-u056"' in page
     assert f'rel="next" href="{route}/utterances/1962-11-05-memorandum-u058"' in page
     assert 'href="/record/1962-11-05-memorandum#u057"' in page
@@ -247,7 +248,7 @@ async def test_a_turn_page_links_the_previous_and_next_turn_and_its_place_in_the
 
 async def test_rows_of_the_turns_view_link_to_their_row_pages(ds, db):
     page = await fetch(ds, f"{DB}/turns?_size=max")
-    route = await served_route(ds)
+    route = await served(ds)
     for (utterance_id,) in db.execute("select utterance_id from utterances"):
         assert f'<a href="{route}/utterances/{utterance_id}">{utterance_id}</a>' in page
 
@@ -314,3 +315,7 @@ async def test_a_query_is_called_the_same_on_its_page_and_in_its_files(ds):
     assert record["title"] == title
     sql_page = html.unescape(await fetch(ds, f"{DB}?sql=select+count(*)+from+utterances"))
     assert "“SQL query (sql=select count(*) from utterances)”" in sql_page.split('id="cite"', 1)[1]
+
+
+async def test_an_ris_file_starts_with_its_type_tag(ds):
+    assert (await fetch(ds, f"/-/cite/utterances/{TURN}.ris")).startswith("TY  - DBASE\n")

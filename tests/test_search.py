@@ -34,6 +34,13 @@ GUEVARA_AIRBORNE = "1962-11-05-memorandum-u057"
 def ds(database_path: Path):
     return datasette_app(database_path)
 
+async def served(ds) -> str:
+    """The path this release is served under: datasette-hashed-urls names it /havana-1962-<hash>, and links
+    within the site point there, while citations give the stable /havana-1962 path."""
+    await ds.invoke_startup()
+    return "/" + ds.get_database(DATABASE_NAME).route
+
+
 
 @pytest.fixture(scope="module")
 def names(db: sqlite_utils.Database):
@@ -41,12 +48,6 @@ def names(db: sqlite_utils.Database):
         db.execute("select participant_id, name from participants union select participant_id, name_as_printed from participant_names").fetchall()
     )
 
-
-
-async def served_route(ds) -> str:
-    """The path the site serves the database under: /havana-1962-<hash> with hashed URLs."""
-    await ds.invoke_startup()
-    return ds.urls.database(DB.strip("/"))
 
 async def rows_of(ds, path: str) -> list[dict]:
     response = await ds.client.get(path)
@@ -196,7 +197,7 @@ async def test_the_turns_view_is_searchable(ds, db):
     assert {row["utterance_id"] for row in rows} == turns_with(db, r"\binspect(?:s|ed|ing|ion|ions)?\b")
     assert len(rows) < db["utterances"].count
     page = await ds.client.get(f"{DB}/turns?_search=inspect")
-    assert 'name="_search"' in page.text and f'href="{await served_route(ds)}/utterances/{GUEVARA_AIRBORNE}"' in page.text
+    assert 'name="_search"' in page.text and f'href="{await served(ds)}/utterances/{GUEVARA_AIRBORNE}"' in page.text
 
 
 async def test_a_notes_explanation_is_searchable(ds, db):
@@ -239,7 +240,7 @@ async def test_site_search_page_links_the_place_in_the_record_and_the_row(ds):
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert f'href="/record/1962-11-05-memorandum#u057"' in text
-    assert f'href="{await served_route(ds)}/utterances/{GUEVARA_AIRBORNE}"' in text
+    assert f'href="{await served(ds)}/utterances/{GUEVARA_AIRBORNE}"' in text
     assert "<mark>inspections</mark>" in text and "turn 57 of 69" in text
     assert "<title>Search: inspect</title>" in page.text
 
@@ -373,6 +374,17 @@ async def test_a_curated_link_is_shown_apart_with_its_reason_and_never_as_a_prin
     page = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=13")).text)
     section = page.split('<section class="curated-article-links">', 1)[1].split("</section>", 1)[0]
     assert "the text does not name the article" in section
-    assert f'href="{await served_route(ds)}/utterances/1962-11-05-memorandum-u003"' in section and "Consequently we should strike article 13" in section
+    assert f'href="{await served(ds)}/utterances/1962-11-05-memorandum-u003"' in section and "Consequently we should strike article 13" in section
     other = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=5")).text)
     assert "curated-article-links" not in other
+
+
+async def test_site_search_pages_and_keeps_to_one_kind_when_asked(ds):
+    everything = await rows_of(ds, "/search.json?q=article&_size=200")
+    first = await rows_of(ds, "/search.json?q=article&_size=5")
+    second = await rows_of(ds, "/search.json?q=article&_size=5&page=2")
+    assert [result["row_id"] for result in first["results"] + second["results"]] == [result["row_id"] for result in everything["results"][:10]]
+    notes = await rows_of(ds, "/search.json?q=article&kind=note&_size=200")
+    assert {result["kind"] for result in notes["results"]} == {"note"} and notes["total"] == everything["counts"]["note"]
+    page = await ds.client.get("/search?q=article&_size=5")
+    assert 'href="/search?q=article&amp;_size=5&amp;page=2" rel="next"' in page.text

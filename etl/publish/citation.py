@@ -406,6 +406,14 @@ def to_bibtex(item: dict[str, Any]) -> str:
     return bibtexparser.write_string(bibtexparser.Library([entry]))
 
 
+class _RisWriter(rispy.RisWriter):
+    """rispy's RIS writer without the "1." it numbers each record with: a file starts with "TY  -", as the
+    RIS specification and reference managers expect."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def to_ris(item: dict[str, Any]) -> str:
     """The citation as an RIS record."""
     record: dict[str, Any] = {
@@ -438,7 +446,7 @@ def to_ris(item: dict[str, Any]) -> str:
         notes.append(item["note"])
     if notes:
         record["notes"] = notes
-    return rispy.dumps([record])
+    return rispy.dumps([record], implementation=_RisWriter)
 
 
 def to_csl_json(item: dict[str, Any]) -> str:

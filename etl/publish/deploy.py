@@ -25,7 +25,16 @@ from etl.publish.site import DATABASE_NAME
 
 LOCK_FILE = REPOSITORY / "requirements.lock"
 # What the published server installs beside Datasette, at the versions of requirements.lock.
-SERVED_PACKAGES = ("datasette", "datasette-vega", "datasette-hashed-urls")
+SERVED_PACKAGES = (
+    "datasette",
+    "datasette-vega",
+    "datasette-hashed-urls",
+    # the citations of plugins/cite.py: formatted text, BibTeX (and its LaTeX escaping), RIS
+    "citeproc-py",
+    "bibtexparser",
+    "latexcodec",
+    "rispy",
+)
 ENGINES = ("package", "cloudrun")
 
 
