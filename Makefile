@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data validate metadata serve publish test browser tools ids release bench clean
+.PHONY: help venv build data read validate serve publish test browser tools ids release bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,9 +28,17 @@ build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
 $(DB): $(INSTALLED) $(SEEDS) $(ETL_SOURCES)
 	$(PY) -m etl build --strict --seeds seeds --out $(DB)
 
-data: $(INSTALLED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json
-	$(PY) -m etl build --strict --seeds seeds --out $(DB)
+# Every file `make data` writes, from the built database and the curated facts (one rule, one run).
+GENERATED := datapackage.json metadata.yml CITATION.cff .zenodo.json $(patsubst %,data/%.csv,documents participants participant_names document_participants utterances note_types editorial_notes protocol_articles article_references seed_spans dataset_versions turns)
+
+data: $(GENERATED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json from the built database
+
+$(GENERATED) &: $(DB) $(wildcard etl/curated/*.yml)
 	$(PY) -m etl data --db $(DB)
+	@touch $(GENERATED)
+
+read: $(INSTALLED) ## Show how one record is read before it is added: make read RECORD=path/to/record.txt
+	$(PY) -m etl read $(RECORD)
 
 validate: $(DB) ## Validate datapackage.json with frictionless (foreign keys included)
 	$(VENV)/bin/frictionless validate datapackage.json

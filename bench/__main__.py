@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import build_bench, serve_bench
+from bench import build_bench, reader_bench, serve_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -69,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         write("build", build)
     built = [row for row in build["sizes"] if row["status"] == "ok"]
 
+    print("\n== reader: the shared corpus of real records, and agreement with the hand-read records ==")
+    reader = reader_bench.run(WORK)
+    reader["machine"] = facts
+    write("reader", reader)
+
     print("\n== serve: the site as `make serve` runs it, on 127.0.0.1 ==")
     serve_work = WORK / "serve"
     serve_work.mkdir(parents=True, exist_ok=True)
@@ -109,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         export = result["full_csv_export"]
         print(f"{result['database']}: full CSV export of utterances: {export['mb']} MB in {export['seconds']} s ({export['mb_per_s']} MB/s)")
-    print(f"\nresults: bench/results/build.json, bench/results/serve.json; total {time.perf_counter() - started:.0f} s")
+    print("\n== reader ==")
+    print(reader_bench.format_result(reader))
+    print(f"\nresults: bench/results/build.json, bench/results/reader.json, bench/results/serve.json; total {time.perf_counter() - started:.0f} s")
     return 0
 
 

@@ -37,8 +37,9 @@ def _child(seeds_dir: Path, out_path: Path, sources_path: Path | None) -> None:
 
     if sources_path is not None:
         sources = json.loads(sources_path.read_text(encoding="utf-8"))
-        read_curated = etl.build.load_curated_yaml
-        etl.build.load_curated_yaml = lambda name: extend_curated(read_curated(name), sources)
+        read_curated = etl.build.load_curated
+        etl.build.load_curated = lambda name, *folder: extend_curated(read_curated(name, *folder), sources)
+        etl.build.load_curated_yaml = etl.build.load_curated
 
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()

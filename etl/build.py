@@ -6,6 +6,7 @@ coverage) and a summary; with ``strict`` any warning (an unknown speaker, unacco
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +17,15 @@ import yaml
 from etl.errors import ParseError
 from etl.invariants import check_invariants
 from etl.load import write_database_atomically
-from etl.records import Curated, SeedRows, parse_seed
+from etl.rows.record import parse_seed
+from etl.rows.types import Curated, SeedRows
 from etl.paths import CURATED
-from etl.read.registry import load_registry
+from etl.curation import entry_lines, entry_lines_of_mapping, load_curated
+from etl.read.notes import READER_NOTE_TYPES
+from etl.read.registry import Registry, load_registry
 from etl.schema import TABLES, schema_hash
-from etl.read.seeds import read_seeds
+from etl.read.seeds import read_seed, read_seeds
+from etl.read.vocabulary import Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -31,46 +36,98 @@ class BuildReport:
 
 
 def load_curated_yaml(name: str):
-    return yaml.safe_load((CURATED / name).read_text(encoding="utf-8"))
+    return load_curated(name)
 
 
 def load_curated_entries(name: str) -> list[dict]:
     """A curated list, each entry with the line where it starts (``line``), for error messages."""
-    text = (CURATED / name).read_text(encoding="utf-8")
-    node = yaml.compose(text)
-    entries = yaml.safe_load(text) or []
-    if node is not None:
-        for entry, item in zip(entries, node.value):
-            entry["line"] = item.start_mark.line + 1
-    return entries
+    entries = load_curated(name) or []
+    return _with_lines(entries, entry_lines(name) if entries else [])
+
+
+@dataclass(frozen=True)
+class CuratedInputs:
+    """Everything curated that reading a record may need, read and checked once per build."""
+
+    registry: Registry
+    vocabulary: Vocabulary
+    documents: dict
+    defects: list[dict]
+    narration: list[dict]
+    note_types: dict
+    dataset: dict
+
+    def for_record(self, seed_file: str) -> Curated:
+        """The curated facts about one record (none for a record no curated entry names)."""
+        return Curated(
+            record=self.documents.get("records", {}).get(seed_file, {}),
+            canonical_url_template=self.documents["archive"]["canonical_url_template"],
+            defects=[d for d in self.defects if d["seed_file"] == seed_file],
+            narration_openings=tuple(n["opening"] for n in self.narration if n["seed_file"] == seed_file),
+            narration_opening_lines=tuple(n["line"] for n in self.narration if n["seed_file"] == seed_file),
+            note_types=self.note_types,
+            vocabulary=self.vocabulary,
+        )
+
+
+def _with_lines(entries: list[dict], lines: list[int]) -> list[dict]:
+    return [{**entry, "line": lines[index] if index < len(lines) else None} for index, entry in enumerate(entries)]
+
+
+def load_curated_inputs() -> CuratedInputs:
+    note_types = load_curated("note_types.yml")
+    check_note_types(note_types)
+    return CuratedInputs(
+        registry=load_registry(),
+        vocabulary=load_vocabulary(),
+        documents=load_curated_yaml("documents.yml"),
+        defects=load_curated_entries("defects.yml"),
+        narration=_with_lines(load_curated("turns.yml")["narration_resumes"], entry_lines("turns.yml", "narration_resumes")),
+        note_types=note_types,
+        dataset=load_curated_yaml("dataset.yml"),
+    )
+
+
+def check_note_types(note_types: dict) -> None:
+    """The curated note types are exactly the kinds of note the reader gives, so that none is renamed away."""
+    lines = dict(zip(note_types, entry_lines_of_mapping("note_types.yml")))
+    for name in note_types:
+        if name not in READER_NOTE_TYPES:
+            raise ParseError(CURATED / "note_types.yml", lines.get(name), f"a note type the reader gives ({', '.join(READER_NOTE_TYPES)})", name)
+    for name in READER_NOTE_TYPES:
+        if name not in note_types:
+            raise ParseError(CURATED / "note_types.yml", None, f"an entry for the note type {name!r}, which the reader gives (etl/read/notes.py)")
+
+
+def read_one_record(path: Path) -> SeedRows:
+    """Read one record file as the build would, without a manifest: the editor's view before adding it."""
+    data = Path(path).read_bytes()
+    seed = read_seed(Path(path), {Path(path).name: hashlib.sha256(data).hexdigest()}, Path(path).parent / "SHA256SUMS")
+    inputs = load_curated_inputs()
+    return parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), set())
 
 
 def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str], dict[str, str]]:
     """Parse every seed into rows for every table; return the rows, the warnings and the seeds' texts."""
     seeds = read_seeds(seeds_dir)
-    registry = load_registry()
-    documents_curated = load_curated_yaml("documents.yml")
-    defects = load_curated_entries("defects.yml")
-    narration = load_curated_yaml("turns.yml").get("narration_resumes", [])
-    note_types = load_curated_yaml("note_types.yml")
-    dataset = load_curated_yaml("dataset.yml")
+    inputs = load_curated_inputs()
+    registry, note_types, dataset = inputs.registry, inputs.note_types, inputs.dataset
 
     rows: dict[str, list[dict]] = {table.name: [] for table in TABLES}
     warnings: list[str] = []
     taken_ids: set[str] = set()
+    provisional: dict = {}
     for seed in seeds:
-        curated = Curated(
-            record=documents_curated.get("records", {}).get(seed.name, {}),
-            canonical_url_template=documents_curated["archive"]["canonical_url_template"],
-            defects=[d for d in defects if d["seed_file"] == seed.name],
-            narration_openings=tuple(n["opening"] for n in narration if n["seed_file"] == seed.name),
-            note_types=note_types,
-        )
+        curated = inputs.for_record(seed.name)
         parsed: SeedRows = parse_seed(seed.text, seed.name, seed.sha256, registry, curated, taken_ids)
+        taken_ids.add(parsed.document["document_id"])
         rows["documents"].append(parsed.document)
         for table, table_rows in parsed.rows.items():
             rows[table].extend(table_rows)
         warnings.extend(parsed.warnings)
+        for person in parsed.people:
+            if person.is_provisional:
+                provisional.setdefault(person.participant_id, person)
         for gap in parsed.unaccounted:
             warnings.append(f"{seed.name}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
         document = parsed.document
@@ -94,8 +151,8 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
         for row in rows[table.name]
         if row.get(column)
     }
-    for participant in registry.all_participants():
-        if participant.participant_id in referenced or participant.is_provisional:
+    for participant in registry.participants.values():
+        if participant.participant_id in referenced:
             rows["participants"].append(
                 {
                     "participant_id": participant.participant_id,
@@ -103,9 +160,20 @@ def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dic
                     "side": participant.side,
                     "position": participant.position,
                     "source": participant.source,
-                    "is_provisional": participant.is_provisional,
+                    "is_provisional": False,
                 }
             )
+    for person in sorted(provisional.values(), key=lambda person: person.participant_id):
+        rows["participants"].append(
+            {
+                "participant_id": person.participant_id,
+                "name": person.name,
+                "side": person.side,
+                "position": None,
+                "source": "Provisional: created by the build from the name as the record prints it; add it to etl/curated/participants.yml.",
+                "is_provisional": True,
+            }
+        )
     rows["note_types"] = [
         {"note_type": name, "description": entry["description"], "resp": entry["resp"]} for name, entry in note_types.items()
     ]

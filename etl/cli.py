@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -11,7 +12,22 @@ from etl.errors import BuildError
 DEFAULT_DB = Path("build/havana-1962.db")
 
 
-@click.group()
+class CleanErrors(click.Group):
+    """Every command ends a failure with one line naming what went wrong, never a traceback: bad input and
+    broken invariants (with their file, line and expectation), a database that is not one, a missing file."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BuildError as error:
+            raise click.ClickException(str(error)) from error
+        except sqlite3.DatabaseError as error:
+            raise click.ClickException(f"the database could not be read: {error}") from error
+        except FileNotFoundError as error:
+            raise click.ClickException(f"{error.filename}: no such file") from error
+
+
+@click.group(cls=CleanErrors)
 def main() -> None:
     """Build, package, serve and release the havana-1962 dataset."""
 
@@ -28,6 +44,20 @@ def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
         build_database(seeds_dir, out_path, strict=strict, log=click.echo)
     except BuildError as error:
         raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@click.argument("record", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def read(record: Path) -> None:
+    """Show how one record file is read (frame, people, turns, notes, coverage, warnings) before it is added."""
+    from etl.build import read_one_record
+    from etl.report import render_reading
+
+    try:
+        seed = read_one_record(record)
+    except BuildError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(render_reading(seed, record.read_text(encoding="utf-8")), nl=False)
 
 
 @main.command()

@@ -27,28 +27,25 @@ def check_invariants(rows: dict[str, list[dict]], seed_texts: dict[str, str]) ->
         printed = seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]]
         if printed != row["marker"]:
             raise InvariantError(f"editorial_notes {row['note_id']}: offsets give {printed!r}, not the marker {row['marker']!r}")
-    notes_between = {}
-    for note in rows.get("editorial_notes", []):
-        if note["utterance_id"] and note["offset_in_utterance"] is None:
-            notes_between.setdefault(note["utterance_id"], []).append(note)
+    spans_of_turn: dict[str, list[dict]] = {}
+    for span in rows.get("seed_spans", []):
+        if span["category"] == "utterance":
+            spans_of_turn.setdefault(span["field"], []).append(span)
     for row in rows.get("utterances", []):
-        if printed_words(row, seed_texts[row["seed_file"]], notes_between.get(row["utterance_id"], [])) != row["text"].split():
+        spans = sorted(spans_of_turn.get(row["utterance_id"], []), key=lambda s: s["char_start"])
+        if not spans or (spans[0]["char_start"], spans[-1]["char_end"]) != (row["char_start"], row["char_end"]):
+            raise InvariantError(f"utterances {row['utterance_id']}: its spans in seed_spans do not begin and end where the turn does")
+        if printed_words(spans) != row["text"].split():
             raise InvariantError(f"utterances {row['utterance_id']}: offsets do not reproduce the text's words")
     for row in rows.get("seed_spans", []):
         if seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] != row["text"]:
             raise InvariantError(f"seed_spans {row['span_id']}: offsets do not reproduce the text")
 
 
-def printed_words(utterance: dict, seed_text: str, notes_after: list[dict]) -> list[str]:
-    """The words the seed prints between a turn's offsets, less any note paragraph printed inside the turn.
+def printed_words(spans: list[dict]) -> list[str]:
+    """The words a turn's spans print, in order.
 
-    A turn can go on after an editor's note paragraph ("[Ed. note: ...]"); that note is its own row.
+    A turn can go on across a note paragraph ("[Ed. note: ...]") or a line of the printed page
+    ("113Reference copy"); those are rows of their own, and the turn's spans leave them out.
     """
-    start, end = utterance["char_start"], utterance["char_end"]
-    pieces, position = [], start
-    for note in sorted(notes_after, key=lambda n: n["char_start"]):
-        if position <= note["char_start"] < end:  # nested notes lie inside one already left out
-            pieces.append(seed_text[position : note["char_start"]])
-            position = note["char_end"]
-    pieces.append(seed_text[position:end])
-    return " ".join(pieces).split()
+    return " ".join(span["text"] for span in spans).split()

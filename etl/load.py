@@ -18,9 +18,10 @@ from etl.errors import InvariantError
 
 from etl.schema import SQLITE_TYPES, TABLES, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Table
 
-# FTS5 tokenizer that folds diacritics, so that "Dorticos" finds "Dorticós" and the other way round.
-# Deliberately not an English stemmer: the texts are full of names.
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+# FTS5 tokenizer: unicode61 folds case and diacritics ("Dorticos" finds "Dorticós" and the other way round);
+# porter over it reduces English words to their stem, so that "inspect", "inspection" and "inspections" find
+# the same turns. Names are stemmed alike in the text and in the search, so they still match.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -73,6 +74,10 @@ def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterab
     try:
         temporary.unlink()
         db = sqlite_utils.Database(temporary)
+        # The temporary file is worthless until it is renamed, so it is written without a journal or a
+        # sync after every statement; it is synced once, whole, before the rename.
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA synchronous = OFF")
         create_tables(db)
         with db.conn:
             insert_rows(db, rows_by_table)
@@ -81,6 +86,8 @@ def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterab
             raise InvariantError(f"foreign key check failed (table, rowid, referenced table): {problems[:5]}")
         db.vacuum()
         db.close()
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(temporary, out_path)
     finally:
         if temporary.exists():

@@ -19,28 +19,21 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-# Controlled vocabularies. Each is an ``enum`` constraint in the data package and a CHECK in tests.
-SIDES = ("Soviet", "Cuban")
+from etl.curation import load_curated
+
+# Controlled vocabularies. Each is an ``enum`` constraint in the data package and a CHECK in tests. The
+# vocabularies an editor may grow (note types, document types, sides) are read from their one curated
+# file; the others are the dataset's own design.
+_READING = load_curated("reading.yml")
+SIDES = tuple(dict.fromkeys(entry["side"] for entry in _READING["sides"]))
 MODES = ("direct", "reported", "action", "narration")
 ROLES = ("present", "absent", "author", "recorder")
-NOTE_TYPES = (
-    "ed_note",
-    "insertion",
-    "expansion",
-    "gloss",
-    "query",
-    "clarification",
-    "ellipsis_in_original",
-    "signature",
-    "bibliographic",
-    "archival",
-    "defect",
-)
+NOTE_TYPES = tuple(load_curated("note_types.yml"))
 RESPONSIBILITIES = ("Soviet recorder", "translator", "publishing editor", "archive", "this project")
 COMPLETENESS = ("full", "partial", "none")
 NAME_KINDS = ("speaker label", "name", "misspelling", "variant spelling", "nickname")
-DOCUMENT_TYPES = ("notes of conversation", "memorandum of conversation", "telegram")
-TIMES_OF_DAY = ("morning", "afternoon", "evening")
+DOCUMENT_TYPES = tuple(entry["document_type"] for entry in _READING["document_types"])
+TIMES_OF_DAY = ("morning", "afternoon", "evening", "night")
 SPAN_CATEGORIES = (
     "metadata",
     "site_chrome",
@@ -49,7 +42,8 @@ SPAN_CATEGORIES = (
     "utterance",
     "editorial_note",
 )
-LAYOUTS = ("archive_markdown_page", "archive_web_page", "bare_telegram")
+# The forms a record's text comes in (etl/read/frame.py recognizes them).
+LAYOUTS = ("archive_markdown_page", "archive_web_page", "collection_document", "plain_record")
 
 SQLITE_TYPES = {"string": str, "integer": int, "date": str, "boolean": int, "number": float}
 
@@ -151,10 +145,13 @@ DOCUMENTS = Table(
             "Morning, afternoon or evening where the record says so; otherwise empty.",
             enum=TIMES_OF_DAY,
         ),
-        Column("place", "string", "Where the talks took place."),
-        Column("place_source", "string", "Where the place comes from (the seeds' headings do not print it)."),
+        Column("place", "string", "Where the talks took place, or where the record was written."),
+        Column("place_source", "string", "Where the place comes from: 'as printed', or the curated entry that supplies it."),
         Column("document_type", "string", "Kind of record.", required=True, enum=DOCUMENT_TYPES),
         Column("classification", "string", "Security classification where printed (e.g. Top Secret)."),
+        Column("collection_number", "string", "The record's number in a published collection of documents, as printed (e.g. No. 38)."),
+        Column("reference_number", "string", "The registry or dispatch number, as printed (e.g. Spec. No. 2006-2011)."),
+        Column("addressee", "string", "To whom the record is addressed, as printed (e.g. CC CPSU)."),
         Column(
             "author_id",
             "string",
@@ -177,7 +174,13 @@ DOCUMENTS = Table(
         Column("rights", "string", "The archive's rights statement for the record, as printed."),
         Column("heading_as_printed", "string", "The record's own heading, as printed in its body."),
         Column("signature_as_printed", "string", "The closing signature line, as printed (e.g. 3.XI.62 ALEKSEEV)."),
-        Column("layout", "string", "Which of the known seed layouts the record comes in.", required=True, enum=LAYOUTS),
+        Column(
+            "archival_reference",
+            "string",
+            "Where the original is kept, as the record's closing line prints it "
+            "(e.g. RGANI. F. 3. Op. 66. D. 328. L. 119 - 126. Copy.).",
+        ),
+        Column("layout", "string", "The form the record's text comes in: the archive's Markdown or web page, a document of a published collection, or a plain record.", required=True, enum=LAYOUTS),
         Column("seed_file", "string", "The seed file (under seeds/) the record is read from.", required=True, unique=True),
         Column("seed_sha256", "string", "SHA-256 checksum of the seed file.", required=True, pattern=r"^[0-9a-f]{64}$"),
         Column("seed_nonblank_chars", "integer", "Number of non-blank characters in the seed file.", required=True),
@@ -198,7 +201,7 @@ PARTICIPANTS = Table(
     columns=(
         Column("participant_id", "string", "Stable identifier (e.g. mikoyan, fidel-castro).", required=True, unique=True),
         Column("name", "string", "Canonical name, with diacritics.", required=True),
-        Column("side", "string", "Soviet or Cuban.", enum=SIDES),
+        Column("side", "string", "The side the person spoke for (Soviet, Cuban, American ...; etl/curated/reading.yml lists them).", enum=SIDES),
         Column("position", "string", "Office held in November 1962."),
         Column("source", "string", "Where the name, side and position come from.", required=True),
         Column(
@@ -297,7 +300,8 @@ EDITORIAL_NOTES = Table(
     ),
     primary_key=("note_id",),
     label_column="marker",
-    full_text_columns=("text",),
+    # explanation: what this project says is wrong with the text (defects), searchable with the note's words.
+    full_text_columns=("text", "explanation"),
     indexes=(("document_id",), ("utterance_id",), ("note_type",)),
     columns=(
         Column("note_id", "string", "Stable identifier: the document id and the note number (e.g. 1962-11-05-memorandum-n001).", required=True, unique=True),

@@ -7,6 +7,18 @@ import pytest
 from etl.read.blocks import split_sentences
 from etl.read.registry import load_registry
 from etl.read.speakers import Attributor
+from etl.read.blocks import Span
+from etl.read.cast import read_cast
+from etl.read.vocabulary import load_vocabulary
+
+# The people of the 4 November telegram, as its opening sentence names them.
+OPENING_OF_4_NOVEMBER = (
+    "Today talks were conducted between A.I. Mikoyan and Comrades Fidel Castro, O. Dorticos, R. Castro, "
+    "E. Guevara, E. Aragonez, and C.R. Rodriguez, as well as myself."
+)
+CAST_OF_4_NOVEMBER = read_cast(
+    None, None, [], None, [Span(0, len(OPENING_OF_4_NOVEMBER), OPENING_OF_4_NOVEMBER)], load_registry(), load_vocabulary()
+)
 
 MEMORANDUM = "1962-11-05-memorandum"
 NOTES = "1962-11-03-notes"
@@ -122,7 +134,7 @@ def test_the_frame_of_a_record_is_metadata_not_turns(db):
     ],
 )
 def test_attribution_of_a_sentence(sentence, participant_id):
-    attribution = Attributor(load_registry()).attribute(sentence)
+    attribution = Attributor(CAST_OF_4_NOVEMBER, load_vocabulary()).attribute(sentence)
     assert (attribution.participant_id if attribution else None) == participant_id
 
 

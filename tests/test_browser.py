@@ -68,7 +68,7 @@ def test_home_page_introduces_the_dataset_and_its_version(server, page):
     page.goto(server)
     expect(page.locator("h1")).to_have_text(facts["title"])
     expect(page.locator("footer")).to_contain_text(f"version {facts['version']}")
-    expect(page.get_by_role("link", name=DATABASE_NAME)).to_be_visible()
+    expect(page.get_by_role("link", name=DATABASE_NAME, exact=True)).to_be_visible()
     screenshot(page, "01-home")
 
 
@@ -122,7 +122,10 @@ def test_row_page_shows_the_whole_turn_and_how_to_cite_it(server, page, db: sqli
     expect(cite).to_be_visible()
     cite_text = cite.inner_text()
     assert f"version {load_dataset_facts()['version']}" in cite_text
-    assert f"{server}/{DATABASE_NAME}/utterances/{utterance_id}" in cite_text
+    # The published address, never the address of the server the page came from, which says it is a copy.
+    assert f"{load_dataset_facts()['homepage']}/{DATABASE_NAME}/utterances/{utterance_id}" in cite_text
+    assert server not in cite.locator(".cite-text").inner_text()
+    expect(cite.locator(".cite-local-copy")).to_contain_text("copy")
     assert title in cite_text
     shown = page.locator("table.row-fields td.col-text").inner_text()
     assert " ".join(shown.split()) == " ".join(text.split())

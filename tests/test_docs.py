@@ -32,3 +32,15 @@ def test_the_ci_script_runs_the_readmes_test_command(repo_root):
     readme = (repo_root / "README.md").read_text()
     assert "make test" in readme
     assert re.search(r"^make test$", (repo_root / ".ci" / "run").read_text(), flags=re.MULTILINE)
+
+
+def test_the_console_script_is_installed_and_answers_help():
+    """`make venv` installs the project itself, so `havana-1962 build ...` works beside `python -m etl build ...`."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "havana-1962"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
+    for command in ("build", "read", "data", "serve", "release", "dictionary"):
+        assert f"  {command} " in result.stdout, command

@@ -12,7 +12,7 @@ from etl.read.frame import recognize_layout
     [
         ("000_1350c6598e69a2c4.txt", "archive_markdown_page"),
         ("001_e4429c10425e4047.txt", "archive_web_page"),
-        ("002_982b1e65145e082d.txt", "bare_telegram"),
+        ("002_982b1e65145e082d.txt", "plain_record"),
     ],
 )
 def test_each_layout_is_recognized_by_its_form(seed_texts, seed_file, layout):

@@ -37,9 +37,14 @@ def test_each_kind_of_note_is_found_where_the_seeds_have_it(db, document_id, mar
     assert {(r["note_type"], r["resp"]) for r in rows} == {(note_type, resp)}
 
 
+# Kinds of notes that only records of other sources print (the published collection's footnote numbers and
+# its archive notes): tests/test_reader_corpus.py finds them in the hand-read records.
+OTHER_SOURCES_NOTE_TYPES = {"footnote_reference", "archive_note"}
+
+
 def test_every_note_type_occurs(db):
     found = {r["note_type"] for r in db.query("select distinct note_type from editorial_notes")}
-    assert found == {r["note_type"] for r in db.query("select note_type from note_types")}
+    assert found == {r["note_type"] for r in db.query("select note_type from note_types")} - OTHER_SOURCES_NOTE_TYPES
 
 
 def test_the_notes_after_the_records(db):

@@ -15,11 +15,14 @@ def test_every_note_marker_is_exactly_the_printed_text(db, seed_texts):
         assert seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] == row["marker"], row["note_id"]
 
 
-def test_every_turn_is_the_printed_text_between_its_offsets(db, seed_texts):
+def test_every_turn_is_the_printed_text_of_its_spans(db, seed_texts):
     for row in db.query("select * from utterances"):
         printed = seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]]
-        notes_inside = list(db.query("select * from editorial_notes where utterance_id = ? and offset_in_utterance is null", [row["utterance_id"]]))
-        assert printed_words(row, seed_texts[row["seed_file"]], notes_inside) == row["text"].split(), row["utterance_id"]
+        spans = list(db.query("select * from seed_spans where category = 'utterance' and field = ? order by char_start", [row["utterance_id"]]))
+        for span in spans:
+            assert seed_texts[row["seed_file"]][span["char_start"] : span["char_end"]] == span["text"]
+        assert (spans[0]["char_start"], spans[-1]["char_end"]) == (row["char_start"], row["char_end"])
+        assert printed_words(spans) == row["text"].split(), row["utterance_id"]
         assert printed.startswith(row["text"].split("\n\n")[0].split(" ")[0])
         if row["speaker_label"]:
             label = seed_texts[row["seed_file"]][row["speaker_label_char_start"] : row["speaker_label_char_end"]]

@@ -39,8 +39,8 @@ BAD_INPUTS = [
     ),
     pytest.param(
         {TELEGRAM_4_NOVEMBER: "Dear colleagues,\n\nplease find the notes attached.\n"},
-        f"{TELEGRAM_4_NOVEMBER}:1: expected a known record layout",
-        id="no recognizable body",
+        f"{TELEGRAM_4_NOVEMBER}:1: expected a date",
+        id="a body with no date anywhere",
     ),
     pytest.param(
         {NOTES_3_NOVEMBER: seed_text(NOTES_3_NOVEMBER).split("### **Contents:**")[0] + "### **Contents:**\n\nTranslation - English\n"},

@@ -433,6 +433,8 @@ def render_citation_cff(connection: sqlite3.Connection, dataset: dict[str, Any])
         citation["doi"] = dataset["doi"]
     if dataset.get("repository"):
         citation["repository-code"] = dataset["repository"]
+    if dataset.get("homepage"):
+        citation["url"] = dataset["homepage"]
     citation["abstract"] = " ".join(dataset["description"].split())
     citation["keywords"] = [str(keyword) for keyword in dataset["keywords"]]
     citation["references"] = render_references(connection)

@@ -89,8 +89,10 @@ def _table_metadata(table: Table, curated: dict[str, Any]) -> dict[str, Any]:
     if table.label_column:
         metadata["label_column"] = table.label_column
     if table.full_text_columns:
-        # Escaped search: every word must occur, punctuation is literal; ?_searchmode=raw allows FTS5 syntax.
-        metadata.update(fts_table=fts_table_name(table), fts_pk="rowid", searchmode="escaped")
+        # searchmode raw: plugins/search.py gives Datasette's :search parameter its own reading of the query
+        # (OR, NOT, quotes, prefix*, names in every printed form) as a safe FTS5 expression;
+        # ?_searchmode=raw takes SQLite's syntax as typed, ?_searchmode=escaped every word literally.
+        metadata.update(fts_table=fts_table_name(table), fts_pk="rowid", searchmode="raw")
     metadata.update(_curated_table_settings(table.name, table.column_names, curated))
     return metadata
 

@@ -120,11 +120,16 @@ def split_lines(block: Span) -> list[Span]:
     return lines
 
 
+# A block that opens in lower case goes on with the sentence before a page break, whatever ends the block
+# before it: "... a major blow to relations" / [a footnote, a page number] / "between our countries ..."
+CONTINUATION_OPENING = re.compile(r"^[a-z]")
+
+
 def join_page_breaks(blocks: list[Span]) -> list[Paragraph]:
     """Group blocks into paragraphs, joining a block cut by a page break to the block after it."""
     paragraphs: list[list[Span]] = []
     for block in blocks:
-        if paragraphs and not CLOSING_PUNCTUATION.search(paragraphs[-1][-1].text):
+        if paragraphs and (not CLOSING_PUNCTUATION.search(paragraphs[-1][-1].text) or CONTINUATION_OPENING.match(block.text)):
             paragraphs[-1].append(block)
         else:
             paragraphs.append([block])
@@ -138,7 +143,7 @@ SENTENCE_BREAK = re.compile(r"""(?<=[.?!])[\]"”)]?(?P<space>\s+)(?=[A-Z0-9"“
 
 # Words after which a full stop does not end a sentence: initials ("A.I. Mikoyan", "N.S. Khrushchev"),
 # titles and abbreviations ("Com. Dorticos", "i.e.", "U.N.").
-ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|etc|D\.C)\.)$""")
+ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|D\.C)\.)$""")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -1,29 +1,74 @@
-"""Recognize a seed's layout and split it into site chrome, metadata fields, the conversation and its closing.
+"""Read a record's frame: everything around the talk (title, date, place, type, headers, closing lines).
 
-The seeds come in three layouts, recognized by their form, never by which document they are:
+A record's frame is read by the kinds of lines it has, not by which record it is. A line is a date line,
+a reference line, a classification, an addressee, a heading, a signature, an archival reference ... each
+kind a named pattern below with a real line it matches. The frame is found in three places:
 
-- ``archive_markdown_page``: the archive's page as Markdown: ``# <date> <title>``, then ``### Citation:``,
-  ``## **Summary:**``, ``## **Original Language:**``, ``### **Contents:**`` sections, the record last;
-- ``archive_web_page``: the archive's web page as text: "Skip to content", the date, the title, the record,
-  then a "Document Information" footer of label/value pairs;
-- ``bare_telegram``: the record alone: a dateline, the text, a signature, then notes and a summary.
+- the archive's page around the record, when there is one: the Markdown page (``# <date> <title>``,
+  ``### Citation:`` ...) or the web page ("Skip to content" ..., "Document Information" footer), with or
+  without its chrome;
+- the head of the record: a collection number ("No. 38") and title, date and reference lines, place,
+  classification and handling lines, the addressee, the record's own heading ("MEMORANDUM OF
+  CONVERSATION"), in any order;
+- the closing of the record: signatures ("A. Mikoyan", "3.XI.62 ALEKSEEV"), "Recorded by:" lines, the
+  list of those present, archival references ("RGANI. F. 52. Op. 1. D. 584. L. 111-114. ..."), archive
+  notes and page furniture.
 
-Every non-blank character ends up in exactly one of: a metadata field (a ``documents`` column), site
-chrome (labels, headings, navigation), the conversation, or its closing (signature, notes, summary).
+Every non-blank character ends up in exactly one of: a metadata field (a ``documents`` column or a
+ledger entry), site chrome, the body, or a closing note. A text whose head says nothing still builds:
+its title is its first line and its date the first date it prints, with a warning.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from etl.read.blocks import Span, split_blocks, split_lines
 from etl.errors import ParseError, line_of
+from etl.read.blocks import Span, split_blocks, split_lines
+from etl.read.vocabulary import Vocabulary
 
-# --- Patterns of the archive's page furniture -------------------------------------------------------
+# --- Dates in every form the records print ---------------------------------------------------------
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_MONTH = "(?:" + "|".join(MONTHS) + ")"
+
+# "November 4, 1962", "November 04, 1962", "May 24, 1964"
+DATE_MONTH_FIRST = rf"{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
+# "4 November 1962", "5 November 1962"
+DATE_DAY_FIRST = rf"\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
+# The Soviet short form of a signature: "4.XI.62", "13.VI.63"
+DATE_ROMAN = r"\d{1,2}\.[IVX]{1,4}\.\d{2}(?:\d{2})?"
+ANY_DATE = re.compile(rf"(?<![\w.])(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST}|{DATE_ROMAN})(?![\w])")
+
+
+def parse_date(printed: str) -> date | None:
+    """The date a printed date names, in any of the forms above; None if it names none.
+
+    >>> [parse_date(d).isoformat() for d in ("November 04, 1962", "4 November 1962", "4.XI.62")]
+    ['1962-11-04', '1962-11-04', '1962-11-04']
+    """
+    words = printed.replace(",", " ").split()
+    try:
+        if len(words) == 3 and words[0] in MONTHS:
+            return date(int(words[2]), MONTHS.index(words[0]) + 1, int(words[1]))
+        if len(words) == 3 and words[1] in MONTHS:
+            return date(int(words[2]), MONTHS.index(words[1]) + 1, int(words[0]))
+        parts = printed.split(".")
+        if len(parts) == 3 and parts[1] in ROMAN_MONTHS:
+            year = int(parts[2]) if len(parts[2]) == 4 else 1900 + int(parts[2])
+            return date(year, ROMAN_MONTHS.index(parts[1]) + 1, int(parts[0]))
+    except ValueError:
+        return None
+    return None
+
+
+# --- Lines of the archive's page ---------------------------------------------------------------------
 
 # The first heading of a Markdown page: "# November 3, 1962 Notes of Conversation between A.I. Mikoyan and Fidel Castro"
-MARKDOWN_TITLE = re.compile(r"^#\s+(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})\s+(?P<title>.+)$")
+MARKDOWN_TITLE = re.compile(rf"^#\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})\s+(?P<title>.+)$")
 
 # A section heading of a Markdown page: "### Citation:" or "## **Original Language:**"
 MARKDOWN_SECTION = re.compile(r"^(?P<marks>#{2,6})\s+(?:\*\*)?(?P<label>[A-Za-z ]+):(?:\*\*)?$")
@@ -35,7 +80,7 @@ CONTENTS_LINE = re.compile(r"^Translation - (?P<language>[A-Z][a-z]+)$")
 # Archive, Russian Foreign Ministry archives, obtained and translated by NHK television, copy provided by
 # Philip Brenner; translation by Vladimir Zaemsky https://.../document/110955'
 ARCHIVE_CITATION = re.compile(
-    r"""^"(?P<cited_title>[^"]+)",\s+(?P<cited_date>[A-Z][a-z]+\ \d{1,2},\ \d{4}),\s+
+    rf"""^"(?P<cited_title>[^"]+)",\s+(?P<cited_date>{DATE_MONTH_FIRST}),\s+
     Wilson\ Center\ Digital\ Archive,\s+
     (?P<source_statement>.+?)
     (?:\s+(?P<source_url>https?://\S+?/document/(?P<record_id>\d+)\S*))?$""",
@@ -44,15 +89,12 @@ ARCHIVE_CITATION = re.compile(
 
 # Where the copy comes from: "Russian Foreign Ministry archives, copy provided by National Security
 # Archive, Washington, D.C.; translation by Mark H. Doctoroff."
-SOURCE_STATEMENT = re.compile(
-    r"""^(?P<archive>[^,;]+?),\s+(?P<provenance>.+?);\s+translation\ by\s+(?P<translator>.+?)\.?$""",
-    re.VERBOSE,
-)
+SOURCE_STATEMENT = re.compile(r"""^(?P<archive>[^,;]+?),\s+(?P<provenance>.+?);\s+translation\ by\s+(?P<translator>.+?)\.?$""", re.VERBOSE)
 
-# Lines of the web page that are navigation or labels, not content: "Skip to content", "Document Information"
+# Lines of the web page that are navigation, not content: "Skip to content"
 WEB_CHROME_LINES = ("Skip to content",)
+# The web page's footer: "Document Information", then label / value paragraphs.
 WEB_FOOTER_START = "Document Information"
-# The footer's labels, each followed by its value (or by nothing where the page shows a link or nothing).
 WEB_FOOTER_LABELS = {
     "Source": "source_statement",
     "Rights": "rights",
@@ -63,39 +105,69 @@ WEB_FOOTER_LABELS = {
     "Record ID": "record_id",
 }
 
-# The archive's date above a title: "November 5, 1962"
-ARCHIVE_DATE = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})$")
+# The archive's date above a title: "November 5, 1962", "November 04, 1962"
+ARCHIVE_DATE = re.compile(rf"^(?P<date>{DATE_MONTH_FIRST})$")
 
-# --- Patterns of the record's own front matter and closing ------------------------------------------
+# --- Lines of a record's head ------------------------------------------------------------------------
 
-# "Top Secret"
-CLASSIFICATION = re.compile(r"^(?P<classification>Top Secret|Secret|Confidential)$")
+# A title that goes on in a block of its own: "regarding the appointment of L.H. Oswald as Grade 1 Adjuster"
+TITLE_CONTINUATION = re.compile(r"^(?:regarding|on|about|concerning|with|to|in connection with|and)\s[^\n]*[^.:;!?]$")
 
-# The record's own heading: "MEMORANDUM OF CONVERSATION" (a block of its own) or, run into the first
-# paragraph, "NOTES OF CONVERSATION BETWEEN A.I. MIKOYAN and FIDEL CASTRO This morning ..."
-DOCUMENT_HEADING = re.compile(
-    r"""^(?P<heading>(?P<kind>NOTES|MEMORANDUM|RECORD|MINUTES|TRANSCRIPT)\ OF\ (?:CONVERSATION|TALKS?|MEETING)
-    (?:\ (?:[A-Z][A-Z.]+|and|with))*)""",
+# The number of a document in a published collection: "No. 38"
+COLLECTION_NUMBER = re.compile(r"^No\.\s*(?P<number>\d+)$")
+
+# A date line, perhaps with the time of day: "Evening 5 November 1962", " 4 November 1962", "June 13, 1963"
+# "No later than November 25, 1963": a date the archive could fix only as a limit.
+DATE_LINE = re.compile(
+    rf"^(?:(?P<time_of_day>Morning|Afternoon|Evening|Night)\s+|(?P<qualifier>No later than|Not later than|Not earlier than|Not before|About)\s+)?"
+    rf"(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})(?P<mark>\*+)?$"
+)
+# Kept for the attribution of older code paths: the dateline of a bare record.
+DATELINE = DATE_LINE
+
+# A place line that ends with the date: "Washington, May 24, 1964"
+PLACE_DATE_LINE = re.compile(rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$")
+
+# A registry or dispatch number, then (after a run of spaces) the date and what the page prints after it:
+#   "Spec. No. 2006-2011                  November 26, 1963 2:125"
+#   "No. P102/33                          June 14, 1963"
+#   "No. 3497/TS-ns                       November 23, 1963⁸⁶"
+REFERENCE_LINE = re.compile(
+    rf"""^(?P<reference>(?:Spec(?:ial)?\.?\s*)?No\.\s*[\w/.-]+(?:\s*[-,]\s*[\w/.-]+)*)
+    (?:\s{{2,}}|\s+(?=(?:{_MONTH})\b))(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})
+    (?P<trailer>\s*\S.*)?$""",
     re.VERBOSE,
 )
-HEADING_KINDS = {
-    "NOTES": "notes of conversation",
-    "MEMORANDUM": "memorandum of conversation",
-    "RECORD": "notes of conversation",
-    "MINUTES": "notes of conversation",
-    "TRANSCRIPT": "notes of conversation",
-}
 
-# The record's dateline: "Evening 5 November 1962" or " 4 November 1962"
-DATELINE = re.compile(
-    r"^(?:(?P<time_of_day>Morning|Afternoon|Evening)\s+)?(?P<date>\d{1,2} [A-Z][a-z]+ \d{4})$"
-)
+# A reference to the dispatch this one answers: "To our No. 1967"
+REPLY_TO = re.compile(r"^To (?:our|your) No\.\s*\S+$")
+
+# A place alone on a line after the date: "Washington"; one to three capitalized words, no punctuation.
+PLACE_LINE = re.compile(r"^(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})$")
+
+# The security classification, perhaps with the copy number: "Top Secret", "TOP SECRET", "Secret. Copy No. 1"
+CLASSIFICATION = re.compile(r"^(?P<classification>Top Secret|TOP SECRET|Secret|SECRET|Confidential|CONFIDENTIAL)(?:\.\s+(?P<copy>Copy No\.\s*\d+))?\.?$")
+
+# The number of the copy: "Copy No. 12", "Ex. No. 12"
+COPY_NUMBER = re.compile(r"^(?:Copy|Ex\.)\s+No\.\s*\d+$")
+
+# How urgent the dispatch is: "URGENT", "Urgent"
+URGENCY = re.compile(r"^(?:URGENT|Urgent|IMMEDIATE|Immediate|VERY URGENT)$")
+
+# Who the record is addressed to: "CC CPSU", "TO CC CPSU", "TO MEMBERS OF THE PRESIDIUM CC CPSU",
+# "To Comrade MALIN V.N."
+ADDRESSEE = re.compile(r"^(?P<label>(?:TO|To)\s+)?(?P<addressee>(?<=TO )[A-Z][A-Z.\s,-]+|(?<=To )Comrade\s.+|CC CPSU|CPSU CC|[A-Z][A-Z ]+ CC CPSU)$")
+
+# --- Lines of a record's closing --------------------------------------------------------------------
 
 # A Soviet signature: the date in Roman-numeral month form and the signer: "3.XI.62 ALEKSEEV"
-SIGNATURE = re.compile(r"(?P<signature>(?P<date>\d{1,2}\.[IVX]{1,4}\.\d{2})\s+(?P<signer>[A-Z][A-Z-]+))$")
+SIGNATURE = re.compile(rf"(?P<signature>(?P<date>{DATE_ROMAN})\s+(?P<signer>[A-Z][A-Z-]+))$")
 
-# "Recorded by: [signature] V. Tikhmenev"
-RECORDED_BY = re.compile(r"^Recorded by:\s+(?P<mark>\[signature\]\s+)?(?P<recorder>.+)$")
+# A signature by name alone on its line: "A. Mikoyan", "G. BOLSHAKOV", "A.Dobrynin", "DOBRYNIN"
+NAME_SIGNATURE = re.compile(r"^(?P<signer>(?:[A-Z][a-z]?\.\s?){1,3}[A-Z][A-Za-z'-]+|[A-Z][A-Z'-]{3,})$")
+
+# "Recorded by: [signature] V. Tikhmenev", "Recorded by O. Alennikov.", "The conversation was recorded by ..."
+RECORDED_BY = re.compile(r"^(?P<lead>Recorded by:?|The conversation was recorded by:?|Record(?:ed)? made by:?)\s+(?P<mark>\[signature\]\s+)?(?P<recorder>.+?)\.?$")
 
 # The recorder's note that the speaker did not check the record:
 # "Com. Mikoyan A.I. has not looked over the transcript of the conversation."
@@ -104,10 +176,39 @@ ARCHIVAL_NOTE = re.compile(r"^.+ has not (?:looked over|checked|seen) the (?:tra
 # The archive's bibliographic note: "Note: For English translations of the Russian records ..."
 BIBLIOGRAPHIC_NOTE = re.compile(r"^Note:\s+(?P<text>.+)$")
 
+# An archival reference: the archive, then fond, opis, delo and list numbers:
+#   "RGANI. F. 52. Op. 1. D. 584. L. 111-114. Original. Typewritten text."
+#   "AVP RF. F. 0129. Op. 47. P. 339. D. 4. L. 55-61. Copy.", "CIA KGB RB. D. 266. L. 109. Copy."
+#   "82RGANI. F. 3. Op. 66. ..." (the page number of the printed collection glued to it)
+#   "Archive of the Main Directorate of the General Staff of the Armed Forces of the Russian Federation. Copy."
+ARCHIVAL_REFERENCE = re.compile(
+    r"^(?P<page>\d{1,4}(?=[A-Z]))?(?P<reference>(?:[A-Z][A-Za-z ]{1,24}\.?,?\s+(?:(?:F|Op|O|D|L|P)\.\s*[\w/-]+(?:\s*-\s*\d+)?\.?,?\s+){2,}|Archive of the [A-Z][\w ,]+?\.(?:\s+(?:Copy|Original)\b.*)?$).*)$"
+)
+
+# The dispatch a telegram's reference note points to: "REFERENCE: No. 1967-1968 (incoming No. 53927) from ..."
+REFERENCE_NOTE = re.compile(r"^(?P<label>REFERENCE:|MEMO:|REF\.:)\s*(?P<text>.+)$")
+
+# How the original is kept, on the line after an archive's name: "Copy. Typewritten text."
+ARCHIVAL_DESCRIPTION = re.compile(r"^(?:Copy|Original|Typewritten|Handwritten|Manuscript|Photocopy)\b[\w .,-]*\.$")
+
+# An archive's note on the original, set off by an asterisk or a letter:
+#   "*On the first page at the top stamp "to Khrushchev N.S."", "a On the first page at the top, marked ..."
+ARCHIVE_NOTE = re.compile(r"^(?P<mark>\*+\s?|[a-e]\s(?=[A-Z\"]))(?P<text>\S.*)$")
+
+# Page furniture of the printed collection: a page number and the copy stamp, alone on their line:
+#   "113Reference copy", "87Signal Copy", "188[Signal copy]"
+PAGE_FURNITURE_LINE = re.compile(r"^(?P<page>\d{1,4})\s*(?P<stamp>\[?(?:Signal|Reference|Special|Control) [Cc]opy\]?)$")
+
+# The heading a published collection prints above its footnotes: "[Footnotes:]"
+FOOTNOTES_HEADING = re.compile(r"^\[?Footnotes?:?\]?$")
+
+# A list of those present opening a closing line: "Present at the conversation were ..."
+PRESENT_AT = re.compile(r"^(?:Present at the conversation (?:were|was)|The conversation was attended by|Present)\b:?\s*(?P<names>.+)$")
+
 
 @dataclass(frozen=True)
 class Field:
-    """A metadata value as printed, destined for a column of ``documents`` (or kept for checks)."""
+    """A metadata value as printed, destined for a column of ``documents`` or kept in the ledger."""
 
     name: str
     span: Span
@@ -115,16 +216,24 @@ class Field:
 
 @dataclass(frozen=True)
 class ClosingNote:
-    """A note printed after the conversation: archival or bibliographic."""
+    """A note printed around the record's text: archival, bibliographic, an archive's note on the original."""
 
     note_type: str
     span: Span
     text: Span
 
 
+@dataclass(frozen=True)
+class Apparatus:
+    """A line of the printed page inside the record's text that is not the record's words: page furniture."""
+
+    kind: str
+    span: Span
+
+
 @dataclass
-class SeedLayout:
-    """A seed split into its parts; every non-blank character belongs to exactly one of them."""
+class RecordFrame:
+    """A record split into its parts; every non-blank character belongs to exactly one of them."""
 
     layout: str
     fields: list[Field] = field(default_factory=list)
@@ -132,6 +241,8 @@ class SeedLayout:
     conversation: list[Span] = field(default_factory=list)
     closing_notes: list[ClosingNote] = field(default_factory=list)
     signature_marks: list[Span] = field(default_factory=list)  # "[signature]" marks in the closing
+    page_furniture: list[Apparatus] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (offset, what was expected)
 
     def value(self, name: str) -> str | None:
         found = [f.span.text for f in self.fields if f.name == name]
@@ -140,81 +251,98 @@ class SeedLayout:
     def first(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def all(self, name: str) -> list[Field]:
+        return [f for f in self.fields if f.name == name]
+
+
+# Kept for readers of the first release's API.
+SeedLayout = RecordFrame
+
 
 def recognize_layout(text: str) -> str:
-    """Name the layout of a seed from its form.
+    """Name the form of a record's text: the archive's Markdown or web page, a collection's document, or a plain record.
 
     >>> recognize_layout("\\n\\n# November 3, 1962 Notes of Conversation\\n")
     'archive_markdown_page'
+    >>> recognize_layout("November 04, 1962\\n\\nRecord of Conversation between A and B\\n\\nText.")
+    'archive_web_page'
+    >>> recognize_layout("No. 38\\nCoded telegram from A.I. Mikoyan\\n\\nText.")
+    'collection_document'
     >>> recognize_layout(" 4 November 1962\\n\\nToday talks were conducted.")
-    'bare_telegram'
+    'plain_record'
     """
-    first_line = text.strip().split("\n", 1)[0]
+    blocks = split_blocks(text, 0, len(text))
+    first_line = blocks[0].text.split("\n", 1)[0] if blocks else ""
     if MARKDOWN_TITLE.match(first_line):
         return "archive_markdown_page"
     if first_line in WEB_CHROME_LINES or f"\n{WEB_FOOTER_START}\n" in text:
         return "archive_web_page"
-    if DATELINE.match(first_line.strip()):
-        return "bare_telegram"
-    return "unknown"
+    if ARCHIVE_DATE.match(first_line) and len(blocks) > 2 and _is_title_block(blocks[1]):
+        return "archive_web_page"
+    if COLLECTION_NUMBER.match(first_line):
+        return "collection_document"
+    return "plain_record"
 
 
-def parse_layout(text: str, seed_file: str) -> SeedLayout:
-    """Split a seed into chrome, metadata fields, conversation blocks and closing notes."""
-    layout_name = recognize_layout(text)
-    layout = SeedLayout(layout_name)
-    if layout_name == "archive_markdown_page":
-        body_start, body_end = _parse_markdown_page(text, seed_file, layout)
-    elif layout_name == "archive_web_page":
-        body_start, body_end = _parse_web_page(text, seed_file, layout)
-    elif layout_name == "bare_telegram":
-        body_start, body_end = 0, len(text)
+def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFrame:
+    """Split a record into its frame (fields, chrome, closing notes, page furniture) and its body."""
+    frame = RecordFrame(recognize_layout(text))
+    if frame.layout == "archive_markdown_page":
+        body_start, body_end = _parse_markdown_page(text, seed_file, frame)
+    elif frame.layout == "archive_web_page":
+        body_start, body_end = _parse_web_page(text, seed_file, frame)
     else:
-        first = text.strip().split("\n", 1)[0]
-        raise ParseError(
-            seed_file,
-            line_of(text, text.find(first)) if first else 1,
-            "a known record layout: a '# <date> <title>' Markdown heading, the archive's web page "
-            "('Skip to content' ... 'Document Information'), or a dateline such as '4 November 1962'",
-            first[:80],
-        )
+        body_start, body_end = 0, len(text)
     blocks = split_blocks(text, body_start, body_end)
-    blocks = _parse_front_matter(blocks, layout)
+    if not blocks:
+        raise ParseError(seed_file, line_of(text, body_start), "the text of a record after its heading")
+    blocks = _read_head(blocks, frame, vocabulary)
     conversation, closing = _split_closing(blocks)
-    _parse_closing(closing, layout)
+    _parse_closing(closing, frame)
+    conversation = _set_aside_apparatus(conversation, frame)
     if not conversation:
         where = blocks[0].start if blocks else body_start
-        raise ParseError(seed_file, line_of(text, where), "the text of a conversation after the record's heading")
-    layout.conversation = conversation
-    _derive_source_fields(layout)
-    return layout
+        raise ParseError(seed_file, line_of(text, where), "the text of a record after its heading")
+    frame.conversation = conversation
+    _derive_source_fields(frame)
+    _fall_back_to_first_line(text, frame)
+    return frame
 
 
-def _parse_markdown_page(text: str, seed_file: str, layout: SeedLayout) -> tuple[int, int]:
+# Kept for readers of the first release's API.
+def parse_layout(text: str, seed_file: str, vocabulary: Vocabulary | None = None) -> RecordFrame:
+    from etl.read.vocabulary import load_vocabulary
+
+    return parse_frame(text, seed_file, vocabulary or load_vocabulary())
+
+
+# --- The archive's page ------------------------------------------------------------------------------
+
+
+def _parse_markdown_page(text: str, seed_file: str, frame: RecordFrame) -> tuple[int, int]:
     """Read the headings and sections of the Markdown page; return the bounds of the record's text."""
     blocks = split_blocks(text, 0, len(text))
     title_block = blocks[0]
     match = MARKDOWN_TITLE.match(title_block.text)
-    layout.chrome.append(("markdown heading mark", title_block.sub(0, match.start("date"))))
-    layout.fields.append(Field("archive_date", title_block.sub(match.start("date"), match.end("date"))))
-    layout.fields.append(Field("title", title_block.sub(match.start("title"), match.end("title"))))
+    frame.chrome.append(("markdown heading mark", title_block.sub(0, match.start("date"))))
+    frame.fields.append(Field("archive_date", title_block.sub(match.start("date"), match.end("date"))))
+    frame.fields.append(Field("title", title_block.sub(match.start("title"), match.end("title"))))
     section: str | None = None
     for block in blocks[1:]:
         heading = MARKDOWN_SECTION.match(block.text)
         if heading:
             section = heading["label"].strip().lower()
-            layout.chrome.append((f"section heading: {heading['label'].strip()}", block))
+            frame.chrome.append((f"section heading: {heading['label'].strip()}", block))
             continue
         if section == "citation":
-            layout.fields.append(Field("citation", block))
+            frame.fields.append(Field("citation", block))
         elif section == "summary":
-            layout.fields.append(Field("summary", block))
+            frame.fields.append(Field("summary", block))
         elif section == "original language":
-            layout.fields.append(Field("original_language", block))
+            frame.fields.append(Field("original_language", block))
         elif section == "contents":
-            contents = CONTENTS_LINE.match(block.text)
-            if contents and not layout.conversation:
-                layout.chrome.append(("contents: kind of text", block))
+            if CONTENTS_LINE.match(block.text):
+                frame.chrome.append(("contents: kind of text", block))
                 section = "record"
                 continue
             return block.start, len(text)
@@ -230,71 +358,211 @@ def _parse_markdown_page(text: str, seed_file: str, layout: SeedLayout) -> tuple
     raise ParseError(seed_file, line_of(text, len(text)), "the record's text after the '### **Contents:**' section")
 
 
-def _parse_web_page(text: str, seed_file: str, layout: SeedLayout) -> tuple[int, int]:
+def _parse_web_page(text: str, seed_file: str, frame: RecordFrame) -> tuple[int, int]:
     """Read the web page's header and footer; return the bounds of the record's text between them."""
     footer_at = text.find(f"\n{WEB_FOOTER_START}\n")
     end = footer_at + 1 if footer_at >= 0 else len(text)
     if footer_at >= 0:
-        _parse_web_footer(text, seed_file, end, layout)
+        _parse_web_footer(text, seed_file, end, frame)
     blocks = split_blocks(text, 0, end)
     index = 0
     while index < len(blocks) and blocks[index].text in WEB_CHROME_LINES:
-        layout.chrome.append(("site navigation", blocks[index]))
+        frame.chrome.append(("site navigation", blocks[index]))
         index += 1
     if index < len(blocks) and ARCHIVE_DATE.match(blocks[index].text):
-        layout.fields.append(Field("archive_date", blocks[index]))
+        frame.fields.append(Field("archive_date", blocks[index]))
         index += 1
         if index < len(blocks):
-            layout.fields.append(Field("title", blocks[index]))
+            frame.fields.append(Field("title", blocks[index]))
             index += 1
     if index >= len(blocks):
         raise ParseError(seed_file, line_of(text, end), "the record's text between the page's header and footer")
     return blocks[index].start, end
 
 
-def _parse_web_footer(text: str, seed_file: str, start: int, layout: SeedLayout) -> None:
+def _parse_web_footer(text: str, seed_file: str, start: int, frame: RecordFrame) -> None:
     """Read the "Document Information" footer: each label is followed by its value's paragraphs."""
     blocks = split_blocks(text, start, len(text))
-    layout.chrome.append(("site footer heading", blocks[0]))
+    frame.chrome.append(("site footer heading", blocks[0]))
     label: str | None = None
     for block in blocks[1:]:
         if block.text in WEB_FOOTER_LABELS:
             label = block.text
-            layout.chrome.append((f"footer label: {label}", block))
+            frame.chrome.append((f"footer label: {label}", block))
         elif label is None:
             raise ParseError(seed_file, line_of(text, block.start), "a footer label such as 'Source' or 'Record ID'", block.text[:80])
         else:
-            layout.fields.append(Field(WEB_FOOTER_LABELS[label], block))
+            frame.fields.append(Field(WEB_FOOTER_LABELS[label], block))
 
 
-def _parse_front_matter(blocks: list[Span], layout: SeedLayout) -> list[Span]:
-    """Take the record's classification, heading and dateline off the front of its text."""
+def _is_title_block(block: Span) -> bool:
+    """A block that reads as a title: at most three lines, no closing full stop, starting with a capital."""
+    lines = block.text.split("\n")
+    return len(lines) <= 3 and block.text[:1].isupper() and not re.search(r"[.!?:;]$", block.text) and len(block.text.split()) >= 2
+
+
+# --- The record's head ---------------------------------------------------------------------------------
+
+
+def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> list[Span]:
+    """Take the head lines off the front of the record's blocks, each by its kind; return the rest.
+
+    The head ends at the first line that is no kind of head line. A record's own heading may run into its
+    first paragraph ("NOTES OF CONVERSATION BETWEEN A.I. MIKOYAN and FIDEL CASTRO This morning ...").
+    """
+    heading_pattern = _heading_pattern(vocabulary)
+    has_title = frame.first("title") is not None
+    first = True
+    after_date = False
     while blocks:
         block = blocks[0]
-        if CLASSIFICATION.match(block.text):
-            layout.fields.append(Field("classification", block))
-        elif DATELINE.match(block.text):
-            match = DATELINE.match(block.text)
-            layout.fields.append(Field("date_as_printed", block))
-            if match["time_of_day"]:
-                layout.fields.append(Field("time_of_day", block.sub(match.start("time_of_day"), match.end("time_of_day"))))
-        elif DOCUMENT_HEADING.match(block.text) and not layout.first("heading_as_printed"):
-            first_line = block.text.split("\n", 1)[0]
-            heading = DOCUMENT_HEADING.match(block.text)
-            if heading.end() >= len(first_line):
-                layout.fields.append(Field("heading_as_printed", block))
+        lines = split_lines(block)
+        line = lines[0]
+        rest = [block.sub(l.start - block.start, block.end - block.start).strip() for l in lines[1:2]]
+        rest_block = [Span(rest[0].start, block.end, block.text[rest[0].start - block.start :])] if rest else []
+
+        if first and (match := COLLECTION_NUMBER.match(line.text)):
+            frame.fields.append(Field("collection_number", line))
+            if rest_block:  # the title follows on the next lines of the same block, up to a date line
+                title_lines = [l for l in lines[1:]]
+                cut = next((i for i, l in enumerate(title_lines) if DATE_LINE.match(l.text)), len(title_lines))
+                title = Span(title_lines[0].start, title_lines[cut - 1].end, block.text[title_lines[0].start - block.start : title_lines[cut - 1].end - block.start]) if cut else None
+                if title is not None:
+                    frame.fields.append(Field("title", title))
+                rest = title_lines[cut:]
+                blocks = ([Span(rest[0].start, block.end, block.text[rest[0].start - block.start :])] if rest else []) + blocks[1:]
+            elif len(blocks) > 1:
+                frame.fields.append(Field("title", blocks[1]))
+                blocks = blocks[2:]
             else:
-                layout.fields.append(Field("heading_as_printed", block.sub(0, heading.end())))
-                blocks = [block.sub(heading.end(), len(block.text)).strip(), *blocks[1:]]
+                blocks = blocks[1:]
+            while blocks and TITLE_CONTINUATION.match(blocks[0].text):
+                # "Extract from Order No. 6 ..." / "regarding the appointment of L.H. Oswald ..."
+                frame.fields.append(Field("title", blocks[0]))
+                blocks = blocks[1:]
+            has_title = True
+            first = False
+            continue
+        if first and not has_title and _is_title_block(block) and vocabulary.document_type_signal.match(block.text) and not block.text.isupper():
+            # A record whose first lines are its title: "Memorandum of Conversation between ..."
+            frame.fields.append(Field("title", block))
+            has_title = True
+            blocks = blocks[1:]
+            first = False
+            continue
+        first = False
+        kind = _head_line_kinds(line, frame, after_date)
+        if kind is None:
+            heading = heading_pattern.match(block.text)
+            if heading and not frame.first("heading_as_printed") and block.text[: heading.end("signal")].isupper():
+                first_line_end = len(line.text)
+                if heading.end() >= first_line_end:
+                    frame.fields.append(Field("heading_as_printed", block))
+                    blocks = blocks[1:]
+                else:
+                    frame.fields.append(Field("heading_as_printed", block.sub(0, heading.end())))
+                    blocks = [block.sub(heading.end(), len(block.text)).strip(), *blocks[1:]]
                 continue
-        else:
-            break
-        blocks = blocks[1:]
+            return blocks
+        after_date = kind in ("date", "reference")
+        blocks = rest_block + blocks[1:]
     return blocks
 
 
+def _heading_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:
+    """The record's own heading in capitals, perhaps naming who met: "MEMORANDUM OF CONVERSATION",
+    "NOTES OF CONVERSATION BETWEEN A.I. MIKOYAN and FIDEL CASTRO"."""
+    signals = sorted({s for t in vocabulary.document_types for s in t.signals if " " in s}, key=len, reverse=True)
+    alternation = "|".join(re.escape(s) for s in signals)
+    return re.compile(rf"^(?P<heading>(?P<signal>(?i:{alternation}))(?:\ (?:[A-Z][A-Z.]+|and|with))*)")
+
+
+# Cells of a head line set side by side: "Washington" and "TOP SECRET" on one line, far apart.
+CELL_GAP = re.compile(r"\s{3,}")
+
+
+def _head_line_kinds(line: Span, frame: RecordFrame, after_date: bool) -> str | None:
+    """Read a head line, or each cell of it when it sets several side by side; None if any cell is no head line."""
+    kind = _head_line_kind(line, frame, after_date)
+    if kind is not None:
+        return kind
+    cells, position = [], 0
+    for gap in CELL_GAP.finditer(line.text):
+        cells.append(line.sub(position, gap.start()))
+        position = gap.end()
+    cells.append(line.sub(position, len(line.text)))
+    if len(cells) < 2:
+        return None
+    trial = RecordFrame(frame.layout, fields=list(frame.fields))
+    kinds = []
+    dated = any(DATE_LINE.match(cell.text) or REFERENCE_LINE.match(cell.text) for cell in cells)
+    for cell in cells:
+        # "Minsk          January 12, 1960": a place set beside the date on its line
+        kinds.append(_head_line_kind(cell, trial, after_date or dated or "date" in kinds or "reference" in kinds))
+        if kinds[-1] is None:
+            return None
+    frame.fields[:] = trial.fields
+    frame.chrome.extend(trial.chrome)
+    return kinds[-1] if kinds[-1] in ("date", "reference") else kinds[0]
+
+
+def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | None:
+    """Read one head line into the frame's fields; return its kind, or None if it is not a head line."""
+    text = line.text
+    if match := CLASSIFICATION.match(text):
+        frame.fields.append(Field("classification", line.sub(match.start("classification"), match.end("classification"))))
+        if match["copy"]:
+            frame.chrome.append(("punctuation: classification, copy", line.sub(match.end("classification"), match.start("copy")).strip()))
+            frame.fields.append(Field("copy_number", line.sub(match.start("copy"), len(text))))
+        elif match.end("classification") < len(text):
+            frame.fields.append(Field("classification_mark", line.sub(match.end("classification"), len(text))))
+        return "classification"
+    if match := DATE_LINE.match(text):
+        frame.fields.append(Field("date_as_printed", line))
+        if match["time_of_day"]:
+            frame.fields.append(Field("time_of_day", line.sub(match.start("time_of_day"), match.end("time_of_day"))))
+        return "date"
+    if match := REFERENCE_LINE.match(text):
+        frame.fields.append(Field("reference_number", line.sub(match.start("reference"), match.end("reference"))))
+        frame.fields.append(Field("date_as_printed", line.sub(match.start("date"), match.end("date"))))
+        if match["trailer"]:
+            frame.fields.append(Field("date_line_remainder", line.sub(match.start("trailer"), match.end("trailer")).strip()))
+        return "reference"
+    if match := PLACE_DATE_LINE.match(text):
+        frame.fields.append(Field("place", line.sub(match.start("place"), match.end("place"))))
+        frame.fields.append(Field("date_as_printed", line.sub(match.start("date"), match.end("date"))))
+        frame.chrome.append(("punctuation: place, date", line.sub(match.end("place"), match.start("date")).strip()))
+        return "date"
+    if COPY_NUMBER.match(text):
+        frame.fields.append(Field("copy_number", line))
+        return "copy"
+    if REPLY_TO.match(text):
+        frame.fields.append(Field("reply_to", line))
+        return "reply_to"
+    if URGENCY.match(text):
+        frame.fields.append(Field("urgency", line))
+        return "urgency"
+    if match := ADDRESSEE.match(text):
+        if match["label"]:
+            frame.chrome.append(("label: To", line.sub(0, match.end("label")).strip()))
+        frame.fields.append(Field("addressee", line.sub(match.start("addressee"), match.end("addressee"))))
+        return "addressee"
+    if after_date and PLACE_LINE.match(text) and not frame.first("place"):
+        frame.fields.append(Field("place", line))
+        return "place"
+    return None
+
+
+# --- The record's closing -----------------------------------------------------------------------------
+
+
 def _split_closing(blocks: list[Span]) -> tuple[list[Span], list[Span]]:
-    """Split the record's blocks where its closing starts: a signature or a "Recorded by:" line."""
+    """Split the record's blocks where its closing starts.
+
+    A Soviet signature ("3.XI.62 ALEKSEEV") or a "Recorded by:" line opens the closing wherever it is:
+    what follows it (notes, a summary) is the closing too. Otherwise the closing is the run of closing
+    lines at the end: signatures by name, dates, archival references, archive notes, page furniture.
+    """
     for index, block in enumerate(blocks):
         lines = split_lines(block)
         for line_index, line in enumerate(lines):
@@ -309,44 +577,136 @@ def _split_closing(blocks: list[Span]) -> tuple[list[Span], list[Span]]:
             conversation_part = block.sub(0, signature_span.start - block.start).strip()
             kept = [conversation_part] if conversation_part.text else []
             return blocks[:index] + kept, [signature_span, *_lines(blocks[index + 1 :])]
-    return blocks, []
+    lines = _lines(blocks)
+    cut = len(lines)
+    while cut > 1 and _is_closing_line(lines[cut - 1].text):
+        cut -= 1
+    if cut == len(lines):
+        return blocks, []
+    first_closing = lines[cut].start
+    kept = [b for b in blocks if b.end <= first_closing]
+    partial = [b for b in blocks if b.start < first_closing < b.end]
+    for block in partial:
+        kept.append(block.sub(0, first_closing - block.start).strip())
+    return kept, lines[cut:]
+
+
+def _is_closing_line(text: str) -> bool:
+    return bool(
+        NAME_SIGNATURE.match(text)
+        or SIGNATURE.fullmatch(text)
+        or ARCHIVAL_REFERENCE.match(text)
+        or ARCHIVE_NOTE.match(text)
+        or PAGE_FURNITURE_LINE.match(text)
+        or DATE_LINE.match(text)
+        or RECORDED_BY.match(text)
+        or REFERENCE_NOTE.match(text)
+        or ARCHIVAL_DESCRIPTION.match(text)
+    )
 
 
 def _lines(blocks: list[Span]) -> list[Span]:
     return [line for block in blocks for line in split_lines(block)]
 
 
-def _parse_closing(lines: list[Span], layout: SeedLayout) -> None:
-    """Read the closing lines: signature, recorder, archival and bibliographic notes, the summary."""
+def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
+    """Read the closing lines: signatures, recorder, archival and bibliographic notes, references, the summary."""
     for line in lines:
         if match := SIGNATURE.fullmatch(line.text):
-            layout.fields.append(Field("signature_as_printed", line))
-            layout.fields.append(Field("signer", line.sub(match.start("signer"), match.end("signer"))))
+            frame.fields.append(Field("signature_as_printed", line))
+            frame.fields.append(Field("signer", line.sub(match.start("signer"), match.end("signer"))))
         elif match := RECORDED_BY.match(line.text):
-            layout.chrome.append(("label: Recorded by", line.sub(0, len("Recorded by:"))))
+            frame.chrome.append(("label: Recorded by", line.sub(0, match.end("lead"))))
             if match["mark"]:
-                layout.signature_marks.append(line.sub(match.start("mark"), match.start("mark") + len("[signature]")))
-            layout.fields.append(Field("recorder", line.sub(match.start("recorder"), match.end("recorder"))))
+                frame.signature_marks.append(line.sub(match.start("mark"), match.start("mark") + len("[signature]")))
+            frame.fields.append(Field("recorder", line.sub(match.start("recorder"), match.end("recorder"))))
+            if match.end("recorder") < len(line.text):
+                frame.chrome.append(("punctuation: recorder", line.sub(match.end("recorder"), len(line.text))))
         elif ARCHIVAL_NOTE.match(line.text):
-            layout.closing_notes.append(ClosingNote("archival", line, line))
+            frame.closing_notes.append(ClosingNote("archival", line, line))
         elif match := BIBLIOGRAPHIC_NOTE.match(line.text):
-            layout.closing_notes.append(ClosingNote("bibliographic", line, line.sub(match.start("text"), match.end("text"))))
+            frame.closing_notes.append(ClosingNote("bibliographic", line, line.sub(match.start("text"), match.end("text"))))
+        elif match := ARCHIVAL_REFERENCE.match(line.text):
+            if match["page"]:
+                frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
+            frame.fields.append(Field("archival_reference", line.sub(match.start("reference"), len(line.text))))
+        elif ARCHIVAL_DESCRIPTION.match(line.text) and frame.fields and frame.fields[-1].name == "archival_reference":
+            frame.fields.append(Field("archival_reference", line))
+        elif match := REFERENCE_NOTE.match(line.text):
+            frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+        elif match := PAGE_FURNITURE_LINE.match(line.text):
+            frame.page_furniture.append(Apparatus("page number and copy stamp", line))
+        elif match := ARCHIVE_NOTE.match(line.text):
+            frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+        elif match := NAME_SIGNATURE.match(line.text):
+            frame.fields.append(Field("signature_as_printed", line))
+            frame.fields.append(Field("signer", line))
+        elif DATE_LINE.match(line.text):
+            frame.fields.append(Field("signature_date", line))
         else:
-            layout.fields.append(Field("summary", line))
+            frame.fields.append(Field("summary", line))
 
 
-def _derive_source_fields(layout: SeedLayout) -> None:
+def _set_aside_apparatus(blocks: list[Span], frame: RecordFrame) -> list[Span]:
+    """Take the lines of the printed page out of the record's text: page furniture and archive notes.
+
+    "... correspondents asked You how the meeting went" / "*On the first page at the top stamp ..." /
+    "113Reference copy" / "and You replied that ..." reads on as one sentence once they are set aside.
+    """
+    kept: list[Span] = []
+    for block in blocks:
+        lines = split_lines(block)
+        run_start: int | None = None
+        for line in lines:
+            if match := PAGE_FURNITURE_LINE.match(line.text):
+                frame.page_furniture.append(Apparatus("page number and copy stamp", line))
+            elif FOOTNOTES_HEADING.match(line.text):
+                frame.page_furniture.append(Apparatus("footnotes heading", line))
+            elif match := ARCHIVE_NOTE.match(line.text):
+                frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+            elif match := ARCHIVAL_REFERENCE.match(line.text):
+                # The reference of an attachment, printed where the attachment ends: "RGANI. F. 3. Op. 66. ..."
+                if match["page"]:
+                    frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
+                frame.fields.append(Field("archival_reference_of_attachment", line.sub(match.start("reference"), len(line.text))))
+            else:
+                if run_start is None:
+                    run_start = line.start
+                kept_end = line.end
+                continue
+            if run_start is not None:
+                kept.append(Span(run_start, kept_end, block.text[run_start - block.start : kept_end - block.start]))
+                run_start = None
+        if run_start is not None:
+            kept.append(Span(run_start, kept_end, block.text[run_start - block.start : kept_end - block.start]))
+    return kept
+
+
+def _derive_source_fields(frame: RecordFrame) -> None:
     """Split the citation or source statement into archive, provenance, translator, URL and record id."""
-    citation = layout.first("citation")
+    citation = frame.first("citation")
     if citation:
         match = ARCHIVE_CITATION.match(citation.span.text)
         if match:
             for name in ("source_statement", "source_url", "record_id"):
                 if match[name]:
-                    layout.fields.append(Field(name, citation.span.sub(match.start(name), match.end(name))))
-    statement = layout.first("source_statement")
+                    frame.fields.append(Field(name, citation.span.sub(match.start(name), match.end(name))))
+    statement = frame.first("source_statement")
     if statement:
         match = SOURCE_STATEMENT.match(statement.span.text)
         if match:
             for name in ("archive", "provenance", "translator"):
-                layout.fields.append(Field(name, statement.span.sub(match.start(name), match.end(name))))
+                frame.fields.append(Field(name, statement.span.sub(match.start(name), match.end(name))))
+
+
+def _fall_back_to_first_line(text: str, frame: RecordFrame) -> None:
+    """A record whose head names no date: date it by the first date it prints, and say so."""
+    if frame.first("date_as_printed") or frame.first("archive_date"):
+        return
+    first = frame.conversation[0]
+    frame.warnings.append((first.start, "a date line at the head of the record ('November 4, 1962', '4 November 1962', 'No. ... <date>'); dated by the first date the record prints"))
+    for span in [*frame.conversation, *(f.span for f in frame.fields if f.name == "signature_date")]:
+        match = ANY_DATE.search(span.text)
+        if match and parse_date(match["date"]):
+            frame.fields.append(Field("date_found_in_text", span.sub(match.start("date"), match.end("date"))))
+            return

@@ -33,9 +33,40 @@ CLARIFICATION = re.compile(r"^.+--\s*ed\.$")
 # English words do not have (-ii, -yi, -nyi, -eni, zh, kh, iu, ia).
 RUSSIAN_GLOSS = re.compile(r"^[a-z]+(?:ii|yi|nyi|oi|eni|ie|aia|iia)$|^[a-z]*(?:zh|kh|iu|ia)[a-z]*(?:i|y)$")
 
+# A footnote number of a published collection in brackets: "President Roosevelt's son[211]"
+FOOTNOTE_IN_BRACKETS = re.compile(r"^\d{1,4}$")
+
+# A footnote number glued to the word it annotates, as a PDF extraction leaves it: "Yalta229",
+# "(text transmitted separately)126", "E. Johnston127." and superscripts "Cuba¹²⁸". Only digits glued to
+# a letter or a closing mark count: "1963", "B-52" and "the 10th" are words of the text.
+FOOTNOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+))")
+
 # An acronym directly before a bracket that spells it out: "National CDR [Committees for the Defense of
 # the Revolution]"
 ACRONYM_BEFORE = re.compile(r"\b(?P<acronym>[A-Z]{2,})\s*$")
+
+
+# Every kind of note the reader gives; etl/curated/note_types.yml says what each means and whose it is,
+# and the build stops if the two lists differ.
+READER_NOTE_TYPES = (
+    "ed_note",
+    "insertion",
+    "expansion",
+    "gloss",
+    "query",
+    "clarification",
+    "ellipsis_in_original",
+    "signature",
+    "bibliographic",
+    "archival",
+    "defect",
+    "footnote_reference",
+    "archive_note",
+)
+
+
+# An opening or a closing square bracket.
+BRACKET = re.compile(r"[\[\]]")
 
 
 @dataclass(frozen=True)
@@ -61,10 +92,11 @@ def scan_brackets(span: Span, known_note_texts: tuple[str, ...] = ()) -> list[Br
     text = span.text
     found: list[BracketNote] = []
     open_at: list[int] = []
-    for position, character in enumerate(text):
-        if character == "[":
+    for bracket in BRACKET.finditer(text):
+        position = bracket.start()
+        if bracket.group(0) == "[":
             open_at.append(position)
-        elif character == "]" and open_at:
+        elif open_at:
             start = open_at.pop()
             found.append(BracketNote(span.sub(start, position + 1), span.sub(start + 1, position), True, 0))
     # A bracket still open at the end of its paragraph was never closed.
@@ -78,6 +110,17 @@ def scan_brackets(span: Span, known_note_texts: tuple[str, ...] = ()) -> list[Br
         for n in found
     ]
     return sorted(found, key=lambda note: note.marker.start)
+
+
+def scan_footnote_numbers(span: Span) -> list[Span]:
+    """The footnote numbers glued to words in a span, outside brackets.
+
+    >>> [s.text for s in scan_footnote_numbers(Span(0, 40, "the meeting in Yalta229 and Cuba¹²⁸ in 1963"))]
+    ['229', '¹²⁸']
+    """
+    text = span.text
+    inside = [(n.marker.start - span.start, n.marker.end - span.start) for n in scan_brackets(span) if n.closed]
+    return [span.sub(m.start(), m.end()) for m in FOOTNOTE_NUMBER.finditer(text) if not any(a < m.start() < b for a, b in inside)]
 
 
 def _encloses(outer: BracketNote, inner: BracketNote) -> bool:
@@ -110,6 +153,8 @@ def classify_note(text: str, text_before: str) -> str:
     """
     if EDITORS_NOTE.match(text):
         return "ed_note"
+    if FOOTNOTE_IN_BRACKETS.match(text):
+        return "footnote_reference"
     if ELLIPSIS_IN_ORIGINAL.match(text):
         return "ellipsis_in_original"
     if SIGNATURE_MARK.match(text):

@@ -1,18 +1,21 @@
-"""The curated registry: participants, the forms of their names, and the verbs that make someone a speaker.
+"""The curated registry: participants and the forms of their names, each with its source.
 
-All of it lives in ``etl/curated/*.yml``, each entry with its source; this module only reads it and
+It lives in ``etl/curated/participants.yml`` (checked against its schema); this module only reads it and
 builds the patterns the parser needs from it. Variant spellings are data here, never ``if`` branches.
+The registry is read-only: people a record names whom it does not know are returned by the reader as
+provisional participants of that record (``etl/read/cast.py``), never written into it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from etl.curation import entry_lines, load_curated
 from etl.errors import ParseError
 from etl.paths import CURATED
 
@@ -38,12 +41,9 @@ class NameForm:
 
 @dataclass
 class Registry:
-    """Participants and their name forms, speech verbs and narration verbs, from the curated files."""
+    """Participants and their name forms, from the curated file."""
 
     participants: dict[str, Participant]
-    speech_verbs: dict[str, str]  # verb -> mode
-    narration_verbs: tuple[str, ...]
-    provisional: dict[str, Participant] = field(default_factory=dict)
 
     @cached_property
     def forms(self) -> dict[str, NameForm]:
@@ -59,12 +59,6 @@ class Registry:
         return sorted((f for f, form in self.forms.items() if form.kind == "speaker label"), key=len, reverse=True)
 
     @cached_property
-    def name_pattern(self) -> str:
-        """A regex alternation of every printed form of a name (labels excluded), longest first."""
-        names = sorted((f for f, form in self.forms.items() if form.kind != "speaker label"), key=len, reverse=True)
-        return "|".join(re.escape(name) for name in names)
-
-    @cached_property
     def any_form(self) -> re.Pattern[str]:
         """Every form, labels included, as whole words, longest first (for the participant_names table)."""
         forms = sorted(self.forms, key=len, reverse=True)
@@ -72,43 +66,18 @@ class Registry:
 
     def resolve(self, printed: str) -> str | None:
         """The participant a printed form names, if the registry knows it."""
-        printed = printed.strip()
-        form = self.forms.get(printed)
-        if form:
-            return form.participant_id
-        for participant in self.provisional.values():
-            if printed in participant.forms:
-                return participant.participant_id
-        return None
-
-    def add_provisional(self, label: str) -> str:
-        """Create a provisional participant for an unknown speaker label and return its id."""
-        participant_id = "provisional-" + re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-        if participant_id not in self.provisional:
-            self.provisional[participant_id] = Participant(
-                participant_id,
-                label,
-                None,
-                None,
-                "Provisional: created by the build from an unknown speaker label; add it to etl/curated/participants.yml.",
-                {label: "speaker label"},
-                is_provisional=True,
-            )
-        return participant_id
-
-    def all_participants(self) -> list[Participant]:
-        return [*self.participants.values(), *self.provisional.values()]
+        form = self.forms.get(printed.strip())
+        return form.participant_id if form else None
 
 
 def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
-    """Read the participants registry, checking that every entry has what the dataset needs."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read the participants registry (checked against its schema); a form may name one participant only."""
+    data = load_curated(path.name, path.parent)
+    lines = entry_lines(path.name, "participants", path.parent)
     participants: dict[str, Participant] = {}
-    for number, entry in enumerate(data.get("participants", []), start=1):
-        missing = [key for key in ("participant_id", "name", "side", "source", "forms") if key not in entry]
-        if missing:
-            raise ParseError(path, None, f"participant entry {number} to have {', '.join(missing)}")
-        participants[entry["participant_id"]] = Participant(
+    seen: dict[str, str] = {}
+    for entry, line in zip(data["participants"], lines):
+        participant = Participant(
             entry["participant_id"],
             entry["name"],
             entry["side"],
@@ -116,10 +85,9 @@ def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
             " ".join(entry["source"].split()),
             dict(entry["forms"]),
         )
-    seen: dict[str, str] = {}
-    for participant in participants.values():
         for form in participant.forms:
             if form in seen:
-                raise ParseError(path, None, f"each name form to name one participant; {form!r} names {seen[form]} and {participant.participant_id}")
+                raise ParseError(path, line, f"each name form to name one participant; {form!r} names {seen[form]} and {participant.participant_id}")
             seen[form] = participant.participant_id
-    return Registry(participants, dict(data["speech_verbs"]), tuple(data["narration_verbs"]))
+        participants[participant.participant_id] = participant
+    return Registry(participants)

@@ -24,16 +24,25 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from etl.read.blocks import Paragraph, Span, split_sentences
-from etl.read.registry import Registry
+from etl.read.cast import Cast, provisional_id
+from etl.read.vocabulary import Vocabulary
 
 # The generic shape of a transcript label, for labels the registry does not know yet: initials and
 # upper-case words, then a full stop or colon. "C. RAFAEL RODRIGUEZ. It would be possible ..."
 UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+){0,2})(?P<after>\.\s+|:\s+)(?=\S)")
 
-# What may stand before the speaker's name at the start of a sentence: a few words of lead-in
-# ("In response", "Then", "After mutual greetings,") and a title ("Comrade", "Com.").
-LEAD_IN = r"(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},?\s+)??"
-HONORIFIC = r"(?:(?:Comrade|Com\.|Ambassador)\s+)?"
+
+
+# A paragraph that goes on in the voice of the person speaking: a quotation, or the speaker's "I" or "we":
+# "We are devoted to our system and intend to preserve it" (Johnson, after "He said that ...").
+SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b)""")
+
+
+# The speaker's own voice in a turn: a sentence of theirs that opens with "I" or "We" (perhaps after a
+# phrase): "I [Castro] would like to say the following.", "We quite frankly want to cooperate with all
+# peoples" (Johnson). An "I" inside a reported clause ("began saying that ..., I hadn't changed at all")
+# is the author's, not the speaker's.
+FIRST_PERSON = re.compile(r"""(?:^|[.!?:]["”]?\s+["“]?)(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},\s+)?(?:I|We)\s""")
 
 
 @dataclass(frozen=True)
@@ -95,15 +104,33 @@ class UnknownLabel:
 
 
 class Attributor:
-    """Patterns built from the registry: transcript labels, attributions, narration sentences."""
+    """Patterns built from the record's cast and the vocabularies: labels, attributions, narration sentences.
 
-    def __init__(self, registry: Registry, narration_openings: tuple[str, ...] = ()):
-        self.registry = registry
+    Only the people of the record (its cast) can speak: a name of someone merely mentioned ("N.S.
+    Khrushchev once said", "said Jackie") never starts a turn.
+    """
+
+    def __init__(self, cast: Cast, vocabulary: Vocabulary, narration_openings: tuple[str, ...] = (), author_id: str | None = None):
+        self.cast = cast
+        self.registry = cast.registry
+        self.vocabulary = vocabulary
         self.narration_openings = narration_openings
+        self.author_id = author_id if author_id in cast.people else None
 
     @cached_property
     def _verbs(self) -> str:
-        return "|".join(re.escape(v) for v in sorted(self.registry.speech_verbs, key=len, reverse=True))
+        return self.vocabulary.verb_pattern
+
+    @cached_property
+    def _honorific(self) -> str:
+        return self.vocabulary.honorific_pattern
+
+    @cached_property
+    def name_pattern(self) -> str:
+        """Every printed form of the cast's names (registry labels excepted), longest first."""
+        labels = set(self.registry.label_forms)
+        names = sorted({f for person in self.cast.people.values() for f in person.forms if f not in labels}, key=len, reverse=True)
+        return "|".join(re.escape(name) for name in names) or r"(?!x)x"
 
     @cached_property
     def known_label(self) -> re.Pattern[str]:
@@ -120,51 +147,162 @@ class Attributor:
         )
 
     @cached_property
+    def cast_label(self) -> re.Pattern[str]:
+        # A label in any case with a full stop or colon, on the line of the words or alone before them:
+        # "McCloy. We believe ...", "A.I.Mikoyan. ...", "F. Castro:" then the words on the next line.
+        return re.compile(rf"^(?P<label>{self.name_pattern})(?P<punctuation>[.:]\s+)(?=\S)", re.IGNORECASE)
+
+    @cached_property
     def subject_attribution(self) -> re.Pattern[str]:
         # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
-        # developing arguments made in ..., offered additional arguments"
+        # developing arguments made in ..., offered additional arguments", "Kohler says that ..."
         return re.compile(
-            rf"^{LEAD_IN}{HONORIFIC}(?P<name>{self.registry.name_pattern})(?:,[^;]{{1,300}}?,)?\s+(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
         )
 
     @cached_property
     def parenthetical_attribution(self) -> re.Pattern[str]:
-        # "Unfortunately, A.I. Mikoyan said, some differences ...", "We believed, Rodriguez noted, that"
-        return re.compile(rf",\s+{HONORIFIC}(?P<name>{self.registry.name_pattern})\s+(?P<verb>{self._verbs}),")
+        # "Unfortunately, A.I. Mikoyan said, some differences ...", "The death of Kennedy, as Walton stated, caused"
+        return re.compile(rf",\s+(?:as\s+)?{self._honorific}(?P<name>{self.name_pattern})\s+(?P<verb>{self._verbs}),")
+
+    @cached_property
+    def according_to(self) -> re.Pattern[str]:
+        # "President Johnson, according to Rusk, agrees with this." (1963 collection, No. 54)
+        return re.compile(rf"(?:^|,\s+)(?P<verb>[Aa]ccording to)\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
 
     @cached_property
     def inverted_attribution(self) -> re.Pattern[str]:
-        # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ..."
-        return re.compile(rf",\s+(?P<verb>{self._verbs})\s+{HONORIFIC}(?P<name>{self.registry.name_pattern}),")
+        # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ...", "It is difficult for me, said Walton, to"
+        return re.compile(rf",\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
+
+    @cached_property
+    def first_person_attribution(self) -> re.Pattern[str]:
+        # The author of a telegram: "I replied that ...", "Then I said: ...", and without a subject,
+        # "Replied that we proceed from such understanding", "Emphasized that Johnson can fully rely ..."
+        verbs = self._verbs
+        capitalized = "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.vocabulary.reporting_verbs, key=len, reverse=True))
+        # "I agreed with his opinion and noted that ...": the reporting verb after a first act.
+        return re.compile(
+            rf"^(?:{self.vocabulary.lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?:[a-z]+(?:\s[a-z]+){{0,4}}\s+and\s+)?(?P<verb>{verbs})\b"
+            rf"|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)"
+        )
+
+    @cached_property
+    def author_act(self) -> re.Pattern[str]:
+        # The author's own doing, not saying: "I await instructions regarding the response to Rusk".
+        return re.compile(rf"^{self.vocabulary.lead_in_pattern}I\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b")
+
+    @cached_property
+    def discovered_speaker(self) -> re.Pattern[str]:
+        # Someone the author's account shows speaking, not yet in the cast: "Alphand said that de Gaulle
+        # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
+        return re.compile(
+            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
+            rf"(?:,[^;]{{1,120}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
+        )
+
+    def discover(self, sentence: str, offset: int) -> Attribution | None:
+        """A new speaker named as the subject of a reporting verb, where no one else is speaking."""
+        match = self.discovered_speaker.match(sentence)
+        if not match or self.vocabulary.reporting_verbs[match["verb"]] != "reported":
+            return None
+        words = match["name"].split()
+        name_start = match.start("name")
+        if words[0] in self.vocabulary.subordinators:
+            return None  # "Although Rusk strongly emphasized ..., ": not the sentence's speaker
+        if len(words) == 2 and words[0] in self.vocabulary.not_names and words[1] not in self.vocabulary.not_names:
+            # "Although Rusk strongly emphasized ...": the name is the second word.
+            name_start += len(words[0]) + 1
+            words = words[1:]
+        if any(word in self.vocabulary.not_names or word in self.vocabulary.honorifics or word in self.vocabulary.offices for word in words):
+            return None
+        name = " ".join(words)
+        known = self.cast.resolve(name)
+        participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
+        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker"):
+            self.__dict__.pop(cached, None)
+        return Attribution(participant_id, name, name_start, self.vocabulary.reporting_verbs[match["verb"]])
+
+    @cached_property
+    def pronoun_attribution(self) -> re.Pattern[str]:
+        # "He noted that his first action ...": the person last named speaks.
+        return re.compile(rf"(?:^{self.vocabulary.lead_in_pattern}(?P<pronoun>He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)")
 
     @cached_property
     def narration_sentence(self) -> re.Pattern[str]:
-        # "Then for half an hour A.I. Mikoyan discussed the issues ...",
-        # "Ambassador A. Alekseev attended the conversation."
-        verbs = "|".join(re.escape(v) for v in self.registry.narration_verbs)
-        return re.compile(rf"^(?:\.\.\.\s*)?{LEAD_IN}{HONORIFIC}(?P<name>{self.registry.name_pattern})\s+(?:{verbs})\b")
+        # "Then for half an hour A.I. Mikoyan discussed the issues ...", "Ambassador A. Alekseev attended the
+        # conversation.", "Johnson smiled with satisfaction", "Then comrade Sukhodrev read in English ...":
+        # a person of the record does something other than speak.
+        return re.compile(
+            rf"^(?:\.\.\.\s*)?{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b"
+        )
 
-    def attribute(self, sentence: str) -> Attribution | None:
+    def _is_act(self, verb: str) -> bool:
+        """A verb of doing, not saying: a narration verb, or a past tense that is no reporting verb."""
+        if verb in self.vocabulary.reporting_verbs:
+            return False
+        return verb in self.vocabulary.narration_verbs or verb.endswith("ed") or verb in self.vocabulary.narration_verbs
+
+    @cached_property
+    def any_name(self) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w.])(?P<name>{self.name_pattern})(?![\w])")
+
+    def attribute(self, sentence: str, last_named: str | None = None, author_may_speak: bool = True) -> Attribution | None:
         """Who a sentence makes the speaker, if anyone.
 
         The earliest attribution in the sentence wins.
         """
         found: list[re.Match[str]] = []
-        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution):
+        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
             match = pattern.search(sentence)
             if match:
                 found.append(match)
-        if not found:
-            return None
-        match = min(found, key=lambda m: m.start("name"))
-        participant_id = self.registry.resolve(match["name"])
-        mode = self.registry.speech_verbs[match["verb"]]
-        return Attribution(participant_id, match["name"], match.start("name"), mode)
+        if found:
+            match = min(found, key=lambda m: m.start("name"))
+            participant_id = self.cast.resolve(match["name"])
+            mode = self.vocabulary.reporting_verbs.get(match["verb"], "reported")
+            return Attribution(participant_id, match["name"], match.start("name"), mode)
+        if self.author_id:
+            # The author's "I said" is his own turn only where no one else is speaking or a paragraph
+            # begins: inside Castro's reported speech, "I observed that people did not understand" and
+            # "We spoke with the people" are Castro's.
+            match = self.first_person_attribution.match(sentence)
+            if match and author_may_speak:
+                group = "pronoun" if match["pronoun"] else "bare"
+                return Attribution(self.author_id, match[group], match.start(group), "reported")
+        match = self.pronoun_attribution.search(sentence)
+        if match and last_named:
+            group = "pronoun" if match["pronoun"] else "inner"
+            return Attribution(last_named, match[group], match.start(group), "reported")
+        return None
+
+    def last_named_in(self, sentence: str) -> str | None:
+        """The last person of the cast (not the author) a sentence names."""
+        last = None
+        for match in self.any_name.finditer(sentence):
+            participant_id = self.cast.resolve(match["name"])
+            if participant_id and participant_id != self.author_id:
+                last = participant_id
+        return last
+
+    @cached_property
+    def pronoun_act(self) -> re.Pattern[str]:
+        # "He handed over this photo right away."
+        return re.compile(rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b")
 
     def is_narration(self, sentence: str) -> bool:
-        return bool(self.narration_sentence.match(sentence)) or any(
+        match = self.narration_sentence.match(sentence) or self.pronoun_act.match(sentence)
+        if self.vocabulary.phrase("narration_sentence").match(sentence):
+            return True
+        return bool(match and self._is_act(match["verb"])) or any(
             sentence.startswith(opening) for opening in self.narration_openings
         )
+
+
+def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
+    """The words of a turn up to a position of the paragraph being read."""
+    parts = [part.text if part.paragraph is not paragraph else part.paragraph.text[part.start : position] for part in turn.parts]
+    return " ".join(parts)
 
 
 def parse_turns(
@@ -191,33 +329,49 @@ def parse_turns(
         else:
             part.end = end
 
+    last_named: str | None = None
     for paragraph in paragraphs:
         text = paragraph.text
         if note_paragraph(paragraph):
             notes.append(NoteParagraph(paragraph, len(turns) - 1 if turns else None))
             continue
         current = turns[-1] if turns else None
-        label = attributor.known_label.match(text)
+        label = attributor.known_label.match(text) or attributor.cast_label.match(text)
         generic = None if label else UNKNOWN_LABEL.match(text)
+        if generic and generic["label"].title() in attributor.vocabulary.not_names:
+            generic = None  # "NOTE: For persons requesting transit visa ..." is a heading, not a speaker
         if label:
-            participant_id = registry.resolve(label["label"])
-            verb = label["verb"]
-            mode = "direct" if not verb else registry.speech_verbs.get(verb, "reported")
-            addressee = registry.resolve(label["addressee"]) if label["addressee"] else None
+            participant_id = registry.resolve(label["label"]) or attributor.cast.resolve(label["label"])
+            verb = label.groupdict().get("verb")
+            mode = "direct" if not verb else attributor.vocabulary.reporting_verbs.get(verb, "reported")
+            addressee = registry.resolve(label["addressee"]) if label.groupdict().get("addressee") else None
             label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(label["label"])), label["label"])
             start_turn(Turn(participant_id, mode, label_span, addressee), paragraph, label.end())
+            last_named = participant_id if participant_id != attributor.author_id else last_named
             continue
         if generic:
-            participant_id = registry.add_provisional(generic["label"])
+            participant_id = provisional_id(generic["label"])
             unknown.append(UnknownLabel(generic["label"], paragraph.seed_offset(0)))
             label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(generic["label"])), generic["label"])
             start_turn(Turn(participant_id, "direct", label_span), paragraph, generic.end())
             continue
         for index, (start, end) in enumerate(split_sentences(text)):
             sentence = text[start:end]
+            # "He" is the person speaking, or where no one (but the author) is, the person last named.
             current = turns[-1] if turns else None
+            speaking = current.participant_id if current and current.mode != "narration" and current.participant_id != attributor.author_id else None
+            named_before = speaking or last_named
+            last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
-            if attributor.is_narration(sentence) and (first or current is None or current.mode != "direct"):
+            author_act = attributor.author_act.match(sentence) if attributor.author_id else None
+            if author_act and (author_act["verb"] in attributor.vocabulary.reporting_verbs or " and " in sentence[: 80]):
+                author_act = None
+            if author_act and current is not None and current.mode in ("direct", "action"):
+                author_act = None  # in a transcript every "I" is the speaker's
+            if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
+                if FIRST_PERSON.search(_text_so_far(current, paragraph, start)):
+                    author_act = None  # the person speaking speaks as "I": the "I" is theirs
+            if (author_act or attributor.is_narration(sentence)) and (first or current is None or current.mode != "direct"):
                 if current is not None and current.mode == "narration" and not first:
                     continue
                 if not first:
@@ -227,7 +381,23 @@ def parse_turns(
                 else:
                     start_turn(Turn(None, "narration"), paragraph, start)
                 continue
-            attribution = attributor.attribute(sentence) if (current is None or current.mode != "direct") else None
+            # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
+            # person speaking is reported in the third person; once that person speaks as "I" (Castro's
+            # long statement of 3 November), an "I" is theirs.
+            no_one_speaks_as_i = (
+                current is None
+                or current.mode == "narration"
+                or current.participant_id == attributor.author_id
+                or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+            )
+            author_may_speak = first or no_one_speaks_as_i
+            attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
+            if attribution is None and no_one_speaks_as_i and attributor.author_id and (current is None or current.mode != "direct"):
+                # A new speaker may appear where the author may speak: not inside the words of someone
+                # who speaks as "I", where any name is a quotation ("Robert Kennedy asked to convey ...").
+                attribution = attributor.discover(sentence, paragraph.seed_offset(start))
+                if attribution:
+                    last_named = attribution.participant_id
             if attribution and (
                 current is None or current.mode == "narration" or attribution.participant_id != current.participant_id
             ):
@@ -240,7 +410,15 @@ def parse_turns(
                 start_turn(Turn(attribution.participant_id, attribution.mode, label_span), paragraph, start)
                 continue
             if first:
-                if current is None:
+                in_voice = SPEAKERS_VOICE.match(sentence)
+                if in_voice and sentence.startswith(("I ", "We ")) and current and current.participant_id != attributor.author_id:
+                    # "I await instructions ..." after Rusk's reported words is the author again, unless the
+                    # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
+                    in_voice = FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+                goes_on = in_voice or (attribution and attribution.participant_id == current.participant_id) if current else False
+                if current is None or (attributor.author_id and current.mode == "reported" and not goes_on):
+                    # In a dispatch its author writes, a paragraph that does not go on in the speaker's voice
+                    # is the author's account again: "After the correspondents left, we sat at another table".
                     start_turn(Turn(None, "narration"), paragraph, start)
                 else:
                     current.parts.append(TurnPart(paragraph, start, len(text)))

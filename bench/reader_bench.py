@@ -1,0 +1,99 @@
+"""The reader on real records it was not written against: the shared corpus's build time, and agreement with the hand reading.
+
+- The whole shared corpus (``../shared/corpus/jfk-russia-1963``, 90 records) is built by the real
+  pipeline in a child process, serially: seconds, MB/s, rows/s, peak memory, coverage.
+- The hand-read records of ``tests/fixtures/records`` are read and compared with what their readers
+  wrote: the share of turns with the right speaker and mode, and of frames read exactly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+from bench.build_bench import run_build
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "jfk-russia-1963"
+
+
+def run(work: Path, log=print) -> dict:
+    folder = work / "corpus"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    records = sorted(CORPUS.glob("no-*.txt"))
+    for path in records:
+        shutil.copyfile(path, folder / path.name)
+    sys.path.insert(0, str(ROOT / "tests"))
+    from seedfolder import write_manifest
+
+    write_manifest(folder)
+    megabytes = sum(path.stat().st_size for path in records) / 2**20
+    out = work / "corpus.db"
+    build = run_build(folder, out, timeout=600)
+    result = {"records": len(records), "megabytes": round(megabytes, 3), "build": build}
+    if build["status"] == "ok":
+        db = sqlite3.connect(out)
+        rows = sum(db.execute(f"select count(*) from [{name}]").fetchone()[0] for (name,) in db.execute("select name from sqlite_master where type = 'table' and name not like '%fts%'"))
+        unaccounted = db.execute("select count(*) from documents where unaccounted_chars > 0").fetchone()[0]
+        result.update(
+            rows=rows,
+            mb_per_s=round(megabytes / build["seconds"], 2),
+            rows_per_s=round(rows / build["seconds"]),
+            peak_rss_mb=round(build["peak_rss_kb"] / 1024, 1),
+            records_with_unaccounted_text=unaccounted,
+        )
+    result["hand_reading"] = agreement()
+    log(format_result(result))
+    return result
+
+
+def agreement() -> dict:
+    """How far the reader agrees with the hand reading of tests/fixtures/records."""
+    from reading_fixtures import FRAME_COLUMNS, check_turns, hand_read_records, speaker_names
+
+    from etl.build import read_one_record
+    from etl.read.registry import load_registry
+
+    registry_names = {p.participant_id: p.name for p in load_registry().participants.values()}
+    turns = agreed = frames = exact_frames = 0
+    for hand in hand_read_records():
+        seed = read_one_record(hand.record)
+        checks = check_turns(hand, seed, hand.record.read_text(encoding="utf-8"), speaker_names(seed, registry_names))
+        turns += len(checks)
+        agreed += sum(check.agrees for check in checks)
+        frames += 1
+        expected = {key: (str(value) if value is not None else None) for key, value in hand.expected["frame"].items() if key in FRAME_COLUMNS}
+        found = {key: (str(seed.document[column]) if seed.document[column] is not None else None) for key, column in FRAME_COLUMNS.items()}
+        exact_frames += expected == found
+    return {
+        "records": frames,
+        "turns": turns,
+        "turns_agreeing": agreed,
+        "turn_agreement": round(agreed / turns, 3) if turns else None,
+        "target_turn_agreement": 0.95,
+        "frames_exact": exact_frames,
+    }
+
+
+def format_result(result: dict) -> str:
+    build = result["build"]
+    hand = result["hand_reading"]
+    lines = [f"shared corpus: {result['records']} records, {result['megabytes']} MB"]
+    if build["status"] == "ok":
+        lines.append(
+            f"  built in {build['seconds']:.2f} s ({result['mb_per_s']} MB/s, {result['rows_per_s']} rows/s, peak {result['peak_rss_mb']} MB); "
+            f"records with unaccounted text: {result['records_with_unaccounted_text']}"
+        )
+    else:
+        lines.append(f"  build {build['status']}: {build.get('error')}")
+    met = "met" if hand["turn_agreement"] is not None and hand["turn_agreement"] >= hand["target_turn_agreement"] else "NOT met"
+    lines.append(
+        f"hand-read records: {hand['records']}; frames read exactly: {hand['frames_exact']}/{hand['records']}; "
+        f"turns with the right speaker and mode: {hand['turns_agreeing']}/{hand['turns']} = {hand['turn_agreement']:.1%} "
+        f"(target {hand['target_turn_agreement']:.0%}: {met})"
+    )
+    return "\n".join(lines)

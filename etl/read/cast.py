@@ -1,0 +1,392 @@
+"""Who took part in a record's conversation, read from the record itself, and how each is named in it.
+
+The people of a record (its cast) come from what the record prints, never from which record it is:
+
+- the title or heading that names a conversation ("Record of conversation between N.S. Khrushchev and US
+  Secretary of State D. Rusk"; "MEMORANDUM OF CONVERSATION A.I. Mikoyan with Osvaldo Dorticos, ...") and
+  the sender a title names ("Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ...");
+- a sentence that says between whom the talks were ("Today talks were conducted between A.I. Mikoyan and
+  Comrades Fidel Castro, ...") and lists of those present ("in the presence of: from the Soviet side -
+  A.F. Dobrynin, ... and from the American side - Harriman, Thompson, ...");
+- the signature and the "Recorded by:" line (the author and the recorder), and transcript labels.
+
+A printed name resolves to the curated registry when one of its forms is printed, or when its surname and
+initials fit exactly one registered person ("A. Mikoyan" is A.I. Mikoyan). A person the registry does not
+know becomes a provisional participant of this record with the name as printed. Variant spellings are
+never guessed: "Pierson" is not "Pearson" unless a curated form says so. Everything here is pure: the
+cast is returned, the registry is not changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from etl.read.blocks import Span, split_sentences
+from etl.read.registry import Registry
+from etl.read.vocabulary import Vocabulary
+
+# A name with initials, as the records print them: "A.F. Dobrynin", "L. Johnson", "Yu. Vinogradov",
+# "A.I.Mikoyan", "G.K. Bolshakov", "D. Rusk"; or in the Soviet order, surname first: "Khrushchev N.S.".
+PERSON_NAME = re.compile(
+    r"""(?<![\w.])(?:
+      (?P<initials>(?:[A-Z][a-z]?\.\s?){1,3})(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)
+      |(?P<surname_first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s(?P<initials_after>(?:[A-Z]\.){2,3})(?![\w])
+    )(?![\w])""",
+    re.VERBOSE,
+)
+
+# A bare surname in a list of those present: "Harriman, Thompson, Tyler, Bundy and Akalovsky".
+BARE_SURNAME = re.compile(r"^(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
+
+# The part of a title or heading that names who met: after "conversation", "talks" or "meeting", up to
+# what the talks were about. "Record of conversation between N.S. Khrushchev and US Secretary of State
+# D. Rusk"; "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, ...";
+# "... regarding meeting with US President L. Johnson".
+CONVERSATION_PART = re.compile(
+    r"""\b(?:conversations?|talks|meetings?|met)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
+    (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection|after|during|at\ (?:the|a)\b)|$)""",
+    re.VERBOSE | re.IGNORECASE | re.DOTALL,
+)
+
+# The sender a title names: "Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ..."
+SENDER_PART = re.compile(r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)", re.DOTALL)
+
+# Whom a title says the record is addressed to, after its sender: "... A.F. Dobrynin to USSR MFA regarding ..."
+ADDRESSEE_PART = re.compile(r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)", re.DOTALL)
+
+# Where a list of those present says whose side follows: "from the Soviet side - ", "from the American side -"
+SIDE_HEADER = re.compile(r"\bfrom the (?P<side>\w+) side\s*[-–—:]?\s*")
+
+# Items of a list: "A.F. Dobrynin, M.R. Smirnovsky and V.M. Sukhodrev"
+LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person of one record: registered or provisional, with the printed forms that name them here."""
+
+    participant_id: str
+    name: str
+    side: str | None
+    forms: tuple[str, ...]
+    is_provisional: bool = False
+
+
+@dataclass(frozen=True)
+class Role:
+    """One person's role in the record, with the words that establish it."""
+
+    participant_id: str
+    role: str
+    span: Span
+
+
+@dataclass
+class Cast:
+    """The people of one record and their roles. Built by ``read_cast``; never shared between records."""
+
+    registry: Registry
+    people: dict[str, Person] = field(default_factory=dict)
+    roles: list[Role] = field(default_factory=list)
+    new_people: list[tuple[int, str]] = field(default_factory=list)  # (offset, name as printed) of provisional people
+    addressee_in_title: Span | None = None  # "... A.F. Dobrynin to USSR MFA regarding ..."
+
+    def resolve(self, printed: str) -> str | None:
+        """The person of this record a printed name names, if any."""
+        printed = " ".join(printed.split())
+        folded = _fold(_strip_honorifics(printed))
+        for person in self.people.values():
+            if folded in (_fold(form) for form in person.forms):
+                return person.participant_id
+        surname, initials = _fold(_surname(printed)), _initials(printed)
+        if initials:
+            fits = {
+                person.participant_id
+                for person in self.people.values()
+                for form in person.forms
+                if _fold(_surname(form)) == surname and _initials_agree(initials, _initials(form))
+            }
+            if len(fits) == 1:
+                return fits.pop()
+        return None
+
+    def forms(self) -> list[str]:
+        """Every printed form that names someone of this record, longest first."""
+        found = {form for person in self.people.values() for form in person.forms}
+        found |= {form.upper() for form in found}
+        return sorted(found, key=len, reverse=True)
+
+    def add_provisional_label(self, label: str) -> str:
+        """A person known only by an upper-case transcript label ("C. RAFAEL RODRIGUEZ.") the registry lacks."""
+        participant_id = provisional_id(label)
+        if participant_id not in self.people:
+            self.people[participant_id] = Person(participant_id, label, None, (label,), is_provisional=True)
+        return participant_id
+
+    def add_speaker(self, printed: str, vocabulary: Vocabulary, offset: int) -> str | None:
+        """A person the record's narration shows speaking ("Alphand said that ..."), added to the cast."""
+        return _person(printed, self, vocabulary, None, offset)
+
+    def claim(self, participant_id: str | None, role: str, span: Span) -> None:
+        if participant_id:
+            self.roles.append(Role(participant_id, role, span))
+
+
+def read_cast(
+    title: Span | None,
+    heading: Span | None,
+    signatures: list[tuple[Span, Span]],
+    recorder: Span | None,
+    body: list[Span],
+    registry: Registry,
+    vocabulary: Vocabulary,
+) -> Cast:
+    """The people a record names as taking part, authoring or recording it."""
+    cast = Cast(registry)
+    for place in (title, heading):
+        if place is not None:
+            _read_names_of_talks(place, cast, vocabulary)
+    if title is not None:
+        _read_sender(title, cast, vocabulary)
+    for signature, signer in signatures:  # (the signature line as printed, the signer's name in it)
+        person = _person(signer.text, cast, vocabulary, None, signer.start)
+        cast.claim(person, "author", signature)
+    if recorder is not None:
+        person = _person(recorder.text, cast, vocabulary, None, recorder.start)
+        cast.claim(person, "recorder", recorder)
+        cast.claim(person, "author", recorder)
+    if body:
+        # The opening sentence that says between whom the talks were: "Today talks were conducted between
+        # A.I. Mikoyan and Comrades Fidel Castro, O. Dorticos, ..., as well as myself."
+        opening = body[0]
+        for match in vocabulary.phrase("participants_sentence").finditer(opening.text):
+            _read_list(opening.sub(match.end(), _sentence_end(opening.text, match.end())), cast, vocabulary, "present")
+    labels = re.compile(r"^(?:" + "|".join(re.escape(label) for label in registry.label_forms) + r")(?=[\s.:,])") if registry.label_forms else None
+    for block in body:
+        if labels and (label := labels.match(block.text)):
+            _person(label.group(0), cast, vocabulary, None, block.start)
+    presence = vocabulary.phrase("presence_list", re.MULTILINE)
+    for block in body:
+        for match in presence.finditer(block.text):
+            end = _sentence_end(block.text, match.end())
+            _read_list(block.sub(match.end(), end), cast, vocabulary, "present")
+    return cast
+
+
+def _read_names_of_talks(place: Span, cast: Cast, vocabulary: Vocabulary) -> None:
+    """Names in the part of a title or heading that says who met."""
+    text = place.text.replace("\n", " ")
+    for match in CONVERSATION_PART.finditer(text):
+        _read_list(place.sub(match.start("names"), match.end("names")), cast, vocabulary, "present")
+
+
+def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:
+    """The person a title says the record is from: its author."""
+    text = title.text.replace("\n", " ")
+    match = SENDER_PART.match(text)
+    if not match or not vocabulary.document_type_signal.match(text):
+        return
+    sender = title.sub(match.start("sender"), match.end("sender"))
+    for name in _names_in(sender, cast.registry):
+        person = _person(name.text, cast, vocabulary, _side_before(sender, name, vocabulary), name.start, _office_before(sender, name, vocabulary))
+        cast.claim(person, "author", name)
+        after = text[name.end - title.start :]
+        addressee = ADDRESSEE_PART.match(after)
+        if addressee:
+            start = name.end - title.start + addressee.start("addressee")
+            cast.addressee_in_title = title.sub(start, start + len(addressee["addressee"]))
+        return
+
+
+def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> None:
+    """Every name of a list of people, with the side a "from the ... side" header gives them."""
+    side: str | None = None
+    position = 0
+    text = segment.text
+    headers = list(SIDE_HEADER.finditer(text))
+    pieces: list[tuple[Span, str | None]] = []
+    for index, header in enumerate(headers + [None]):
+        end = header.start() if header else len(text)
+        if end > position:
+            pieces.append((segment.sub(position, end), side))
+        if header:
+            side = vocabulary.sides.get(header["side"].capitalize()) or vocabulary.sides.get(header["side"])
+            position = header.end()
+    for piece, piece_side in pieces:
+        names = _names_in(piece, cast.registry)
+        if names:
+            for name in names:
+                person = _person(
+                    name.text, cast, vocabulary, piece_side or _side_before(piece, name, vocabulary), name.start, _office_before(piece, name, vocabulary)
+                )
+                cast.claim(person, role, name)
+        elif piece_side:
+            # Bare surnames only where a list says whose side they are on: "Harriman, Thompson, ..."
+            offset = 0
+            for item in LIST_SEPARATOR.split(piece.text):
+                at = piece.text.find(item, offset)
+                offset = at + len(item)
+                item_span = piece.sub(at, at + len(item)).strip()
+                bare = BARE_SURNAME.match(item_span.text.rstrip(".,;"))
+                if bare:
+                    name = item_span.sub(0, bare.end("surname"))
+                    person = _person(name.text, cast, vocabulary, piece_side, name.start)
+                    cast.claim(person, role, name)
+
+
+def _names_in(segment: Span, registry: Registry) -> list[Span]:
+    """Registered forms and names with initials in a segment, in order, none inside another."""
+    found: list[Span] = []
+    text = segment.text.replace("\n", " ")
+    taken: list[tuple[int, int]] = []
+    for match in registry.any_form.finditer(text):
+        found.append(segment.sub(match.start(), match.end()))
+        taken.append((match.start(), match.end()))
+    for match in PERSON_NAME.finditer(text):
+        if not any(a < match.end() and match.start() < b for a, b in taken):
+            found.append(segment.sub(match.start(), match.end()))
+    return sorted(found, key=lambda span: span.start)
+
+
+def _side_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | None:
+    """The side the words just before a name give ("US Ambassador to USSR F. Kohler" -> American)."""
+    before = segment.text[max(0, name.start - segment.start - 80) : name.start - segment.start]
+    before = re.split(r",|\band\b|\bfrom\b|\bwith\b|\bbetween\b", before)[-1]
+    found = vocabulary.side_pattern.search(before)  # the first: "USSR Ambassador to USA A.F. Dobrynin" is Soviet
+    return vocabulary.sides[found["side"]] if found else None
+
+
+def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, offset: int, office: str | None = None) -> str | None:
+    """The id of the person a printed name names: registered, already in the cast, or new (provisional)."""
+    printed = " ".join(_strip_honorifics(printed.strip().rstrip(".")).split())
+    if not printed:
+        return None
+    known = cast.resolve(printed)
+    if known:
+        _add_office(cast, known, office)
+        return known
+    registered = resolve_registered(printed, cast.registry)
+    if registered:
+        participant = cast.registry.participants[registered]
+        forms = tuple(dict.fromkeys([*participant.forms, printed, _surname(printed)]))
+        forms = tuple(form for form in forms if not _is_shared_surname(form, registered, cast))
+        cast.people[registered] = Person(registered, participant.name, participant.side, forms)
+        _add_office(cast, registered, office)
+        return registered
+    surname = _surname(printed)
+    participant_id = provisional_id(printed)
+    others_with_surname = [p for p in cast.people.values() if _surname(p.name) == surname]
+    forms = [printed]
+    if printed[:1].islower():  # "de Gaulle" opens a sentence as "De Gaulle"
+        forms.append(printed[:1].upper() + printed[1:])
+    if not others_with_surname:
+        forms.append(surname)
+        initials = _initials(printed)
+        if initials:
+            forms.append(f"{surname} {initials}")
+    else:
+        # Two people of one surname (D. Pearson, L. Pearson) are told apart by their initials only.
+        for other in others_with_surname:
+            cast.people[other.participant_id] = Person(
+                other.participant_id, other.name, other.side, tuple(f for f in other.forms if f != surname), other.is_provisional
+            )
+    cast.people[participant_id] = Person(participant_id, printed, side, tuple(forms), is_provisional=True)
+    cast.new_people.append((offset, printed))
+    _add_office(cast, participant_id, office)
+    return participant_id
+
+
+def _add_office(cast: Cast, participant_id: str, office: str | None) -> None:
+    """Let "the president" name the one person of the record the title calls "US President L. Johnson"."""
+    if not office:
+        return
+    forms = {f"the {office}", f"The {office}", f"the {office.lower()}", f"The {office.lower()}"}
+    if any(forms & set(person.forms) for pid, person in cast.people.items() if pid != participant_id):
+        for pid, person in list(cast.people.items()):  # two people of one office: neither is "the president"
+            cast.people[pid] = Person(pid, person.name, person.side, tuple(f for f in person.forms if f not in forms), person.is_provisional)
+        return
+    person = cast.people[participant_id]
+    cast.people[participant_id] = Person(person.participant_id, person.name, person.side, tuple(dict.fromkeys([*person.forms, *sorted(forms)])), person.is_provisional)
+
+
+def _office_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | None:
+    """The office the words just before a name give ("US Secretary of State D. Rusk" -> Secretary of State)."""
+    before = segment.text[max(0, name.start - segment.start - 80) : name.start - segment.start]
+    before = re.split(r",|\band\b|\bfrom\b|\bwith\b|\bbetween\b", before)[-1]
+    offices = sorted(vocabulary.offices, key=len, reverse=True)
+    found = re.search(r"\b(?P<office>" + "|".join(re.escape(o) for o in offices) + r")(?:'s)?\s+$", before)
+    return found["office"] if found else None
+
+
+def provisional_id(printed: str) -> str:
+    """The id of a person the registry does not know, from the name as printed: "provisional-l-johnson"."""
+    return "provisional-" + re.sub(r"[^a-z0-9]+", "-", _fold(printed)).strip("-")
+
+
+def resolve_registered(printed: str, registry: Registry) -> str | None:
+    """A registered person named by a printed form, or by a surname and initials that fit only them.
+
+    "A. Mikoyan" fits A.I. Mikoyan (the initials agree as far as they go); a surname alone fits only a
+    registered form that is that surname alone.
+    """
+    exact = registry.resolve(printed)
+    if exact:
+        return exact
+    surname, initials = _surname(printed), _initials(printed)
+    if not initials:
+        return None
+    fits = set()
+    for participant in registry.participants.values():
+        for form in participant.forms:
+            if _fold(_surname(form)) == _fold(surname) and _initials_agree(initials, _initials(form)):
+                fits.add(participant.participant_id)
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _is_shared_surname(form: str, participant_id: str, cast: Cast) -> bool:
+    return any(form in person.forms for pid, person in cast.people.items() if pid != participant_id)
+
+
+def _surname(name: str) -> str:
+    match = PERSON_NAME.fullmatch(_title_case(name))
+    if match:
+        return match["surname"] or match["surname_first"]
+    return name.split()[-1] if name.split() else name
+
+
+def _initials(name: str) -> str:
+    match = PERSON_NAME.fullmatch(_title_case(name))
+    if match:
+        return (match["initials"] or match["initials_after"] or "").replace(" ", "")
+    return ""
+
+
+def _title_case(name: str) -> str:
+    """An upper-case name in the case of running text: "G. BOLSHAKOV" -> "G. Bolshakov"."""
+    return re.sub(r"[A-Z]{3,}", lambda run: run.group(0).title(), name)
+
+
+def _initials_agree(printed: str, registered: str) -> bool:
+    """"A." agrees with "A.I."; "A.F." does not agree with "A.I."."""
+    a = [part for part in printed.split(".") if part]
+    b = [part for part in registered.split(".") if part]
+    return bool(a) and bool(b) and all(x == y for x, y in zip(a, b))
+
+
+def _strip_honorifics(name: str) -> str:
+    return re.sub(r"^(?:(?:Comrades?|Com\.|Mr\.|Mrs\.|Ambassador|President|Senator)\s+)+", "", name)
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """Where the sentence that goes on from ``start`` ends, or the end of the text."""
+    for _, end in split_sentences(text):
+        if end > start:
+            return end
+    return len(text)
+
+
+def _fold(text: str) -> str:
+    """Case and accents folded: "Aragonés" and "ARAGONES" compare equal."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()

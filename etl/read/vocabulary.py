@@ -1,0 +1,114 @@
+"""The reading vocabularies: document types, reporting verbs, honorifics, sides and signal phrases.
+
+They live in ``etl/curated/reading.yml`` (one place, each list with its source) and are read here once into
+a frozen value that every reading stage takes as an argument. A new kind of record, a new reporting verb
+or a new phrase is an entry in that file, never a branch in the code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from etl.curation import load_curated
+
+VOCABULARY_FILE = "reading.yml"
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    document_type: str
+    slug: str
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    document_types: tuple[DocumentType, ...]
+    unnamed_signed_record_type: str
+    unnamed_record_type: str
+    reporting_verbs: dict[str, str]  # printed form -> mode
+    narration_verbs: tuple[str, ...]
+    honorifics: tuple[str, ...]
+    offices: tuple[str, ...]
+    subordinators: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    not_names: frozenset[str]
+    sides: dict[str, str]  # signal word -> side
+    phrases: dict[str, tuple[str, ...]]
+
+    def document_type(self, name: str) -> DocumentType:
+        return next(t for t in self.document_types if t.document_type == name)
+
+    @cached_property
+    def document_type_signal(self) -> re.Pattern[str]:
+        """The words that name a kind of record at the start of a title or heading, longest first, any case.
+
+        >>> load_vocabulary().document_type_signal.match("Coded telegram from First Deputy")["signal"]
+        'Coded telegram'
+        """
+        signals = sorted({s for t in self.document_types for s in t.signals}, key=len, reverse=True)
+        return re.compile(r"^(?P<signal>" + "|".join(re.escape(s) for s in signals) + r")\b", re.IGNORECASE)
+
+    def type_of_signal(self, signal: str) -> str:
+        """The document type a signal names ("Coded telegram" -> "coded telegram")."""
+        folded = signal.casefold()
+        return next(t.document_type for t in self.document_types if folded in (s.casefold() for s in t.signals))
+
+    @cached_property
+    def honorific_pattern(self) -> str:
+        """Optional honorifics before a name, as a regex fragment: "Comrade ", "Ambassador "."""
+        words = "|".join(re.escape(h) for h in sorted(self.honorifics, key=len, reverse=True))
+        return rf"(?:(?:{words})\s+)?"
+
+    @cached_property
+    def lead_in_pattern(self) -> str:
+        """What may stand before the speaker's name at the start of a sentence, as a regex fragment: a few
+        words set off by a comma ("After mutual greetings, "), or without one ("In response ", "Then "),
+        but never a subordinate clause ("When Thompson expressed ..., it was felt")."""
+        subordinators = "|".join(re.escape(s) for s in self.subordinators)
+        return rf"(?:[A-Z][a-z]+(?:\s[a-z]+){{0,4}},\s+(?:[a-z]+(?:\s[a-z]+){{0,4}},\s+)?|(?!(?:{subordinators})\b)[A-Z][a-z]+(?:\s[a-z]+){{0,4}}\s+)??"
+
+    @cached_property
+    def adverb_pattern(self) -> str:
+        """An optional adverb between a name and its verb, as a regex fragment: "immediately ", "again "."""
+        words = "|".join(re.escape(a) for a in sorted(self.adverbs, key=len, reverse=True))
+        return rf"(?:(?:[a-z]+ly|{words})\s+){{0,2}}"
+
+    @cached_property
+    def verb_pattern(self) -> str:
+        """Every reporting verb form, longest first, as a regex alternation."""
+        return "|".join(re.escape(v) for v in sorted(self.reporting_verbs, key=len, reverse=True))
+
+    def phrase(self, name: str, flags: int = 0) -> re.Pattern[str]:
+        """The phrases of one kind as one compiled alternation (compiled once)."""
+        cache = self.__dict__.setdefault("_phrase_patterns", {})
+        if (name, flags) not in cache:
+            cache[(name, flags)] = re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
+        return cache[(name, flags)]
+
+    @cached_property
+    def side_pattern(self) -> re.Pattern[str]:
+        """A side word before a name or in a list: "from the Soviet side", "US Ambassador"."""
+        words = "|".join(re.escape(w) for w in sorted(self.sides, key=len, reverse=True))
+        return re.compile(rf"(?<![\w.])(?P<side>{words})(?![\w])")
+
+
+def load_vocabulary() -> Vocabulary:
+    """Read and check ``etl/curated/reading.yml``."""
+    data = load_curated(VOCABULARY_FILE)
+    return Vocabulary(
+        document_types=tuple(DocumentType(t["document_type"], t["slug"], tuple(t["signals"])) for t in data["document_types"]),
+        unnamed_signed_record_type=data["unnamed_signed_record_type"],
+        unnamed_record_type=data["unnamed_record_type"],
+        reporting_verbs={form: entry["mode"] for entry in data["reporting_verbs"] for form in entry["forms"]},
+        narration_verbs=tuple(data["narration_verbs"]),
+        honorifics=tuple(data["honorifics"]),
+        offices=tuple(data["offices"]),
+        subordinators=tuple(data["subordinators"]),
+        adverbs=tuple(data["adverbs"]),
+        not_names=frozenset(data["not_names"]),
+        sides={signal: entry["side"] for entry in data["sides"] for signal in entry["signals"]},
+        phrases={name: tuple(values) for name, values in data["phrases"].items()},
+    )

@@ -1,0 +1,78 @@
+"""How one record is read, as text for an editor: the frame, the people, the turns, the notes, coverage.
+
+``python -m etl read FILE`` prints it before a record is added, so that the editor sees what the reader
+found, where each value comes from (its line), and what curated entries the record needs (the warnings).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from etl.errors import line_of
+from etl.rows.types import SeedRows
+
+# Frame fields shown first, in this order; any other field follows in the order of the record.
+FRAME_ORDER = (
+    "collection_number", "title", "archive_date", "date_as_printed", "date_found_in_text", "time_of_day", "place",
+    "reference_number", "classification", "copy_number", "urgency", "addressee", "heading_as_printed",
+    "signature_as_printed", "signer", "signature_date", "recorder", "archival_reference", "summary", "citation",
+)
+
+
+def render_reading(seed: SeedRows, text: str) -> str:
+    """The editor's view of one read record."""
+    document = seed.document
+    lines = [f"{document['seed_file']}: read as {document['layout']}", ""]
+    lines.append(
+        f"Document  {document['document_id']}  ({document['document_type']}, {document['date']}"
+        + (f", {document['time_of_day']}" if document["time_of_day"] else "")
+        + (f", {document['place']}" if document["place"] else "")
+        + ")"
+    )
+    lines.append(f"  title ({document['title_source']}): {document['title']}")
+    lines += ["", "Frame (field, line, as printed)"]
+    spans = seed.rows.get("seed_spans", [])
+    metadata = [span for span in spans if span["category"] == "metadata"]
+    rank = {name: index for index, name in enumerate(FRAME_ORDER)}
+    for span in sorted(metadata, key=lambda s: (rank.get(s["field"], len(rank)), s["char_start"])):
+        lines.append(f"  {span['field']:<22} line {line_of(text, span['char_start']):>4}  {_short(span['text'], 90)}")
+
+    lines += ["", "People (id, registry or provisional, name, side: roles with the words that say so)"]
+    roles: dict[str, list[str]] = {}
+    for row in seed.rows.get("document_participants", []):
+        roles.setdefault(row["participant_id"], []).append(f"{row['role']} (line {line_of(text, row['char_start'])} {_short(row['evidence'], 40)!r})")
+    people = {person.participant_id: person for person in seed.people}
+    speakers = {row["participant_id"] for row in seed.rows.get("utterances", []) if row["participant_id"]}
+    for participant_id in sorted(set(roles) | set(people) | speakers):
+        person = people.get(participant_id)
+        kind = "provisional" if person and person.is_provisional or participant_id.startswith("provisional-") else "registry"
+        name = person.name if person else participant_id
+        side = person.side if person and person.side else "side unknown"
+        lines.append(f"  {participant_id:<30} {kind:<11} {name} ({side}): " + "; ".join(roles.get(participant_id, ["no role printed"])))
+
+    turns = seed.rows.get("utterances", [])
+    lines += ["", f"Turns ({len(turns)}: number, line, mode, speaker as printed, first words)"]
+    for turn in turns:
+        speaker = turn["speaker_label"] or turn["participant_id"] or "-"
+        lines.append(
+            f"  {turn['seq']:>3} line {line_of(text, turn['char_start']):>4}  {turn['mode']:<9} {_short(speaker, 24):<24} {_short(turn['text'], 60)!r}"
+        )
+    notes = Counter(note["note_type"] for note in seed.rows.get("editorial_notes", []))
+    lines += ["", "Notes by type: " + (", ".join(f"{kind} {count}" for kind, count in sorted(notes.items())) or "none")]
+    covered = document["seed_nonblank_chars"] - document["unaccounted_chars"]
+    furniture = [span for span in spans if span["category"] in ("page_furniture", "site_chrome")]
+    lines.append(
+        f"Coverage: {covered}/{document['seed_nonblank_chars']} non-blank characters "
+        f"({100 * covered / max(1, document['seed_nonblank_chars']):.2f}%); not content: "
+        f"{len(furniture)} spans of page furniture and site chrome"
+    )
+    for gap in seed.unaccounted:
+        lines.append(f"  unaccounted at line {line_of(text, gap.start)}: {_short(gap.text, 60)!r}")
+    lines += ["", f"Warnings ({len(seed.warnings)})"]
+    lines += [f"  {warning}" for warning in seed.warnings] or ["  none"]
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

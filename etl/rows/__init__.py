@@ -1,0 +1,1 @@
+"""Rows: one record's parts (frame, cast, turns, notes) turned into the rows of every table, with offsets."""

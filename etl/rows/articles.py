@@ -1,0 +1,107 @@
+"""The ``protocol_articles`` and ``article_references`` rows of a record."""
+
+from __future__ import annotations
+
+from etl.read.articles import article_id, find_article_phrases, find_partial_quotations, parse_article_quotation
+from etl.rows.types import SeedRows, make_row
+
+
+def article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[dict], enclosing_note: dict[str, str]) -> None:
+    """Articles quoted in editors' notes or in turns, and every place that names one; notes learn their article."""
+    document_id = seed.document["document_id"]
+    seed_file = seed.document["seed_file"]
+    articles: dict[int, dict] = {}
+    protocol = None
+    for note in notes:
+        if note["note_type"] != "ed_note":
+            continue
+        quoted = parse_article_quotation(note["text"])
+        if quoted:
+            protocol = protocol or (quoted.protocol, quoted.protocol_date)
+            articles[quoted.number] = {
+                "article_id": article_id(quoted.protocol_date, quoted.number),
+                "label": f"Article {quoted.number}",
+                "protocol": quoted.protocol,
+                "protocol_date": quoted.protocol_date,
+                "article_number": quoted.number,
+                "text": quoted.text,
+                "completeness": "full",
+                "source_note_id": note["note_id"],
+                "source_utterance_id": None,
+            }
+            note["article_id"] = articles[quoted.number]["article_id"]
+    by_id = {note["note_id"]: note for note in notes}
+    for note in notes:
+        enclosing = enclosing_note.get(note["note_id"])
+        if enclosing and by_id[enclosing]["article_id"] and not note["article_id"]:
+            note["article_id"] = by_id[enclosing]["article_id"]
+
+    references: list[dict] = []
+    for index, turn in enumerate(turns):
+        for phrase in find_article_phrases(turn.text):
+            references.append({"utterance_id": utterance_ids[index], "note_id": None, "number": phrase.number, "phrase": phrase.phrase, "offset": phrase.offset, "turn": index})
+        for partial in find_partial_quotations(turn.text):
+            articles.setdefault(partial.number, {"partial": partial.text, "utterance_id": utterance_ids[index]})
+    for note in notes:
+        if note["note_type"] != "ed_note":
+            continue
+        label_length = len(note["marker"]) - len(note["text"]) - 1  # "[Ed. note: "
+        for phrase in find_article_phrases(note["text"]):
+            references.append({"utterance_id": None, "note_id": note["note_id"], "number": phrase.number, "phrase": phrase.phrase, "offset": phrase.offset, "note": note, "label_length": label_length})
+
+    if not articles and not references:
+        return
+    if protocol is None:
+        # The record names articles ("Article 5 of the Constitution") but quotes no protocol: nothing
+        # tells which document they belong to, so they are not linked to the protocol's articles.
+        seed.warnings.append(
+            f"{seed_file}: names {len(references)} article(s) but quotes no protocol "
+            "('[Ed. note: Article N of the draft protocol read: ...]'); the articles are not linked"
+        )
+        return
+    protocol_title, protocol_date = protocol
+    for number in sorted({*articles, *(r["number"] for r in references)}):
+        entry = articles.get(number)
+        if entry and "article_id" in entry:
+            row = entry
+        else:
+            row = {
+                "article_id": article_id(protocol_date, number),
+                "label": f"Article {number}",
+                "protocol": protocol_title,
+                "protocol_date": protocol_date,
+                "article_number": number,
+                "text": entry["partial"] if entry else None,
+                "completeness": "partial" if entry else "none",
+                "source_note_id": None,
+                "source_utterance_id": entry["utterance_id"] if entry else None,
+            }
+        seed.add("protocol_articles", row)
+
+    for number, reference in enumerate(sorted(references, key=lambda r: reference_start(r, segments)), start=1):
+        start = reference_start(reference, segments)
+        seed.add(
+            "article_references",
+            {
+                "reference_id": f"{document_id}-r{number:03d}",
+                "document_id": document_id,
+                "utterance_id": reference["utterance_id"],
+                "note_id": reference["note_id"],
+                "article_id": article_id(protocol_date, reference["number"]),
+                "phrase": reference["phrase"],
+                "offset_in_utterance": reference["offset"],
+                "seed_file": seed_file,
+                "char_start": start,
+                "char_end": start + len(reference["phrase"]),
+            },
+        )
+
+
+def reference_start(reference: dict, segments) -> int:
+    if reference["utterance_id"]:
+        turn_segments = segments[reference["turn"]]
+        for span, text_offset in reversed(turn_segments):
+            if text_offset <= reference["offset"]:
+                return span.start + reference["offset"] - text_offset
+    note = reference["note"]
+    return note["char_start"] + reference["label_length"] + reference["offset"]

@@ -1,0 +1,132 @@
+"""The ``editorial_notes`` rows of a record: brackets, footnote numbers, closing notes and curated defects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from etl.errors import ParseError
+from etl.read.blocks import Paragraph, Span
+from etl.read.notes import classify_note, note_text, scan_brackets, scan_footnote_numbers
+from etl.rows.ledger import Ledger
+from etl.rows.turns import utterance_at
+from etl.rows.types import PAGE_FURNITURE, Curated, SeedRows, make_row, one_line
+
+
+def is_note_paragraph(paragraph: Paragraph) -> bool:
+    """True for a paragraph that is one closed bracketed note, e.g. "[Ed. note: ...]"."""
+    text = paragraph.text
+    if not (text.startswith("[") and text.endswith("]")):
+        return False
+    outer = [n for n in scan_brackets(Span(0, len(text), text)) if n.depth == 0]
+    return len(outer) == 1 and outer[0].closed and outer[0].marker.end == len(text)
+
+
+@dataclass(frozen=True)
+class FoundNote:
+    """A note found in a record, before it is numbered: what kind, where, its words, and what encloses it."""
+
+    note_type: str
+    marker: Span
+    text: str
+    enclosing: int | None = None  # index (among the found notes) of the note it is printed inside
+    explanation: str | None = None  # for notes of this project: what is wrong
+    after_turn: int | None = None  # for a note paragraph: the turn it follows
+
+
+@dataclass(frozen=True)
+class NoteRows:
+    """The rows of a record's notes, and which note each one is printed inside ("[UN]" in an "[Ed. note: ...]")."""
+
+    rows: list[dict]
+    enclosing_note: dict[str, str]  # note id -> id of the note it is printed inside
+
+
+def find_notes(text: str, layout, paragraphs: list[Paragraph], note_paragraphs, curated: Curated, seed_file: str) -> list[FoundNote]:
+    """Every note of a record: brackets (nested ones too), footnote numbers, closing notes, curated defects."""
+    note_paragraph_after = {np.paragraph.start: np.after_turn for np in note_paragraphs}
+    pieces = [(paragraph, piece) for paragraph in paragraphs for piece in paragraph.pieces]
+    first_pass = [note for _, piece in pieces for note in scan_brackets(piece)]
+    known_texts = tuple(sorted({note.text.text for note in first_pass if note.closed}))
+    found: list[FoundNote] = []
+    for paragraph, piece in pieces:
+        after_turn = note_paragraph_after.get(paragraph.start)
+        enclosing_stack: list[tuple[int, Span]] = []
+        for note in scan_brackets(piece, known_texts):
+            if not note.closed:
+                explanation = (
+                    f"Unclosed bracket: {note.marker.text!r} is never closed (the rest of the note was lost "
+                    "in the PDF extraction); the text after it is kept as printed."
+                )
+                found.append(FoundNote("defect", note.marker, note.marker.text, None, explanation, after_turn))
+                continue
+            before = text[piece.start : note.marker.start]
+            note_type = classify_note(note.text.text, before)
+            enclosing = next(
+                (index for index, marker in reversed(enclosing_stack) if marker.start < note.marker.start and note.marker.end < marker.end),
+                None,
+            )
+            found.append(FoundNote(note_type, note.marker, note_text(note_type, note.text.text), enclosing, None, after_turn))
+            enclosing_stack.append((len(found) - 1, note.marker))
+        for number in scan_footnote_numbers(piece):
+            found.append(FoundNote("footnote_reference", number, number.text, after_turn=after_turn))
+    for mark in layout.signature_marks:
+        found.append(FoundNote("signature", mark, mark.text[1:-1]))
+    for closing in layout.closing_notes:
+        found.append(FoundNote(closing.note_type, closing.span, closing.text.text))
+    for defect in curated.defects:
+        marker = _defect_marker(text, defect, seed_file)
+        found.append(FoundNote("defect", marker, defect["defect"], explanation=one_line(defect["explanation"])))
+    return found
+
+
+def _defect_marker(text: str, defect: dict, seed_file: str) -> Span:
+    """Where a curated defect sits: its quote, found once in the record with its context."""
+    anchor = defect["before"] + defect["quote"] + defect["after"]
+    count = text.count(anchor)
+    if count != 1:
+        raise ParseError(
+            "etl/curated/defects.yml",
+            defect.get("line"),
+            f"the defect {defect['quote']!r} to occur exactly once in {seed_file} with its context "
+            "(before + quote + after); correct the entry or the seed",
+            f"{count} occurrences",
+        )
+    start = text.index(anchor) + len(defect["before"])
+    return Span.of(text, start, start + len(defect["quote"]))
+
+
+def note_rows(document_id: str, seed_file: str, found: list[FoundNote], segments, utterance_ids: list[str], curated: Curated, ledger: Ledger) -> NoteRows:
+    """The ``editorial_notes`` rows, numbered in order of the record (an enclosing note before what it encloses)."""
+    order = sorted(range(len(found)), key=lambda i: (found[i].marker.start, -found[i].marker.end, found[i].note_type))
+    number_of = {index: number for number, index in enumerate(order, start=1)}
+    rows: list[dict] = []
+    enclosing_note: dict[str, str] = {}
+    for index in order:
+        note = found[index]
+        note_id = f"{document_id}-n{number_of[index]:03d}"
+        located = utterance_at(segments, note.marker.start)
+        utterance_index, offset = located if located else (note.after_turn, None)
+        rows.append(
+            make_row(
+                "editorial_notes",
+                note_id=note_id,
+                document_id=document_id,
+                utterance_id=utterance_ids[utterance_index] if utterance_index is not None else None,
+                note_type=note.note_type,
+                marker=note.marker.text,
+                text=note.text,
+                offset_in_utterance=offset,
+                article_id=None,
+                resp=curated.note_types[note.note_type]["resp"],
+                explanation=note.explanation,
+                seed_file=seed_file,
+                char_start=note.marker.start,
+                char_end=note.marker.end,
+            )
+        )
+        if note.enclosing is not None:
+            enclosing_note[note_id] = f"{document_id}-n{number_of[note.enclosing]:03d}"
+        ledger.add("editorial_note", note_id, note.marker)
+        if note.note_type == "defect" and note.text in PAGE_FURNITURE:
+            ledger.add("page_furniture", note.text, note.marker)
+    return NoteRows(rows, enclosing_note)

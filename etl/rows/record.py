@@ -1,0 +1,111 @@
+"""All the rows of one record: read its frame, its cast and its turns, then make each table's rows.
+
+Pure: it takes the record's text and the curated data and returns rows; it reads and writes nothing and
+changes nothing it is given. Every row that comes from the record carries the offsets of the characters
+it comes from, and every span used is entered in the ``seed_spans`` ledger, so that the build can prove
+that nothing was lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from etl.errors import line_of
+from etl.read.blocks import Span, join_page_breaks, split_sentences
+from etl.read.cast import read_cast
+from etl.read.frame import RecordFrame, parse_frame
+from etl.read.registry import Registry
+from etl.read.speakers import Attributor, parse_turns
+from etl.rows.articles import article_rows
+from etl.rows.documents import document_row
+from etl.rows.ledger import Ledger
+from etl.rows.notes import find_notes, is_note_paragraph, note_rows
+from etl.rows.participants import name_rows, participant_rows
+from etl.rows.turns import turn_segments, utterance_rows
+from etl.rows.types import Curated, SeedRows, one_line
+
+
+def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curated: Curated, taken_ids: Set[str] = frozenset()) -> SeedRows:
+    """Every row of one record. ``taken_ids`` holds the document ids earlier records took (it is only read)."""
+    layout = parse_frame(text, seed_file, curated.vocabulary)
+    document = document_row(text, seed_file, sha256, layout, curated, taken_ids)
+    seed = SeedRows(document)
+    document_id = document["document_id"]
+    ledger = Ledger(seed, document_id, seed_file)
+    for item in layout.fields:
+        ledger.add("metadata", item.name, item.span)
+    for what, span in layout.chrome:
+        ledger.add("site_chrome", what, span)
+    for furniture in layout.page_furniture:
+        ledger.add("page_furniture", furniture.kind, furniture.span)
+    for offset, expected in layout.warnings:
+        seed.warnings.append(f"{seed_file}:{line_of(text, offset)}: expected {expected}")
+
+    paragraphs = join_page_breaks(layout.conversation)
+    cast = read_cast(
+        span_of(layout, "title"),
+        span_of(layout, "heading_as_printed"),
+        [(signature.span, signer.span) for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"))],
+        span_of(layout, "recorder"),
+        layout.conversation,
+        registry,
+        curated.vocabulary,
+    )
+    if not document["addressee"] and cast.addressee_in_title is not None:
+        document["addressee"] = one_line(cast.addressee_in_title.text)
+    author = cast.resolve(layout.first("signer").span.text) if layout.first("signer") else None
+    author = author or (cast.resolve(layout.first("recorder").span.text) if layout.first("recorder") else None)
+    document["author_id"] = author
+    attributor = Attributor(cast, curated.vocabulary, curated.narration_openings, author)
+    turns, note_paragraphs, unknown = parse_turns(paragraphs, attributor, is_note_paragraph)
+    seed.warnings.extend(_unmatched_narration_openings(paragraphs, curated, seed_file))
+    for label in unknown:
+        seed.warnings.append(
+            f"{seed_file}:{line_of(text, label.offset)}: unknown speaker label {label.label!r}: "
+            "created a provisional participant; add it to etl/curated/participants.yml"
+        )
+        cast.add_provisional_label(label.label)
+    for offset, printed in cast.new_people:
+        seed.warnings.append(
+            f"{seed_file}:{line_of(text, offset)}: {printed!r} is not in the registry: "
+            "created a provisional participant; add it to etl/curated/participants.yml"
+        )
+    utterance_ids = utterance_rows(seed, turns, document_id, seed_file, ledger)
+    segments = [turn_segments(turn) for turn in turns]
+    found = find_notes(text, layout, paragraphs, note_paragraphs, curated, seed_file)
+    notes = note_rows(document_id, seed_file, found, segments, utterance_ids, curated, ledger)
+    article_rows(seed, turns, segments, utterance_ids, notes.rows, notes.enclosing_note)
+    for note in notes.rows:
+        seed.add("editorial_notes", note)
+    participant_rows(seed, text, turns, cast, curated.vocabulary)
+    name_rows(seed, text, turns, cast)
+    seed.people = list(cast.people.values())
+
+    seed.unaccounted = ledger.unaccounted(text)
+    document["unaccounted_chars"] = sum(_nonblank(span.text) for span in seed.unaccounted)
+    document["seed_nonblank_chars"] = _nonblank(text)
+    return seed
+
+
+def span_of(layout: RecordFrame, name: str) -> Span | None:
+    item = layout.first(name)
+    return item.span if item else None
+
+
+def _unmatched_narration_openings(paragraphs, curated: Curated, seed_file: str) -> list[str]:
+    """A curated place where the narration resumes must open exactly one sentence of the record."""
+    starts = [paragraph.text[a:b] for paragraph in paragraphs for a, b in split_sentences(paragraph.text)]
+    warnings = []
+    for opening, line in zip(curated.narration_openings, curated.narration_opening_lines or (None,) * len(curated.narration_openings)):
+        found = sum(sentence.startswith(opening) for sentence in starts)
+        if found != 1:
+            warnings.append(
+                f"etl/curated/turns.yml:{line}: expected the opening {opening!r} to start exactly one sentence of "
+                f"{seed_file}; found {found} (the entry no longer matches its record)"
+            )
+    return warnings
+
+
+def _nonblank(text: str) -> int:
+    """The number of characters that are not white space."""
+    return len("".join(text.split()))

@@ -1,0 +1,73 @@
+"""The ``utterances`` rows of a record, and where each character of a turn's text is in the record."""
+
+from __future__ import annotations
+
+from etl.read.blocks import Span
+from etl.read.speakers import Turn
+from etl.rows.ledger import Ledger
+from etl.rows.types import SeedRows, make_row
+
+
+def utterance_rows(seed: SeedRows, turns: list[Turn], document_id: str, seed_file: str, ledger: Ledger) -> list[str]:
+    ids = []
+    for seq, turn in enumerate(turns, start=1):
+        utterance_id = f"{document_id}-u{seq:03d}"
+        ids.append(utterance_id)
+        text = turn.text
+        seed.add(
+            "utterances",
+            {
+                "utterance_id": utterance_id,
+                "document_id": document_id,
+                "seq": seq,
+                "participant_id": turn.participant_id,
+                "speaker_label": turn.label.text if turn.label else None,
+                "speaker_label_char_start": turn.label.start if turn.label else None,
+                "speaker_label_char_end": turn.label.end if turn.label else None,
+                "mode": turn.mode,
+                "addressee_id": turn.addressee_id,
+                "text": text,
+                "paragraphs": len(turn.parts),
+                "words": len(text.split()),
+                "seed_file": seed_file,
+                "char_start": turn.start,
+                "char_end": turn.end,
+            },
+        )
+        for part in turn.parts:
+            for span in part.paragraph.seed_spans(part.start, part.end):
+                ledger.add("utterance", utterance_id, span)
+            if part is turn.parts[0] and turn.label and turn.label.start < turn.start:
+                # A transcript label and what follows it up to the text: "A.I. MIKOYAN, to Che: "
+                label_span = part.paragraph.seed_spans(0, part.start)
+                for span in label_span:
+                    ledger.add("speaker_label", utterance_id, span.strip())
+    return ids
+
+
+def turn_segments(turn: Turn) -> list[tuple[Span, int]]:
+    """Each seed span of a turn's text with the offset where it starts in the turn's text."""
+    segments = []
+    offset = 0
+    for part in turn.parts:
+        local = offset
+        for span in part.paragraph.seed_spans(part.start, part.end):
+            segments.append((span, local))
+            local += len(span.text) + 1
+        offset += len(part.text) + 2
+    return segments
+
+
+def offset_in(segments: list[tuple[Span, int]], seed_offset: int) -> int | None:
+    for span, text_offset in segments:
+        if span.start <= seed_offset < span.end:
+            return text_offset + seed_offset - span.start
+    return None
+
+
+def utterance_at(segments_by_turn: list[list[tuple[Span, int]]], seed_offset: int) -> tuple[int, int] | None:
+    for index, segments in enumerate(segments_by_turn):
+        offset = offset_in(segments, seed_offset)
+        if offset is not None:
+            return index, offset
+    return None

@@ -1,0 +1,69 @@
+"""What every row module shares: the rows of one record, the curated facts it needs, and the row checker.
+
+A row is a dict of exactly the columns ``etl/schema.py`` defines for its table, built by ``make_row``,
+which fails at once, naming the table and the column, when a column is missing or unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from etl.errors import InvariantError
+from etl.read.blocks import Span
+from etl.read.cast import Person
+from etl.read.vocabulary import Vocabulary
+from etl.schema import TABLES_BY_NAME
+
+# Defects that are the printed page's furniture rather than the record's words.
+PAGE_FURNITURE = ("page number", "running head")
+
+
+def make_row(table: str, **values: object) -> dict:
+    """A row of ``table`` with exactly the schema's columns, in the schema's order.
+
+    >>> make_row("note_types", note_type="gloss", description="A Russian word.", resp="translator")
+    {'note_type': 'gloss', 'description': 'A Russian word.', 'resp': 'translator'}
+    """
+    columns = TABLES_BY_NAME[table].column_names
+    missing = [column for column in columns if column not in values]
+    unknown = [name for name in values if name not in columns]
+    if missing or unknown:
+        raise InvariantError(
+            f"{table}: a row " + "; ".join(
+                ([f"lacks the column {', '.join(missing)}"] if missing else []) + ([f"has the column {', '.join(unknown)} the schema does not define"] if unknown else [])
+            )
+        )
+    return {column: values[column] for column in columns}
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class SeedRows:
+    """All rows that one seed contributes, and what the build should report about it."""
+
+    document: dict
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    unaccounted: list[Span] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)  # the record's cast, provisional people included
+
+    def add(self, table: str, row: dict) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+
+
+
+@dataclass(frozen=True)
+class Curated:
+    """The curated facts the assembly needs for one seed."""
+
+    record: dict  # from documents.yml: place, title, document_type ... with sources
+    canonical_url_template: str
+    defects: list[dict]
+    narration_openings: tuple[str, ...]
+    note_types: dict[str, dict]
+    vocabulary: Vocabulary
+    narration_opening_lines: tuple[int, ...] = ()  # the line of each opening in etl/curated/turns.yml

@@ -1,0 +1,336 @@
+"""Datasette plugin of the havana-1962 site: every page says how to cite what it shows.
+
+- Row pages of turns, notes, records, protocol articles and people get ``cite``: the citation as formatted
+  text, and as BibTeX, RIS and CSL-JSON to copy or download (``templates/_cite.html``), made by
+  ``etl/publish/citation.py`` from the row and the served database's version. A turn's page also links
+  the previous and the next turn and its place in the record.
+- Table and query pages get ``query_cite``: the page's own published address (filters, search and
+  parameters included), with the dataset's version and that version's content checksum.
+- The home page gets the dataset's citation and its schema.org ``Dataset`` JSON-LD, for dataset search.
+- ``register_routes`` serves each citation as a file: ``/-/cite/<table>/<id>.<bib|ris|json|txt>``,
+  ``/-/cite/dataset.<ext>`` and ``/-/cite/query.<ext>?path=<the page's path and query string>``.
+- ``render_cell`` links each row of the ``turns`` view to its turn's row page (Datasette links the rows of
+  tables, not of views), where it is cited.
+
+Addresses in citations are always under the published site's address (``homepage`` in
+``etl/curated/dataset.yml``); a page served from elsewhere says that it is a copy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from datasette import NotFound, Response, hookimpl
+from datasette.utils import tilde_encode, urlsafe_components
+from markupsafe import Markup, escape
+
+from etl.publish.citation import (
+    FORMATS,
+    DatasetRelease,
+    cite_article,
+    cite_dataset,
+    cite_note,
+    cite_person,
+    cite_query,
+    cite_record,
+    cite_turn,
+    dataset_jsonld,
+    format_text,
+    jsonld_script,
+    release_from_facts,
+    render,
+)
+from etl.publish.site import load_dataset_facts
+from etl.schema import TURNS_VIEW_NAME
+
+CITE_PREFIX = "/-/cite"
+# The tables whose rows are cited, each with the view of the row a citation is made from.
+CITED_TABLES = ("utterances", "editorial_notes", "documents", "protocol_articles", "participants")
+# The views whose rows link to the row page of the table they show (column -> table).
+VIEW_ROW_LINKS = {TURNS_VIEW_NAME: {"utterance_id": "utterances"}}
+# The record page of the reading edition, and the anchor of a turn or note in it ("u057", "n003").
+RECORD_PATH = "/record/{document_id}"
+
+
+def today() -> str:
+    """The date of access: today, in UTC."""
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+async def served_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
+    """The served database that holds the dataset, and its newest release (version, date, checksum).
+
+    Read once per server: the database is served immutable, and every page asks."""
+    cache = datasette.__dict__.setdefault("_havana_release", {})
+    if "release" not in cache:
+        cache["release"] = await _read_release(datasette)
+    return cache["release"]
+
+
+async def _read_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
+    for name, database in datasette.databases.items():
+        if name.startswith("_") or not await database.table_exists("dataset_versions"):
+            continue
+        rows = (await database.execute("select * from dataset_versions")).rows
+        if not rows:
+            continue
+        newest = max(rows, key=lambda row: tuple(int(part) for part in row["version"].split(".")))
+        return name, release_from_facts(load_dataset_facts(), dict(newest))
+    return None
+
+
+async def _one(db: Any, sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    rows = (await db.execute(sql, params)).rows
+    return dict(rows[0]) if rows else None
+
+
+async def row_citation_item(
+    datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str
+) -> dict[str, Any] | None:
+    """The CSL-JSON item citing one row, or None if the row does not exist."""
+    db = datasette.get_database(database)
+    path = datasette.urls.row(database, table, tilde_encode(row_id))
+    if table == "utterances":
+        turn = await _one(db, "select * from utterances where utterance_id = :id", {"id": row_id})
+        if turn is None:
+            return None
+        document = await _one(db, "select * from documents where document_id = :id", {"id": turn["document_id"]})
+        speaker = await _one(db, "select name from participants where participant_id = :id", {"id": turn["participant_id"]})
+        who = speaker["name"] if speaker else (turn["speaker_label"] or await _recorders_text(db, turn["document_id"]) or "the recorder")
+        total = (await db.execute("select count(*) from utterances where document_id = :id", {"id": turn["document_id"]})).rows[0][0]
+        return cite_turn(release, turn, document, who, total, path, accessed)
+    if table == "editorial_notes":
+        note = await _one(db, "select * from editorial_notes where note_id = :id", {"id": row_id})
+        if note is None:
+            return None
+        document = await _one(db, "select * from documents where document_id = :id", {"id": note["document_id"]})
+        position = await _one(
+            db,
+            "select (select count(*) from editorial_notes as other where other.document_id = :document and other.note_id <= :id) as number, "
+            "(select count(*) from editorial_notes where document_id = :document) as total",
+            {"id": row_id, "document": note["document_id"]},
+        )
+        return cite_note(release, note, document, position["number"], position["total"], path, accessed)
+    if table == "documents":
+        document = await _one(db, "select * from documents where document_id = :id", {"id": row_id})
+        if document is None:
+            return None
+        writers = [row["name"] for row in (await db.execute(WRITERS_SQL, {"id": row_id})).rows]
+        return cite_record(release, document, writers, path, accessed)
+    if table == "protocol_articles":
+        article = await _one(db, "select * from protocol_articles where article_id = :id", {"id": row_id})
+        if article is None:
+            return None
+        places = (await db.execute("select count(*) from article_references where article_id = :id", {"id": row_id})).rows[0][0]
+        return cite_article(release, article, places, path, accessed)
+    if table == "participants":
+        participant = await _one(db, "select * from participants where participant_id = :id", {"id": row_id})
+        if participant is None:
+            return None
+        turns = (await db.execute("select count(*) from utterances where participant_id = :id", {"id": row_id})).rows[0][0]
+        return cite_person(release, participant, turns, path, accessed)
+    return None
+
+
+# Who wrote a record: its author and its recorder, as the record names them.
+WRITERS_SQL = """
+select distinct participants.name from document_participants
+join participants on participants.participant_id = document_participants.participant_id
+where document_participants.document_id = :id and document_participants.role in ('author', 'recorder')
+order by participants.name
+"""
+
+
+async def _recorders_text(db: Any, document_id: str) -> str | None:
+    names = [row["name"] for row in (await db.execute(WRITERS_SQL, {"id": document_id})).rows]
+    return " and ".join(names) + " (recorder)" if names else None
+
+
+def formats_of(item: dict[str, Any], download_path: str) -> list[dict[str, str]]:
+    """Each machine format of a citation: its name, its text (to copy) and where to download it."""
+    return [
+        {"extension": extension, "name": FORMATS[extension][1], "text": render(item, extension), "url": download_path.format(extension=extension)}
+        for extension in ("bib", "ris", "json")
+    ]
+
+
+def is_local_copy(request: Any, release: DatasetRelease) -> bool:
+    """Whether the page is served from anywhere but the published site."""
+    return urlsplit(release.homepage).netloc != request.host
+
+
+async def turn_navigation(datasette: Any, database: str, row_id: str) -> dict[str, Any] | None:
+    """The previous and next turn of the same record, and the turn's place in the record page."""
+    db = datasette.get_database(database)
+    turn = await _one(db, "select document_id, seq from utterances where utterance_id = :id", {"id": row_id})
+    if turn is None:
+        return None
+    around = (
+        await db.execute(
+            "select utterance_id, seq from utterances where document_id = :document and seq in (:seq - 1, :seq + 1)",
+            {"document": turn["document_id"], "seq": turn["seq"]},
+        )
+    ).rows
+    links = {("previous" if row["seq"] < turn["seq"] else "next"): datasette.urls.row(database, "utterances", tilde_encode(row["utterance_id"])) for row in around}
+    return {**links, "place": record_place(datasette, turn["document_id"], row_id)}
+
+
+def record_place(datasette: Any, document_id: str, row_id: str) -> str:
+    """The address of a turn or note in its record's page (the reading edition): /record/<id>#u057."""
+    anchor = row_id[len(document_id) + 1 :] if row_id.startswith(document_id + "-") else row_id
+    return datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id))) + "#" + anchor
+
+
+def query_title(table: str | None, canned: dict[str, Any] | None, arguments: list[tuple[str, str]]) -> str:
+    """What a query citation calls a page: the canned query's title, the table, or "SQL query", with the
+    arguments that choose its rows (filters, search, parameters; not paging or display options).
+
+    >>> query_title("turns", None, [("speaker_name", "Ernesto Guevara"), ("_search", "inspect"), ("_size", "5")])
+    'turns (speaker_name=Ernesto Guevara, _search=inspect)'
+    """
+    name = (canned or {}).get("title") or table or "SQL query"
+    chosen = [f"{key}={value}" for key, value in arguments if not key.startswith("_") or key == "_search"]
+    return f"{name} ({', '.join(chosen)})" if chosen else name
+
+
+@hookimpl
+def extra_template_vars(database: str | None, table: str | None, view_name: str, request: Any, datasette: Any):
+    async def inner() -> dict[str, Any]:
+        if request is None:
+            return {}
+        served = await served_release(datasette)
+        if served is None:
+            return {}
+        dataset_database, release = served
+        accessed = today()
+        local = is_local_copy(request, release)
+        variables: dict[str, Any] = {"published_site": release.homepage, "is_local_copy": local}
+        if view_name == "index":
+            item = cite_dataset(release, accessed)
+            variables["dataset_cite"] = {
+                "text": format_text(item),
+                "formats": formats_of(item, CITE_PREFIX + "/dataset.{extension}"),
+            }
+            cache = datasette.__dict__.setdefault("_havana_jsonld", {})
+            if accessed not in cache:  # the same all day: the database is immutable
+                cache.clear()
+                cache[accessed] = Markup(jsonld_script(await jsonld(datasette, dataset_database, release)))
+            variables["dataset_jsonld"] = cache[accessed]
+        elif view_name == "row" and database == dataset_database and table in CITED_TABLES:
+            (row_id,) = urlsafe_components(request.url_vars["pks"])
+            item = await row_citation_item(datasette, database, release, table, row_id, accessed)
+            if item is not None:
+                variables["cite"] = {
+                    "text": format_text(item),
+                    "url": item["URL"],
+                    "row_id": row_id,
+                    "table": table,
+                    "formats": formats_of(item, f"{CITE_PREFIX}/{table}/{tilde_encode(row_id)}" + ".{extension}"),
+                }
+                if table == "utterances":
+                    variables["turn_navigation"] = await turn_navigation(datasette, database, row_id)
+                elif table == "editorial_notes":
+                    note = await _one(datasette.get_database(database), "select document_id from editorial_notes where note_id = :id", {"id": row_id})
+                    variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
+        elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
+            # a table or view page, a canned query, or the database page running SQL typed by the reader
+            path = request.path + (f"?{request.query_string}" if request.query_string else "")
+            name = request.url_vars.get("table")
+            canned = await datasette.get_canned_query(database, name, request.actor) if name else None
+            arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
+            item = cite_query(release, query_title(table or name, canned, arguments), path, accessed)
+            variables["query_cite"] = {
+                "text": format_text(item),
+                "url": item["URL"],
+                "checksum": release.checksum,
+                "version": release.version,
+                "formats": formats_of(item, f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace("}", "%7D")),
+            }
+        return variables
+
+    return inner
+
+
+async def jsonld(datasette: Any, database: str, release: DatasetRelease) -> dict[str, Any]:
+    """The dataset's schema.org description, with its distributions on the published site."""
+    db = datasette.get_database(database)
+    documents = [dict(row) for row in (await db.execute("select * from documents order by date, document_id")).rows]
+    sources = [
+        {"citation": document["citation"] or document["title"], "url": document["canonical_url"] or document["source_url"]}
+        for document in documents
+    ]
+    distribution = [
+        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(datasette.urls.database(database) + ".db")},
+        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".csv?_stream=on")},
+        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".json?_shape=array")},
+    ]
+    return dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Citations as files
+
+
+def _file(item: dict[str, Any], extension: str, stem: str) -> Response:
+    media_type = FORMATS[extension][0]
+    filename = f"{stem}.{'csl.json' if extension == 'json' else extension}"
+    return Response(
+        render(item, extension),
+        content_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Access-Control-Allow-Origin": "*"},
+    )
+
+
+async def cite_row_file(request: Any, datasette: Any) -> Response:
+    served = await served_release(datasette)
+    table, extension = request.url_vars["table"], request.url_vars["extension"]
+    if served is None or table not in CITED_TABLES:
+        raise NotFound("No citation for this table")
+    (row_id,) = urlsafe_components(request.url_vars["id"])
+    item = await row_citation_item(datasette, served[0], served[1], table, row_id, today())
+    if item is None:
+        raise NotFound(f"No row {row_id} in {table}")
+    return _file(item, extension, row_id)
+
+
+async def cite_dataset_file(request: Any, datasette: Any) -> Response:
+    served = await served_release(datasette)
+    if served is None:
+        raise NotFound("No dataset is served")
+    release = served[1]
+    return _file(cite_dataset(release, today()), request.url_vars["extension"], f"{release.name}-{release.version}")
+
+
+async def cite_query_file(request: Any, datasette: Any) -> Response:
+    served = await served_release(datasette)
+    path = request.args.get("path", "")
+    if served is None or not path.startswith("/"):
+        raise NotFound("Give the page's path and query string as ?path=/...")
+    database, release = served
+    target = urlsplit(path)
+    name = target.path.rstrip("/").rsplit("/", 1)[-1]
+    table = None if name == database else name  # /<database>?sql=... is SQL typed by the reader
+    canned = await datasette.get_canned_query(database, table, request.actor) if table else None
+    title = query_title(table, canned, parse_qsl(target.query))
+    return _file(cite_query(release, title, path, today()), request.url_vars["extension"], f"{release.name}-query")
+
+
+@hookimpl
+def register_routes():
+    extensions = "|".join(FORMATS)
+    return [
+        (rf"^{CITE_PREFIX}/dataset\.(?P<extension>{extensions})$", cite_dataset_file),
+        (rf"^{CITE_PREFIX}/query\.(?P<extension>{extensions})$", cite_query_file),
+        (rf"^{CITE_PREFIX}/(?P<table>[a-z_]+)/(?P<id>[^/]+)\.(?P<extension>{extensions})$", cite_row_file),
+    ]
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any):
+    target = VIEW_ROW_LINKS.get(table or "", {}).get(column)
+    if target is None or not isinstance(value, str):
+        return None
+    href = datasette.urls.row(database, target, tilde_encode(value))
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')

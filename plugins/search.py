@@ -1,0 +1,370 @@
+"""Datasette plugin of the havana-1962 site: one search over the turns and the notes, the way people type.
+
+- ``register_routes`` serves ``/search`` (HTML) and ``/search.json``: the turns and the editorial notes that
+  match, together and ranked (FTS5's bm25), each with its matching words highlighted in context, a link to
+  the place in the record (``/record/<document_id>#u057``) and to its row page (where it is cited).
+- ``filters_from_request`` reads every table page's ``_search`` with ``etl.publish.search`` (OR, NOT,
+  quotes, ``insp*``, every printed form of a name), and makes the ``turns`` view searchable through the
+  full-text index of the table whose rows it shows. ``_searchmode=raw`` still takes SQLite's own syntax.
+- ``prepare_connection`` gives the canned queries ``search_expression(text)`` (the same reading of a query,
+  as FTS5), ``fold(text)`` (case and accents folded, to match what a person types against printed
+  names) and ``iso_date(text)`` ("5 November 1962" -> "1962-11-05").
+- ``extra_template_vars`` gives the search page and the canned search queries what the reader needs
+  around the results: how the query was read, a readable message for a query that cannot be read.
+
+Everything is read from the served database: which tables are searched (those of ``etl.schema`` with
+full-text columns), the names of the participants, the records.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from datasette import Response, hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils import tilde_encode
+from markupsafe import Markup, escape
+
+from etl.publish.search import (
+    EMPTY_NAME_INDEX,
+    NameIndex,
+    SearchQuery,
+    SearchSyntaxError,
+    build_name_index,
+    fold,
+    parse_search,
+)
+from etl.schema import TABLES, TIMES_OF_DAY
+
+SEARCH_PATH = "/search"
+# Results per page of the site-wide search, and the most a JSON client may ask for at once.
+RESULTS_PER_PAGE = 20
+MAX_RESULTS_PER_PAGE = 200
+# Words of context around the matches in a result (FTS5 snippet(); at most 64).
+SNIPPET_WORDS = 36
+# What FTS5 puts around each matching word: control characters, which no text of the records contains,
+# so that the snippet can be escaped as HTML before the marks become <mark> elements.
+MATCH_START, MATCH_END = "\x02", "\x03"
+# An FTS5 expression that is valid and matches nothing: what the canned queries search for when the box is
+# empty or the query cannot be read (FTS5 rejects an empty string or NULL with a syntax error).
+MATCH_NOTHING = '""'
+# The canned-query parameters that hold a search typed by a person.
+SEARCH_PARAMETERS = ("search", "term")
+
+# The name forms of the participants: canonical names and every form a record prints.
+NAMES_SQL = """
+select participant_id, name from participants
+union
+select participant_id, name_as_printed from participant_names
+"""
+
+# Each searched table: what a result of it is called, and the SQL giving its results. Each select returns
+# the same columns; :expression is the FTS5 query, :start/:end the match marks, :words the snippet length.
+SEARCHED_TABLES: dict[str, tuple[str, str]] = {
+    "utterances": (
+        "turn",
+        """
+        select 'turn' as kind, utterances.utterance_id as row_id, utterances.document_id, documents.date,
+          documents.title as record_title, utterances.seq as position,
+          (select count(*) from utterances as same where same.document_id = utterances.document_id) as of_total,
+          coalesce(participants.name, utterances.speaker_label, 'the recorder') as who,
+          snippet(utterances_fts, -1, :start, :end, ' … ', :words) as snippet,
+          bm25(utterances_fts) as score
+        from utterances_fts
+        join utterances on utterances.rowid = utterances_fts.rowid
+        join documents on documents.document_id = utterances.document_id
+        left join participants on participants.participant_id = utterances.participant_id
+        where utterances_fts match :expression
+        """,
+    ),
+    "editorial_notes": (
+        "note",
+        """
+        select 'note' as kind, editorial_notes.note_id as row_id, editorial_notes.document_id, documents.date,
+          documents.title as record_title, null as position, null as of_total,
+          editorial_notes.note_type || ' (' || editorial_notes.resp || ')' as who,
+          snippet(editorial_notes_fts, -1, :start, :end, ' … ', :words) as snippet,
+          bm25(editorial_notes_fts) as score
+        from editorial_notes_fts
+        join editorial_notes on editorial_notes.rowid = editorial_notes_fts.rowid
+        join documents on documents.document_id = editorial_notes.document_id
+        where editorial_notes_fts match :expression
+        """,
+    ),
+}
+# Only the tables the schema indexes for full-text search are searched.
+SEARCHED = {name: SEARCHED_TABLES[name] for name in (table.name for table in TABLES if table.full_text_columns)}
+KINDS = {kind: table for table, (kind, _) in SEARCHED.items()}
+
+# The readings of a date a person may type ("5 November 1962", "November 5, 1962", "1962-11-05", "5.11.1962").
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d %Y", "%d %b %Y", "%b %d %Y", "%d.%m.%Y", "%d/%m/%Y")
+DATE_NOISE = re.compile(r"[,]|\b(?:" + "|".join(TIMES_OF_DAY) + r"|of|the)\b", re.IGNORECASE)
+
+
+def iso_date(text: str | None) -> str | None:
+    """A date typed in any usual English form, as ISO 8601; None if it is not a date.
+
+    >>> iso_date("Evening 5 November 1962"), iso_date("November 3, 1962"), iso_date("Guevara")
+    ('1962-11-05', '1962-11-03', None)
+    """
+    if not text:
+        return None
+    cleaned = " ".join(DATE_NOISE.sub(" ", text).split())
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, date_format).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def read_names(conn: sqlite3.Connection) -> NameIndex:
+    """The name index of a database, or an empty one for a database without participants."""
+    try:
+        return build_name_index(conn.execute(NAMES_SQL).fetchall())
+    except sqlite3.Error:
+        return EMPTY_NAME_INDEX
+
+
+def search_expression(text: str | None, names: NameIndex) -> str:
+    """The FTS5 expression of a typed query; for an empty or unreadable query, one that matches nothing."""
+    try:
+        return parse_search(text, names).fts5() or MATCH_NOTHING
+    except SearchSyntaxError:
+        return MATCH_NOTHING
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    names = read_names(conn)
+    conn.create_function("fold", 1, lambda text: None if text is None else " ".join(fold(str(text)).split()), deterministic=True)
+    conn.create_function("iso_date", 1, iso_date, deterministic=True)
+    conn.create_function("search_expression", 1, lambda text: search_expression(text, names), deterministic=True)
+
+
+async def name_index(datasette: Any, database: str) -> NameIndex:
+    """The name index of a served database (read once: the database is immutable)."""
+    cache = datasette.__dict__.setdefault("_havana_name_index", {})
+    if database not in cache:
+        cache[database] = await datasette.get_database(database).execute_fn(read_names)
+    return cache[database]
+
+
+async def searched_database(datasette: Any) -> str | None:
+    """The served database that holds the searched tables' full-text indexes."""
+    for name, database in datasette.databases.items():
+        if not name.startswith("_") and all([await database.table_exists(f"{table}_fts") for table in SEARCHED]):
+            return name
+    return None
+
+
+def describe(query: SearchQuery) -> list[str]:
+    """How a query was read, in words: the names whose other printed forms were searched too."""
+    return [
+        f"“{typed}” is a name: also searched as " + ", ".join(f"“{form}”" for form in forms)
+        for typed, _, forms in query.names
+    ]
+
+
+def highlight(snippet: str | None) -> Markup:
+    """A snippet with the matching words in <mark>, everything else escaped."""
+    escaped = str(escape(snippet or ""))
+    return Markup(escaped.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))
+
+
+def place_anchor(row_id: str, document_id: str) -> str:
+    """The anchor of a turn or note in its record's page: the id after the record's id ("u057", "n003")."""
+    return row_id[len(document_id) + 1 :] if row_id.startswith(document_id + "-") else row_id
+
+
+async def run_search(datasette: Any, database: str, text: str, kind: str, limit: int, offset: int) -> dict[str, Any]:
+    """Search the turns and notes of ``database``: the results of one page, the counts, how the query was read."""
+    names = await name_index(datasette, database)
+    answer: dict[str, Any] = {"query": text, "kind": kind, "results": [], "counts": {}, "read_as": [], "notices": [], "error": None}
+    try:
+        query = parse_search(text, names)
+    except SearchSyntaxError as error:
+        answer["error"] = str(error)
+        return answer
+    answer["read_as"] = describe(query)
+    answer["notices"] = list(query.notices)
+    if query.is_empty:
+        return answer
+    tables = [table for table in SEARCHED if not kind or SEARCHED[table][0] == kind]
+    params = {"expression": query.fts5(), "start": MATCH_START, "end": MATCH_END, "words": SNIPPET_WORDS}
+    db = datasette.get_database(database)
+    for table in tables:
+        count_sql = f"select count(*) from {table}_fts where {table}_fts match :expression"
+        answer["counts"][SEARCHED[table][0]] = (await db.execute(count_sql, {"expression": params["expression"]})).rows[0][0]
+    union = "\nunion all\n".join(SEARCHED[table][1] for table in tables)
+    sql = f"select * from ({union}) order by score, date, row_id limit :limit offset :offset"
+    rows = (await db.execute(sql, {**params, "limit": limit, "offset": offset})).rows
+    for row in rows:
+        table = KINDS[row["kind"]]
+        answer["results"].append(
+            {
+                "kind": row["kind"],
+                "row_id": row["row_id"],
+                "document_id": row["document_id"],
+                "date": row["date"],
+                "record_title": row["record_title"],
+                "position": row["position"],
+                "of_total": row["of_total"],
+                "who": row["who"],
+                "snippet": (row["snippet"] or "").replace(MATCH_START, "**").replace(MATCH_END, "**"),
+                "snippet_html": str(highlight(row["snippet"])),
+                "score": round(row["score"], 3),
+                "row_url": datasette.urls.row(database, table, tilde_encode(row["row_id"])),
+                "place_url": datasette.urls.path(f"/record/{tilde_encode(row['document_id'])}")
+                + "#"
+                + place_anchor(row["row_id"], row["document_id"]),
+            }
+        )
+    return answer
+
+
+def _page_numbers(request: Any) -> tuple[int, int]:
+    """(limit, offset) from ?_size= and ?page= (from 1), bounded."""
+    try:
+        limit = max(1, min(int(request.args.get("_size") or RESULTS_PER_PAGE), MAX_RESULTS_PER_PAGE))
+    except ValueError:
+        limit = RESULTS_PER_PAGE
+    try:
+        page = max(1, int(request.args.get("page") or 1))
+    except ValueError:
+        page = 1
+    return limit, (page - 1) * limit
+
+
+async def search_page(request: Any, datasette: Any) -> Response:
+    """/search and /search.json: the site-wide search of turns and notes."""
+    database = await searched_database(datasette)
+    text = request.args.get("q", "")
+    kind = request.args.get("kind", "")
+    if kind not in ("", *KINDS):
+        kind = ""
+    limit, offset = _page_numbers(request)
+    answer = (
+        await run_search(datasette, database, text, kind, limit, offset)
+        if database
+        else {"query": text, "kind": kind, "results": [], "counts": {}, "read_as": [], "notices": [], "error": "No searchable database is served."}
+    )
+    total = sum(answer["counts"].values()) if not kind else answer["counts"].get(kind, 0)
+    page = offset // limit + 1
+    answer["page"], answer["total"] = page, total
+    if request.url_vars.get("format") == "json":
+        return Response.json(answer, headers={"Access-Control-Allow-Origin": "*"})
+
+    def url_for(number: int) -> str:
+        args = {"q": text, **({"kind": kind} if kind else {}), **({"page": number} if number > 1 else {})}
+        return datasette.urls.path(SEARCH_PATH) + "?" + urlencode(args)
+
+    context = {
+        **answer,
+        "database": database,
+        "previous_url": url_for(page - 1) if page > 1 else None,
+        "next_url": url_for(page + 1) if offset + limit < total else None,
+        "json_url": datasette.urls.path(SEARCH_PATH + ".json") + "?" + urlencode({"q": text, **({"kind": kind} if kind else {})}),
+        "kind_urls": {name: datasette.urls.path(SEARCH_PATH) + "?" + urlencode({"q": text, **({"kind": name} if name else {})}) for name in ("", *KINDS)},
+        "first": offset + 1,
+        "results_html": [{**result, "snippet_html": Markup(result["snippet_html"])} for result in answer["results"]],
+    }
+    return Response.html(await datasette.render_template("search.html", context, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^" + SEARCH_PATH + r"(\.(?P<format>json))?$", search_page)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# _search on table pages
+
+
+async def searched_through(datasette: Any, database: str, table: str) -> str | None:
+    """The searched table whose full-text index serves ``table``: itself, or, for a view, the table whose
+    primary key the view shows (the turns view shows utterance_id, so it is searched through utterances)."""
+    if table in SEARCHED:
+        return table
+    db = datasette.get_database(database)
+    if table not in await db.view_names():
+        return None
+    columns = await db.table_columns(table)
+    for candidate in SEARCHED:
+        keys = await db.primary_keys(candidate)
+        if len(keys) == 1 and keys[0] in columns:
+            return candidate
+    return None
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request: Any, database: str, table: str, datasette: Any):
+    """``_search`` read as a person means it. Runs after Datasette's own search filter (trylast), so that for
+    an indexed table it gives Datasette's ``:search`` parameter the FTS5 reading of the query (the table is
+    configured with ``searchmode: raw``); for a view it adds the whole condition itself."""
+
+    async def inner() -> FilterArguments | None:
+        text = request.args.get("_search")
+        if text is None or request.args.get("_searchmode"):
+            return None  # nothing to search, or the caller chose Datasette's raw or escaped mode
+        through = await searched_through(datasette, database, table)
+        if through is None:
+            return None
+        names = await name_index(datasette, database)
+        descriptions: list[str] = []
+        try:
+            query = parse_search(text, names)
+            expression = query.fts5() or MATCH_NOTHING
+            descriptions += describe(query) + list(query.notices)
+        except SearchSyntaxError as error:
+            expression = MATCH_NOTHING
+            descriptions.append(f"the search could not be read: {error}")
+        if through == table:
+            return FilterArguments([], {"search": expression}, descriptions)
+        key = (await datasette.get_database(database).primary_keys(through))[0]
+        where = f"[{key}] in (select [{key}] from [{through}] where rowid in (select rowid from [{through}_fts] where [{through}_fts] match :havana_search))"
+        return FilterArguments(
+            [where],
+            {"havana_search": expression},
+            [f'search matches "{text}"', *descriptions],
+            {"supports_search": True, "search": text},
+        )
+
+    return inner
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Canned queries and the search page: what the reader needs around the results
+
+
+@hookimpl
+def extra_template_vars(database: str | None, request: Any, datasette: Any):
+    async def inner() -> dict[str, Any]:
+        if request is None or database is None or "table" not in request.url_vars:
+            return {}
+        if not await datasette.get_canned_query(database, request.url_vars["table"], request.actor):
+            return {}  # a table page: its search is described by filters_from_request
+        for parameter in SEARCH_PARAMETERS:
+            if parameter in request.args:
+                text = request.args.get(parameter, "")
+                names = await name_index(datasette, database)
+                try:
+                    query = parse_search(text, names)
+                except SearchSyntaxError as error:
+                    return {"search_reading": {"parameter": parameter, "error": str(error), "read_as": [], "notices": []}}
+                return {
+                    "search_reading": {
+                        "parameter": parameter,
+                        "error": None,
+                        "empty": query.is_empty,
+                        "read_as": describe(query),
+                        "notices": list(query.notices),
+                    }
+                }
+        return {}
+
+    return inner

@@ -1,0 +1,90 @@
+"""The hand-read records of tests/fixtures/records/ and how a reading of one compares with what was read by hand.
+
+Shared by the tests of the reader (tests/test_reader_corpus.py) and by ``make bench``, which reports the
+same agreement figures.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from etl.rows.types import SeedRows
+
+RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
+
+# The frame fields of an expected file and the documents column each is compared with.
+FRAME_COLUMNS = {
+    "collection_number": "collection_number",
+    "title": "title",
+    "date": "date",
+    "date_as_printed": "date_as_printed",
+    "place": "place",
+    "document_type": "document_type",
+    "classification": "classification",
+    "reference_number": "reference_number",
+    "addressee": "addressee",
+    "signature": "signature_as_printed",
+    "archival_reference": "archival_reference",
+}
+
+
+@dataclass(frozen=True)
+class HandRead:
+    record: Path
+    expected: dict
+
+    @property
+    def name(self) -> str:
+        return f"{self.record.parent.name}/{self.record.name}"
+
+
+@dataclass(frozen=True)
+class TurnCheck:
+    opening: str
+    expected_speaker: str | None
+    expected_mode: str
+    found_speaker: str | None
+    found_mode: str | None
+
+    @property
+    def agrees(self) -> bool:
+        if self.expected_speaker is None:
+            return self.found_speaker is None and self.found_mode == "narration"
+        return self.found_speaker is not None and fold(self.expected_speaker) in fold(self.found_speaker) and self.found_mode == self.expected_mode
+
+
+def hand_read_records() -> list[HandRead]:
+    found = []
+    for expected_path in sorted(RECORDS.glob("*/*.expected.yml")):
+        record = expected_path.with_name(expected_path.name.replace(".expected.yml", ".txt"))
+        found.append(HandRead(record, yaml.safe_load(expected_path.read_text(encoding="utf-8"))))
+    return found
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def speaker_names(seed: SeedRows, registry_names: dict[str, str]) -> dict[str, str]:
+    """Participant id -> the name a reader knows them by (the registry's, or as printed)."""
+    names = dict(registry_names)
+    for person in seed.people:
+        names[person.participant_id] = person.name + " " + " ".join(person.forms)
+    return names
+
+
+def check_turns(hand_read: HandRead, seed: SeedRows, text: str, names: dict[str, str]) -> list[TurnCheck]:
+    """For each turn read by hand, the speaker and mode of the turn the reader has at that place."""
+    turns = seed.rows.get("utterances", [])
+    checks = []
+    for expected in hand_read.expected.get("turns") or []:
+        offset = text.find(expected["opening"])
+        assert offset >= 0, f"{hand_read.name}: the opening {expected['opening']!r} is not in the record"
+        turn = next((t for t in turns if t["char_start"] <= offset < t["char_end"]), None)
+        speaker = names.get(turn["participant_id"], turn["participant_id"]) if turn and turn["participant_id"] else None
+        checks.append(TurnCheck(expected["opening"], expected["speaker"], expected["mode"], speaker, turn["mode"] if turn else None))
+    return checks

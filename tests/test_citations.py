@@ -1,0 +1,307 @@
+"""Citations a journal and a reference manager accept: each format read back by a real reader of it.
+
+The citations are fetched as a reader's browser or reference manager fetches them (Datasette's test client,
+the site's plugins), then parsed: BibTeX by bibtexparser and by pybtex, RIS by rispy, CSL-JSON by
+citeproc-py (and rendered with a style it ships), the home page's JSON-LD checked against the shape
+Google's dataset guidelines ask for.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import bibtexparser
+import citeproc
+import jsonschema
+import pybtex.database
+import pytest
+import rispy
+import sqlite_utils
+import yaml
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+
+from etl.publish.citation import STYLE_FILE, version_checksum
+from etl.publish.serve import datasette_app
+from etl.publish.site import DATABASE_NAME, load_dataset_facts
+
+DB = f"/{DATABASE_NAME}"
+REPO = Path(__file__).resolve().parent.parent
+
+# Guevara's turn 57 of the 5 November memorandum, as printed: "One day before that we said that there would
+# be no inspections. Comrade Mikoyan said that he had told McCloy that airborne inspections are inadmissible."
+TURN = "1962-11-05-memorandum-u057"
+SPEAKER = "Ernesto Guevara"
+QUOTE = "One day before that we said that there would be no inspections."
+RECORD_TITLE = "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, Ernesto Guevara, and Carlos Rafael Rodriguez"
+ARCHIVE_URL = "https://digitalarchive.wilsoncenter.org/document/110969"
+
+# CSL 1.0.2 item types (the CSL specification's list, which citeproc-py 0.11 predates in part).
+CSL_TYPES = {
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast", "chapter",
+    "classic", "collection", "dataset", "document", "entry", "entry-dictionary", "entry-encyclopedia", "figure",
+    "graphic", "hearing", "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+    "personal_communication", "post", "post-weblog", "regulation", "report", "review", "review-book", "software",
+    "song", "speech", "standard", "thesis", "treaty", "webpage",
+}
+
+# The shape of a schema.org Dataset that Google's dataset guidelines describe: name and description
+# (50 to 5000 characters) required; license, creator, version, distribution (DataDownload with contentUrl and
+# encodingFormat), citation and url recommended (here required, since this dataset has them all).
+GOOGLE_DATASET_SHAPE = {
+    "type": "object",
+    "required": ["@context", "@type", "name", "description", "license", "creator", "version", "distribution", "citation", "url"],
+    "properties": {
+        "@context": {"enum": ["https://schema.org/", "https://schema.org", "http://schema.org/"]},
+        "@type": {"const": "Dataset"},
+        "name": {"type": "string", "minLength": 1},
+        "description": {"type": "string", "minLength": 50, "maxLength": 5000},
+        "license": {"type": "string", "format": "uri", "pattern": "^https?://"},
+        "url": {"type": "string", "pattern": "^https://"},
+        "version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
+        "creator": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["@type", "name"],
+                "properties": {"@type": {"enum": ["Person", "Organization"]}, "name": {"type": "string", "minLength": 1}},
+            },
+        },
+        "distribution": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["@type", "encodingFormat", "contentUrl"],
+                "properties": {"@type": {"const": "DataDownload"}, "contentUrl": {"type": "string", "pattern": "^https://"}},
+            },
+        },
+        "citation": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+        "temporalCoverage": {"type": "string"},
+    },
+}
+
+
+@pytest.fixture
+def ds(database_path: Path):
+    return datasette_app(database_path)
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict:
+    return load_dataset_facts()
+
+
+@pytest.fixture(scope="module")
+def turn_url(facts) -> str:
+    return f"{facts['homepage']}{DB}/utterances/{TURN}"
+
+
+def today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+async def fetch(ds, path: str, **headers) -> str:
+    response = await ds.client.get(path, headers=headers or None)
+    assert response.status_code == 200, response.text[:300]
+    return response.text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The citation of a turn, in each format
+
+
+async def test_the_formatted_citation_of_a_turn_names_speaker_words_place_record_and_dataset(ds, facts, turn_url):
+    text = await fetch(ds, f"/-/cite/utterances/{TURN}.txt")
+    day = datetime.now(timezone.utc)
+    for part in (
+        SPEAKER,
+        f"“{QUOTE}",
+        "turn 57 of 69",
+        f"in “{RECORD_TITLE}”",
+        "5 November 1962",
+        "Wilson Center Digital Archive, record 110969",
+        ARCHIVE_URL,
+        "havana-1962 maintainers",
+        facts["title"],
+        f"version {facts['version']}",
+        f"{int(facts['release_date'][8:])} {datetime.strptime(facts['release_date'], '%Y-%m-%d'):%B %Y}",
+        turn_url,
+        f"accessed {day.day} {day:%B %Y}",
+    ):
+        assert part in text, part
+    assert "127.0.0.1" not in text and "localhost" not in text
+
+
+async def test_the_bibtex_of_a_turn_is_read_by_two_bibtex_readers(ds, facts, turn_url):
+    text = await fetch(ds, f"/-/cite/utterances/{TURN}.bib")
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and len(library.entries) == 1
+    entry = library.entries[0]
+    assert entry.entry_type == "misc" and entry.key == f"havana-1962:{TURN}"
+    assert entry["author"] == "{Ernesto Guevara}"
+    assert "turn 57 of 69" in entry["title"] and "One day before that we said" in entry["title"]
+    assert entry["version"] == facts["version"] and entry["url"] == turn_url and entry["urldate"] == today()
+    assert "record 110969" in entry["note"]
+
+    data = pybtex.database.parse_string(text, "bibtex")
+    (parsed,) = data.entries.values()
+    assert str(parsed.persons["author"][0]) == "{Ernesto Guevara}"
+    assert parsed.fields["url"] == turn_url
+
+
+async def test_the_ris_of_a_turn_is_read_by_rispy(ds, facts, turn_url):
+    (record,) = rispy.loads(await fetch(ds, f"/-/cite/utterances/{TURN}.ris"))
+    assert record["authors"] == [SPEAKER]
+    assert record["title"].startswith(QUOTE)
+    assert record["section"] == "turn 57 of 69"
+    assert record["edition"] == f"version {facts['version']}"
+    assert record["urls"] == [turn_url]
+    assert record["secondary_title"] == facts["title"]
+    assert record["accession_number"] == f"record 110969, {ARCHIVE_URL}"
+
+
+async def test_the_csl_json_of_a_turn_is_csl_and_renders_in_another_style(ds, facts, turn_url):
+    items = json.loads(await fetch(ds, f"/-/cite/utterances/{TURN}.json"))
+    (item,) = items
+    assert item["type"] in CSL_TYPES
+    assert all(key in ("id", "type") or key.replace("-", "_") in citeproc.VARIABLES for key in item), "only CSL variables"
+    assert item["author"] == [{"literal": SPEAKER}] and item["title"].startswith(QUOTE)
+    assert item["version"] == facts["version"] and item["URL"] == turn_url
+    # A style citeproc-py ships, not this project's: the item is plain CSL that any style can use.
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = str(bibliography.bibliography()[0])
+    assert SPEAKER in rendered and turn_url in rendered
+
+
+def test_the_projects_citation_style_is_valid_csl():
+    CitationStylesStyle(str(STYLE_FILE), validate=True)  # the CSL 1.0 RELAX NG schema shipped with citeproc-py
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Every cited thing
+
+
+CITED = {
+    "utterances": "select utterance_id from utterances",
+    "editorial_notes": "select note_id from editorial_notes",
+    "documents": "select document_id from documents",
+    "protocol_articles": "select article_id from protocol_articles",
+    "participants": "select participant_id from participants",
+}
+
+
+@pytest.mark.parametrize("table", list(CITED))
+async def test_every_row_of_a_cited_table_has_a_citation_in_every_format(ds, db: sqlite_utils.Database, facts, table):
+    for (row_id,) in db.execute(CITED[table]).fetchall():
+        page = await fetch(ds, f"{DB}/{table}/{row_id}")
+        block = html.unescape(page.split('id="cite"', 1)[1].split("</section>", 1)[0])
+        url = f"{facts['homepage']}{DB}/{table}/{row_id}"
+        assert url in block and f"version {facts['version']}" in block
+        (entry,) = bibtexparser.parse_string(await fetch(ds, f"/-/cite/{table}/{row_id}.bib")).entries
+        assert entry["url"] == url
+        (record,) = rispy.loads(await fetch(ds, f"/-/cite/{table}/{row_id}.ris"))
+        assert record["urls"] == [url]
+
+
+async def test_a_citation_file_downloads_under_a_readable_name(ds):
+    response = await ds.client.get(f"/-/cite/utterances/{TURN}.bib")
+    assert response.headers["content-type"].startswith("application/x-bibtex")
+    assert response.headers["content-disposition"] == f'attachment; filename="{TURN}.bib"'
+    missing = await ds.client.get("/-/cite/utterances/1962-11-05-memorandum-u999.bib")
+    assert missing.status_code == 404
+
+
+async def test_a_local_copy_says_it_is_one_and_the_published_site_does_not(ds, facts):
+    local = await fetch(ds, f"{DB}/utterances/{TURN}")
+    assert 'class="cite-local-copy"' in local
+    published_host = facts["homepage"].split("://", 1)[1]
+    published = await fetch(ds, f"{DB}/utterances/{TURN}", host=published_host)
+    assert 'class="cite-local-copy"' not in published
+
+
+async def test_a_turn_page_links_the_previous_and_next_turn_and_its_place_in_the_record(ds):
+    page = await fetch(ds, f"{DB}/utterances/{TURN}")
+    assert f'rel="prev" href="{DB}/utterances/1962-11-05-memorandum-u056"' in page
+    assert f'rel="next" href="{DB}/utterances/1962-11-05-memorandum-u058"' in page
+    assert 'href="/record/1962-11-05-memorandum#u057"' in page
+    first = await fetch(ds, f"{DB}/utterances/1962-11-05-memorandum-u001")
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+
+
+async def test_rows_of_the_turns_view_link_to_their_row_pages(ds, db):
+    page = await fetch(ds, f"{DB}/turns?_size=max")
+    for (utterance_id,) in db.execute("select utterance_id from utterances"):
+        assert f'<a href="{DB}/utterances/{utterance_id}">{utterance_id}</a>' in page
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A query's citation
+
+
+async def test_a_query_page_cites_its_own_address_with_the_version_and_its_checksum(ds, db, facts):
+    (seed_checksums, schema_hash) = db.execute("select seed_checksums, schema_hash from dataset_versions where version = ?", [facts["version"]]).fetchone()
+    checksum = version_checksum(seed_checksums, schema_hash)
+    for path in (f"{DB}/keyword_in_context?term=inspection", f"{DB}/turns?speaker_name=Ernesto+Guevara&_search=inspect"):
+        page = html.unescape(await fetch(ds, path))
+        block = page.split('id="cite"', 1)[1].split("</section>", 1)[0]
+        assert f"{facts['homepage']}{path}" in block
+        assert f"version {facts['version']}" in block and checksum in block
+        ris_url = re.search(r'href="(/-/cite/query\.ris\?[^"]+)"', block)[1]
+        (record,) = rispy.loads(await fetch(ds, ris_url))
+        assert record["urls"] == [f"{facts['homepage']}{path}"] and checksum in record["section"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The dataset
+
+
+async def test_the_dataset_citation_parses_in_every_format(ds, facts):
+    (item,) = json.loads(await fetch(ds, "/-/cite/dataset.json"))
+    assert item["type"] == "dataset" and item["version"] == facts["version"] and item["URL"] == facts["homepage"]
+    (entry,) = bibtexparser.parse_string(await fetch(ds, "/-/cite/dataset.bib")).entries
+    assert entry["title"] == facts["title"] and entry["version"] == facts["version"]
+    (record,) = rispy.loads(await fetch(ds, "/-/cite/dataset.ris"))
+    assert record["type_of_reference"] == "DATA" and record["title"] == facts["title"]
+
+
+def home_page_jsonld(page: str) -> dict:
+    return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
+
+
+async def test_the_home_page_describes_the_dataset_as_google_asks(ds):
+    data = home_page_jsonld(await fetch(ds, "/"))
+    jsonschema.validate(data, GOOGLE_DATASET_SHAPE, format_checker=jsonschema.FormatChecker())
+
+
+async def test_the_json_ld_says_what_citation_cff_says(ds, repo_root):
+    data = home_page_jsonld(await fetch(ds, "/"))
+    cff = yaml.safe_load((repo_root / "CITATION.cff").read_text(encoding="utf-8"))
+    package = json.loads((repo_root / "datapackage.json").read_text(encoding="utf-8"))
+    assert data["name"] == cff["title"]
+    assert data["version"] == cff["version"] and data["datePublished"] == cff["date-released"]
+    assert [creator["name"] for creator in data["creator"]] == [author["name"] for author in cff["authors"]]
+    assert data["url"] == cff["url"] == package["homepage"]
+    assert data["license"] == package["licenses"][0]["path"]
+    assert data["description"] == cff["abstract"]
+    assert set(data["isBasedOn"]) == {reference["url"] for reference in cff["references"] if reference["type"] == "historical-work" and "url" in reference}
+
+
+async def test_a_query_is_called_the_same_on_its_page_and_in_its_files(ds):
+    path = f"{DB}/turns?speaker_name=Ernesto+Guevara&_search=inspect&_size=5"
+    page = html.unescape(await fetch(ds, path))
+    title = "turns (speaker_name=Ernesto Guevara, _search=inspect)"
+    assert f"“{title}”" in page.split('id="cite"', 1)[1]
+    ris_url = re.search(r'href="(/-/cite/query\.ris\?[^"]+)"', page.split('id="cite"', 1)[1])[1]
+    (record,) = rispy.loads(await fetch(ds, ris_url))
+    assert record["title"] == title
+    sql_page = html.unescape(await fetch(ds, f"{DB}?sql=select+count(*)+from+utterances"))
+    assert "“SQL query (sql=select count(*) from utterances)”" in sql_page.split('id="cite"', 1)[1]
