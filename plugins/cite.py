@@ -42,7 +42,7 @@ from etl.publish.citation import (
     release_from_facts,
     render,
 )
-from etl.publish.site import load_dataset_facts
+from etl.publish.site import DATABASE_NAME, load_dataset_facts
 from etl.schema import TURNS_VIEW_NAME
 
 CITE_PREFIX = "/-/cite"
@@ -81,6 +81,16 @@ async def _read_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
     return None
 
 
+def unversioned(datasette: Any, database: str, path: str) -> str:
+    """A path under the dataset's own name, which names the row in every release; datasette-hashed-urls
+    routes the database as ``havana-1962-<hash>`` and redirects the unversioned path there."""
+    route = getattr(datasette.get_database(database), "route", None) or database
+    prefix = datasette.urls.path(tilde_encode(route))
+    if route != DATABASE_NAME and (path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + ".")):
+        return datasette.urls.path(tilde_encode(DATABASE_NAME)) + path[len(prefix) :]
+    return path
+
+
 async def _one(db: Any, sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
     rows = (await db.execute(sql, params)).rows
     return dict(rows[0]) if rows else None
@@ -91,7 +101,7 @@ async def row_citation_item(
 ) -> dict[str, Any] | None:
     """The CSL-JSON item citing one row, or None if the row does not exist."""
     db = datasette.get_database(database)
-    path = datasette.urls.row(database, table, tilde_encode(row_id))
+    path = unversioned(datasette, database, datasette.urls.row(database, table, tilde_encode(row_id)))
     if table == "utterances":
         turn = await _one(db, "select * from utterances where utterance_id = :id", {"id": row_id})
         if turn is None:
@@ -236,7 +246,7 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
                     variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
         elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
             # a table or view page, a canned query, or the database page running SQL typed by the reader
-            path = request.path + (f"?{request.query_string}" if request.query_string else "")
+            path = unversioned(datasette, database, request.path) + (f"?{request.query_string}" if request.query_string else "")
             name = request.url_vars.get("table")
             canned = await datasette.get_canned_query(database, name, request.actor) if name else None
             arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
@@ -262,9 +272,9 @@ async def jsonld(datasette: Any, database: str, release: DatasetRelease) -> dict
         for document in documents
     ]
     distribution = [
-        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(datasette.urls.database(database) + ".db")},
-        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".csv?_stream=on")},
-        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(datasette.urls.table(database, TURNS_VIEW_NAME) + ".json?_shape=array")},
+        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(unversioned(datasette, database, datasette.urls.database(database)) + ".db")},
+        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(unversioned(datasette, database, datasette.urls.table(database, TURNS_VIEW_NAME)) + ".csv?_stream=on")},
+        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(unversioned(datasette, database, datasette.urls.table(database, TURNS_VIEW_NAME)) + ".json?_shape=array")},
     ]
     return dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
 

@@ -228,10 +228,17 @@ async def test_a_local_copy_says_it_is_one_and_the_published_site_does_not(ds, f
     assert 'class="cite-local-copy"' not in published
 
 
+async def served_route(ds) -> str:
+    """The path the site serves the database under: /havana-1962-<hash> with hashed URLs."""
+    await ds.invoke_startup()
+    return ds.urls.database(DB.strip("/"))
+
+
 async def test_a_turn_page_links_the_previous_and_next_turn_and_its_place_in_the_record(ds):
     page = await fetch(ds, f"{DB}/utterances/{TURN}")
-    assert f'rel="prev" href="{DB}/utterances/1962-11-05-memorandum-u056"' in page
-    assert f'rel="next" href="{DB}/utterances/1962-11-05-memorandum-u058"' in page
+    route = await served_route(ds)
+    assert f'rel="prev" href="{route}/utterances/1962-11-05-memorandum-u056"' in page
+    assert f'rel="next" href="{route}/utterances/1962-11-05-memorandum-u058"' in page
     assert 'href="/record/1962-11-05-memorandum#u057"' in page
     first = await fetch(ds, f"{DB}/utterances/1962-11-05-memorandum-u001")
     assert 'rel="prev"' not in first and 'rel="next"' in first
@@ -239,8 +246,9 @@ async def test_a_turn_page_links_the_previous_and_next_turn_and_its_place_in_the
 
 async def test_rows_of_the_turns_view_link_to_their_row_pages(ds, db):
     page = await fetch(ds, f"{DB}/turns?_size=max")
+    route = await served_route(ds)
     for (utterance_id,) in db.execute("select utterance_id from utterances"):
-        assert f'<a href="{DB}/utterances/{utterance_id}">{utterance_id}</a>' in page
+        assert f'<a href="{route}/utterances/{utterance_id}">{utterance_id}</a>' in page
 
 
 # ---------------------------------------------------------------------------------------------------------
