@@ -185,12 +185,18 @@ async def test_mikoyan_finds_the_misprinted_mikovan(ds, db):
     assert misprinted <= {row["utterance_id"] for row in rows}
 
 
+
+async def served_route(ds) -> str:
+    """The path the site serves the database under, and its own links use: /havana-1962-<hash> (hashed URLs)."""
+    await ds.invoke_startup()
+    return ds.urls.database(DATABASE_NAME)
+
 async def test_the_turns_view_is_searchable(ds, db):
     rows = await rows_of(ds, f"{DB}/turns.json?_shape=array&_size=max&_search=inspect")
     assert {row["utterance_id"] for row in rows} == turns_with(db, r"\binspect(?:s|ed|ing|ion|ions)?\b")
     assert len(rows) < db["utterances"].count
     page = await ds.client.get(f"{DB}/turns?_search=inspect")
-    assert 'name="_search"' in page.text and f'href="{DB}/utterances/{GUEVARA_AIRBORNE}"' in page.text
+    assert 'name="_search"' in page.text and f'href="{await served_route(ds)}/utterances/{GUEVARA_AIRBORNE}"' in page.text
 
 
 async def test_a_notes_explanation_is_searchable(ds, db):
@@ -233,7 +239,7 @@ async def test_site_search_page_links_the_place_in_the_record_and_the_row(ds):
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert f'href="/record/1962-11-05-memorandum#u057"' in text
-    assert f'href="{DB}/utterances/{GUEVARA_AIRBORNE}"' in text
+    assert f'href="{await served_route(ds)}/utterances/{GUEVARA_AIRBORNE}"' in text
     assert "<mark>inspections</mark>" in text and "turn 57 of 69" in text
     assert "<title>Search: inspect</title>" in page.text
 
@@ -367,6 +373,6 @@ async def test_a_curated_link_is_shown_apart_with_its_reason_and_never_as_a_prin
     page = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=13")).text)
     section = page.split('<section class="curated-article-links">', 1)[1].split("</section>", 1)[0]
     assert "the text does not name the article" in section
-    assert f'href="{DB}/utterances/1962-11-05-memorandum-u003"' in section and "Consequently we should strike article 13" in section
+    assert f'href="{await served_route(ds)}/utterances/1962-11-05-memorandum-u003"' in section and "Consequently we should strike article 13" in section
     other = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=5")).text)
     assert "curated-article-links" not in other
