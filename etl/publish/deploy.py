@@ -26,6 +26,9 @@ LOCK_FILE = REPOSITORY / "requirements.lock"
 # What the published server installs beside Datasette, at the versions of requirements.lock.
 SERVED_PACKAGES = ("datasette", "datasette-vega", "datasette-hashed-urls")
 ENGINES = ("package", "cloudrun")
+# How many replicas Cloud Run may start as readers come (datasette publish cloudrun's default is one): each
+# is a stateless copy of the same image, so any number can serve side by side.
+CLOUD_RUN_MAX_INSTANCES = 10
 
 
 def pinned_versions(names: tuple[str, ...] = SERVED_PACKAGES, lock_file: Path = LOCK_FILE) -> list[str]:
@@ -67,7 +70,7 @@ def publish_arguments(db_path: Path, engine: str = "package") -> list[str]:
     if engine == "package":
         arguments = ["datasette", "package", str(db_path), "--tag", DATABASE_NAME]
     else:
-        arguments = ["datasette", "publish", "cloudrun", str(db_path), "--service", DATABASE_NAME]
+        arguments = ["datasette", "publish", "cloudrun", str(db_path), "--service", DATABASE_NAME, "--max-instances", str(CLOUD_RUN_MAX_INSTANCES)]
     arguments += site
     for requirement in pinned_versions():
         arguments += ["--install", requirement]
