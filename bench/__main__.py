@@ -92,14 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== build ==")
     print(build_bench.format_table(build))
     summary = build["summary"]
-    print(
-        f"\nseed build: {summary['seed_build_seconds']:.2f} s (target < {summary['target_seed_build_under_s']} s); "
-        + (
-            f"cost per MB x{max(sizes)} / x10: {summary['cost_per_mb_x1000_over_x10']} (target <= {summary['target_cost_ratio_within']})"
-            if "cost_per_mb_x1000_over_x10" in summary
-            else "cost ratio: not measured (x10 and x1000 both needed)"
-        )
-    )
+    print("\n== build targets ==")
+    for line in build_bench.format_targets(summary):
+        print(line)
     print("\n== serve ==")
     print(serve_bench.format_table(serve["databases"]))
     print("\n== serving targets ==")

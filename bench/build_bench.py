@@ -9,6 +9,7 @@ measured in the same run: the very rows the build wrote, inserted with the stand
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -41,16 +42,30 @@ def _child(seeds_dir: Path, out_path: Path, sources_path: Path | None) -> None:
         etl.build.load_curated = lambda name, *folder: extend_curated(read_curated(name, *folder), sources)
         etl.build.load_curated_yaml = etl.build.load_curated
 
+    workers = int(os.environ.get("BENCH_WORKERS", "0")) or None  # None: one process per core
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    report = build_database(seeds_dir, out_path, strict=False, log=lambda line: None)
+    report = build_database(seeds_dir, out_path, strict=False, log=lambda line: None, workers=workers)
     seconds = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "peak_rss_kb": peak_kb, "baseline_rss_kb": baseline_kb, "warnings": len(report.warnings)}))
+    workers_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest worker process
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_rss_kb": peak_kb,
+                "worker_peak_rss_kb": workers_peak_kb,
+                "baseline_rss_kb": baseline_kb,
+                "warnings": len(report.warnings),
+                "workers": workers or os.cpu_count(),
+            }
+        )
+    )
 
 
-def run_build(seeds_dir: Path, out_path: Path, timeout: float, sources: dict[str, str] | None = None) -> dict:
-    """Build ``seeds_dir`` into ``out_path`` in a child process; its seconds and memory, or a timeout."""
+def run_build(seeds_dir: Path, out_path: Path, timeout: float, sources: dict[str, str] | None = None, workers: int | None = None) -> dict:
+    """Build ``seeds_dir`` into ``out_path`` in a child process (with ``workers`` reading processes, one per
+    core by default); its seconds and memory, or a timeout."""
     if out_path.exists():
         out_path.unlink()
     command = [sys.executable, "-m", "bench.build_bench", "child", str(seeds_dir), str(out_path)]
@@ -60,7 +75,8 @@ def run_build(seeds_dir: Path, out_path: Path, timeout: float, sources: dict[str
         command.append(str(sources_path))
     started = time.perf_counter()
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        environment = {**os.environ, "BENCH_WORKERS": str(workers or 0)}
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=environment)
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "timeout_seconds": timeout}
     if finished.returncode != 0:
@@ -143,6 +159,13 @@ def run(seeds_dir: Path, work: Path, sizes: tuple[int, ...] = SIZES, log=print) 
                 build_over_floor=round(build["seconds"] / floor, 1),
                 db_path=_relative(out),
             )
+            row["worker_peak_rss_mb"] = round(build["worker_peak_rss_kb"] / 1024, 1)
+            if copies == max(sizes) and copies > 1:
+                serial = run_build(corpus.folder, work / f"x{copies}" / "serial.db", timeout=timeout, sources=corpus.sources, workers=1)
+                if serial["status"] == "ok":
+                    row["serial_seconds"] = round(serial["seconds"], 3)
+                    row["parallel_speedup"] = round(serial["seconds"] / build["seconds"], 2)
+                    row["serial_equals_parallel_bytes"] = (work / f"x{copies}" / "serial.db").read_bytes() == out.read_bytes()
         results.append(row)
         log(_line(row))
     by_copies = {row["copies"]: row for row in results if row["status"] == "ok"}
@@ -155,6 +178,17 @@ def run(seeds_dir: Path, work: Path, sizes: tuple[int, ...] = SIZES, log=print) 
             by_copies[1000]["seconds_per_mb"] / by_copies[10]["seconds_per_mb"], 2
         )
         summary["target_cost_ratio_within"] = 1.5
+    largest = by_copies.get(max(sizes))
+    if largest:
+        summary["largest_build_over_floor"] = largest["build_over_floor"]
+        summary["target_largest_build_over_floor_at_most"] = 10
+        summary["largest_peak_rss_mb"] = largest["peak_rss_mb"]
+        summary["target_largest_peak_rss_mb_at_most"] = 200
+        summary["largest_parallel_speedup"] = largest.get("parallel_speedup")
+        summary["largest_serial_equals_parallel_bytes"] = largest.get("serial_equals_parallel_bytes")
+        if 100 in by_copies and max(sizes) != 100:
+            summary["largest_peak_over_x100"] = round(largest["peak_rss_mb"] / by_copies[100]["peak_rss_mb"], 2)
+            summary["target_largest_peak_over_x100_at_most"] = 1.25
     return {"sizes": results, "summary": summary}
 
 
@@ -176,6 +210,29 @@ def _line(row: dict) -> str:
         f"floor {row['floor_seconds']:>7.3f} s  (build/floor {row['build_over_floor']}x)  "
         f"{row['documents']} documents, {row['warnings']} warnings, {row['unaccounted_chars']} unaccounted characters"
     )
+
+
+def format_targets(summary: dict) -> list[str]:
+    """Each build target with its figure, its ratio and whether it is met."""
+
+    def verdict(ok: bool | None) -> str:
+        return "not measured" if ok is None else ("met" if ok else "NOT met")
+
+    lines = []
+    seed = summary.get("seed_build_seconds")
+    lines.append(f"seed build: {seed:.3f} s (target < {summary['target_seed_build_under_s']} s): {verdict(seed is not None and seed < summary['target_seed_build_under_s'])}" if seed is not None else "seed build: not measured")
+    ratio = summary.get("cost_per_mb_x1000_over_x10")
+    lines.append(f"cost per MB, largest / x10: {ratio} (target <= {summary.get('target_cost_ratio_within')}): {verdict(None if ratio is None else ratio <= summary['target_cost_ratio_within'])}")
+    over = summary.get("largest_build_over_floor")
+    lines.append(f"largest build / executemany floor: {over}x (target <= {summary.get('target_largest_build_over_floor_at_most')}x): {verdict(None if over is None else over <= summary['target_largest_build_over_floor_at_most'])}")
+    peak = summary.get("largest_peak_rss_mb")
+    lines.append(f"largest build peak memory: {peak} MB (target <= {summary.get('target_largest_peak_rss_mb_at_most')} MB): {verdict(None if peak is None else peak <= summary['target_largest_peak_rss_mb_at_most'])}")
+    growth = summary.get("largest_peak_over_x100")
+    lines.append(f"largest peak / x100 peak: {growth} (target <= {summary.get('target_largest_peak_over_x100_at_most')}): {verdict(None if growth is None else growth <= summary['target_largest_peak_over_x100_at_most'])}")
+    lines.append(
+        f"parallel over serial (largest): {summary.get('largest_parallel_speedup')}x faster; same bytes: {summary.get('largest_serial_equals_parallel_bytes')}"
+    )
+    return lines
 
 
 def format_table(result: dict) -> str:

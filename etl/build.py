@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,15 +18,16 @@ import yaml
 
 from etl.errors import ParseError
 from etl.invariants import check_invariants
-from etl.load import write_database_atomically
+from etl.load import TemporaryDatabase, append_rows
 from etl.rows.record import parse_seed
-from etl.rows.types import Curated, SeedRows
+from etl.rows.types import Curated, SeedRows, make_row
 from etl.paths import CURATED
 from etl.curation import entry_lines, entry_lines_of_mapping, load_curated
 from etl.read.notes import READER_NOTE_TYPES
 from etl.read.registry import Registry, load_registry
 from etl.schema import TABLES, schema_hash
-from etl.read.seeds import read_seed, read_seeds
+from etl.read.cast import Person
+from etl.read.seeds import SeedSource, list_seeds, read_seed
 from etl.read.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -108,77 +111,159 @@ def read_one_record(path: Path) -> SeedRows:
 
 
 def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str], dict[str, str]]:
-    """Parse every seed into rows for every table; return the rows, the warnings and the seeds' texts."""
-    seeds = read_seeds(seeds_dir)
-    inputs = load_curated_inputs()
-    registry, note_types, dataset = inputs.registry, inputs.note_types, inputs.dataset
+    """Every table's rows in memory, the warnings and the records' texts (for tests and tools; the build streams)."""
+    collected: dict[str, list[dict]] = {table.name: [] for table in TABLES}
+    texts: dict[str, str] = {}
 
-    rows: dict[str, list[dict]] = {table.name: [] for table in TABLES}
+    def keep(rows: dict[str, list[dict]]) -> None:
+        for table, table_rows in rows.items():
+            collected[table].extend(table_rows)
+
+    warnings = _read_all(list_seeds(Path(seeds_dir)), load_curated_inputs(), keep, log, workers=1, texts=texts)
+    return collected, warnings, texts
+
+
+def _read_all(
+    sources: list[SeedSource],
+    inputs: CuratedInputs,
+    emit: Callable[[dict[str, list[dict]]], None],
+    log: Callable[[str], None],
+    workers: int,
+    texts: dict[str, str] | None = None,
+) -> list[str]:
+    """Read every record in order (in ``workers`` processes), hand each record's rows to ``emit`` as soon as it
+    is read and checked, then the rows that span records; return the warnings."""
     warnings: list[str] = []
     taken_ids: set[str] = set()
-    provisional: dict = {}
-    for seed in seeds:
-        curated = inputs.for_record(seed.name)
-        parsed: SeedRows = parse_seed(seed.text, seed.name, seed.sha256, registry, curated, taken_ids)
-        taken_ids.add(parsed.document["document_id"])
-        rows["documents"].append(parsed.document)
-        for table, table_rows in parsed.rows.items():
-            rows[table].extend(table_rows)
+    provisional: dict[str, Person] = {}
+    articles: list[dict] = []
+    referenced: set[str] = set()
+    checksums: dict[str, str] = {}
+    for source, parsed in _parsed_in_order(sources, inputs, workers):
+        if parsed.document["document_id"] in taken_ids:
+            # Another record took this id: read this one again knowing the ids taken (rare, and always in order).
+            seed = source.read()
+            parsed = _checked(parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), taken_ids), seed.text)
+        document = parsed.document
+        taken_ids.add(document["document_id"])
+        checksums[document["seed_file"]] = document["seed_sha256"]
+        if texts is not None:
+            texts[document["seed_file"]] = source.read().text
         warnings.extend(parsed.warnings)
         for person in parsed.people:
             if person.is_provisional:
                 provisional.setdefault(person.participant_id, person)
         for gap in parsed.unaccounted:
-            warnings.append(f"{seed.name}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
-        document = parsed.document
-        unused = _unused_text(parsed.rows.get("seed_spans", []))
-        covered = document["seed_nonblank_chars"] - document["unaccounted_chars"]
-        log(
-            f"{seed.name}  {document['document_id']:<26} "
-            f"{len(parsed.rows.get('utterances', [])):>3} turns  {len(parsed.rows.get('editorial_notes', [])):>3} notes  "
-            f"{len(parsed.rows.get('article_references', [])):>2} article references  "
-            f"coverage {covered}/{document['seed_nonblank_chars']} non-blank characters "
-            f"({100 * covered / document['seed_nonblank_chars']:.2f}%); not used as content: {unused}"
-        )
+            warnings.append(f"{document['seed_file']}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
+        articles.extend(parsed.rows.pop("protocol_articles", []))
+        rows = {"documents": [document], **parsed.rows}
+        referenced |= _participants_referenced(rows)
+        emit(rows)
+        log(_record_line(parsed))
+    final = _rows_across_records(inputs, articles, referenced, provisional, checksums)
+    check_invariants(final, {})
+    emit(final)
+    return warnings
 
-    rows["protocol_articles"] = merge_articles(rows["protocol_articles"])
-    # Everyone a row points at: those who took part, and anyone a damaged record names without a role.
-    referenced = {
+
+def _parsed_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: int):
+    """(source, rows) of every record, in the order of the sources, read here or in a pool of processes."""
+    if workers <= 1 or len(sources) < PARALLEL_FROM:
+        for source in sources:
+            yield source, _read_one(source, inputs)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_start_worker) as pool:
+        chunk = max(1, min(16, len(sources) // (workers * 8)))
+        yield from zip(sources, pool.imap(_read_in_worker, sources, chunksize=chunk))
+
+
+# Below this many records a pool of processes costs more than it saves (three records read in 0.1 s).
+PARALLEL_FROM = 16
+
+_WORKER_INPUTS: CuratedInputs | None = None
+
+
+def _start_worker() -> None:
+    global _WORKER_INPUTS
+    _WORKER_INPUTS = load_curated_inputs()
+
+
+def _read_in_worker(source: SeedSource) -> SeedRows:
+    return _read_one(source, _WORKER_INPUTS)
+
+
+def _read_one(source: SeedSource, inputs: CuratedInputs) -> SeedRows:
+    """One record read, parsed into rows and checked against its own text."""
+    seed = source.read()
+    parsed = parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name))
+    return _checked(parsed, seed.text)
+
+
+def _checked(parsed: SeedRows, text: str) -> SeedRows:
+    check_invariants({"documents": [parsed.document], **parsed.rows}, {parsed.document["seed_file"]: text})
+    return parsed
+
+
+def _participants_referenced(rows: dict[str, list[dict]]) -> set[str]:
+    """Everyone a row points at: those who took part, and anyone a damaged record names without a role."""
+    return {
         row[column]
         for table in TABLES
         for column, other_table, _ in table.foreign_keys
         if other_table == "participants"
-        for row in rows[table.name]
+        for row in rows.get(table.name, [])
         if row.get(column)
     }
-    for participant in registry.participants.values():
-        if participant.participant_id in referenced:
-            rows["participants"].append(
-                {
-                    "participant_id": participant.participant_id,
-                    "name": participant.name,
-                    "side": participant.side,
-                    "position": participant.position,
-                    "source": participant.source,
-                    "is_provisional": False,
-                }
-            )
-    for person in sorted(provisional.values(), key=lambda person: person.participant_id):
-        rows["participants"].append(
-            {
-                "participant_id": person.participant_id,
-                "name": person.name,
-                "side": person.side,
-                "position": None,
-                "source": "Provisional: created by the build from the name as the record prints it; add it to etl/curated/participants.yml.",
-                "is_provisional": True,
-            }
+
+
+def _rows_across_records(inputs: CuratedInputs, articles: list[dict], referenced: set[str], provisional: dict[str, Person], checksums: dict[str, str]) -> dict[str, list[dict]]:
+    """The tables whose rows come from all the records together, or from the curated data alone."""
+    participants = [
+        make_row(
+            "participants",
+            participant_id=participant.participant_id,
+            name=participant.name,
+            side=participant.side,
+            position=participant.position,
+            source=participant.source,
+            is_provisional=False,
         )
-    rows["note_types"] = [
-        {"note_type": name, "description": entry["description"], "resp": entry["resp"]} for name, entry in note_types.items()
+        for participant in inputs.registry.participants.values()
+        if participant.participant_id in referenced
     ]
-    rows["dataset_versions"] = _version_rows(dataset, {seed.name: seed.sha256 for seed in seeds})
-    return rows, warnings, {seed.name: seed.text for seed in seeds}
+    participants += [
+        make_row(
+            "participants",
+            participant_id=person.participant_id,
+            name=person.name,
+            side=person.side,
+            position=None,
+            source="Provisional: created by the build from the name as the record prints it; add it to etl/curated/participants.yml.",
+            is_provisional=True,
+        )
+        for person in sorted(provisional.values(), key=lambda person: person.participant_id)
+    ]
+    return {
+        "participants": participants,
+        "note_types": [
+            make_row("note_types", note_type=name, description=entry["description"], resp=entry["resp"]) for name, entry in inputs.note_types.items()
+        ],
+        "protocol_articles": merge_articles(articles),
+        "dataset_versions": _version_rows(inputs.dataset, checksums),
+    }
+
+
+def _record_line(parsed: SeedRows) -> str:
+    document = parsed.document
+    covered = document["seed_nonblank_chars"] - document["unaccounted_chars"]
+    return (
+        f"{document['seed_file']}  {document['document_id']:<26} "
+        f"{len(parsed.rows.get('utterances', [])):>3} turns  {len(parsed.rows.get('editorial_notes', [])):>3} notes  "
+        f"{len(parsed.rows.get('article_references', [])):>2} article references  "
+        f"coverage {covered}/{document['seed_nonblank_chars']} non-blank characters "
+        f"({100 * covered / document['seed_nonblank_chars']:.2f}%); not used as content: {_unused_text(parsed.rows.get('seed_spans', []))}"
+    )
 
 
 def _version_rows(dataset: dict, seed_checksums: dict[str, str]) -> list[dict]:
@@ -226,15 +311,30 @@ def _unused_text(spans: list[dict]) -> str:
     return ", ".join(parts)
 
 
-def build_database(seeds_dir: Path, out_path: Path, strict: bool = False, log: Callable[[str], None] = print) -> BuildReport:
-    """Build ``out_path`` from the seeds in ``seeds_dir``; the old file is replaced only by a complete build."""
-    rows, warnings, seed_texts = build_rows(Path(seeds_dir), log)
-    check_invariants(rows, seed_texts)
-    for warning in warnings:
-        log(f"warning: {warning}")
-    if strict and warnings:
-        raise ParseError(seeds_dir, None, "no warnings in a --strict build", f"{len(warnings)} warnings, the first: {warnings[0]}")
-    write_database_atomically(Path(out_path), rows)
-    counts = {table: len(table_rows) for table, table_rows in rows.items()}
+def build_database(
+    seeds_dir: Path, out_path: Path, strict: bool = False, log: Callable[[str], None] = print, workers: int | None = None
+) -> BuildReport:
+    """Build ``out_path`` from the records in ``seeds_dir``; the old file is replaced only by a complete build.
+
+    Records are read in ``workers`` processes (one per core by default) and each record's rows go to the
+    temporary database as soon as it is read, in the order of the records, so that memory does not grow
+    with the collection and the bytes are those of a serial build.
+    """
+    sources = list_seeds(Path(seeds_dir))
+    inputs = load_curated_inputs()
+    workers = workers or os.cpu_count() or 1
+    counts: dict[str, int] = {table.name: 0 for table in TABLES}
+    with TemporaryDatabase(Path(out_path)) as db:
+
+        def write(rows: dict[str, list[dict]]) -> None:
+            append_rows(db, rows)
+            for table, table_rows in rows.items():
+                counts[table] += len(table_rows)
+
+        warnings = _read_all(sources, inputs, write, log, workers)
+        for warning in warnings:
+            log(f"warning: {warning}")
+        if strict and warnings:
+            raise ParseError(seeds_dir, None, "no warnings in a --strict build", f"{len(warnings)} warnings, the first: {warnings[0]}")
     log("built " + str(out_path) + ": " + ", ".join(f"{count} {table}" for table, count in counts.items()))
     return BuildReport(Path(out_path), counts, warnings)

@@ -23,6 +23,10 @@ class ParseError(BuildError):
             message += f"; found {found!r}"
         super().__init__(message)
 
+    def __reduce__(self):
+        # Rebuilt from its parts when it crosses from a worker process of the build to the parent.
+        return (type(self), (self.path, self.line, self.expected, self.found))
+
 
 def line_of(text: str, offset: int) -> int:
     """The 1-based line number of a character offset.

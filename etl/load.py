@@ -51,10 +51,20 @@ def _create_table(db: sqlite_utils.Database, table: Table) -> None:
 
 def insert_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
     """Insert every table's rows, in schema order, then build full-text search."""
+    append_rows(db, rows_by_table)
+    enable_search(db)
+
+
+def append_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
+    """Insert rows of some tables, in schema order (a record's rows as soon as it is read)."""
     for table in TABLES:
         rows = list(rows_by_table.get(table.name, ()))
         if rows:
             db[table.name].insert_all(rows, batch_size=500)
+
+
+def enable_search(db: sqlite_utils.Database) -> None:
+    """Build full-text search once every row is in."""
     for table in TABLES:
         if table.full_text_columns:
             db[table.name].enable_fts(
@@ -63,6 +73,53 @@ def insert_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[
                 tokenize=FTS_TOKENIZER,
                 create_triggers=False,
             )
+
+
+class TemporaryDatabase:
+    """A database written beside ``out_path`` and renamed into place only when it is complete and checked.
+
+    ``with TemporaryDatabase(out_path) as db:`` creates the tables; rows are appended while the block runs;
+    on leaving it without an error the database gets full-text search, its foreign keys are checked, it is
+    vacuumed, synced and renamed to ``out_path``. On any error the temporary file is removed and ``out_path``
+    is left exactly as it was.
+    """
+
+    def __init__(self, out_path: Path):
+        self.out_path = Path(out_path)
+
+    def __enter__(self) -> sqlite_utils.Database:
+        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary_name = tempfile.mkstemp(prefix=self.out_path.name + ".", suffix=".partial", dir=self.out_path.parent)
+        os.close(handle)
+        self.temporary = Path(temporary_name)
+        self.temporary.unlink()
+        self.db = sqlite_utils.Database(self.temporary)
+        # The temporary file is worthless until it is renamed, so it is written without a journal or a
+        # sync after every statement; it is synced once, whole, before the rename.
+        self.db.conn.execute("PRAGMA journal_mode = OFF")
+        self.db.conn.execute("PRAGMA synchronous = OFF")
+        create_tables(self.db)
+        self.db.conn.execute("BEGIN")
+        return self.db
+
+    def __exit__(self, kind, error, traceback) -> None:
+        try:
+            if kind is None:
+                self.db.conn.execute("COMMIT")
+                with self.db.conn:
+                    enable_search(self.db)
+                problems = self.db.conn.execute("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise InvariantError(f"foreign key check failed (table, rowid, referenced table): {problems[:5]}")
+                self.db.vacuum()
+                self.db.close()
+                with open(self.temporary, "rb+") as written:
+                    os.fsync(written.fileno())
+                os.replace(self.temporary, self.out_path)
+        finally:
+            self.db.close()
+            if self.temporary.exists():
+                self.temporary.unlink()
 
 
 def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:

@@ -42,6 +42,12 @@ def names(db: sqlite_utils.Database):
     )
 
 
+
+async def served_route(ds) -> str:
+    """The path the site serves the database under: /havana-1962-<hash> with hashed URLs."""
+    await ds.invoke_startup()
+    return ds.urls.database(DB.strip("/"))
+
 async def rows_of(ds, path: str) -> list[dict]:
     response = await ds.client.get(path)
     assert response.status_code == 200, response.text[:500]

@@ -34,7 +34,7 @@ from etl.publish.serve import (
     site_options,
     write_inspect_file,
 )
-from etl.publish.site import DATABASE_NAME
+from etl.publish.site import DATABASE_NAME, load_dataset_facts
 
 DB = f"/{DATABASE_NAME}"
 YEAR = "max-age=31536000, public"
@@ -110,7 +110,7 @@ async def test_pages_outside_the_database_are_not_cached_for_a_year(ds):
 async def test_row_links_and_citations_point_where_they_should(ds, release_hash):
     page = (await ds.client.get(f"{DB}/utterances/1962-11-05-memorandum-u001")).text
     assert f'href="{DB}-{release_hash}/documents/1962-11-05-memorandum"' in page  # links: this release
-    assert f"{DB}/utterances/1962-11-05-memorandum-u001" in page  # the citation: the row in every release
+    assert f"{load_dataset_facts()['homepage']}{DB}/utterances/1962-11-05-memorandum-u001," in page  # the citation: the row in every release
 
 
 def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_path, release_hash):

@@ -146,6 +146,10 @@ SENTENCE_BREAK = re.compile(r"""(?<=[.?!])[\]"”)]?(?P<space>\s+)(?=[A-Z0-9"“
 ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|D\.C)\.)$""")
 
 
+# Any letter or digit: a sentence has at least one.
+ALPHANUMERIC = re.compile(r"[^\W_]")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Offsets (start, end) of the sentences of a paragraph's text.
 
@@ -156,10 +160,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     sentences: list[tuple[int, int]] = []
     start = 0
     for match in SENTENCE_BREAK.finditer(text):
-        before = text[: match.start("space")]
+        before = text[max(0, match.start("space") - 12) : match.start("space")]  # an abbreviation is short
         if ABBREVIATION_BEFORE.search(before.rstrip('"”)]')):
             continue
-        if not any(character.isalnum() for character in text[start : match.start("space")]):
+        if not ALPHANUMERIC.search(text, start, match.start("space")):
             continue  # an ellipsis alone ("... Then for half an hour") opens the sentence after it
         sentences.append((start, match.start("space")))
         start = match.end("space")

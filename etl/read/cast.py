@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from etl.read.blocks import Span, split_sentences
@@ -387,6 +388,7 @@ def _sentence_end(text: str, start: int) -> int:
     return len(text)
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Case and accents folded: "Aragonés" and "ARAGONES" compare equal."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()

@@ -47,6 +47,39 @@ def parse_manifest(text: str, path: Path | str = MANIFEST_NAME) -> dict[str, str
     return sums
 
 
+@dataclass(frozen=True)
+class SeedSource:
+    """A record file the manifest lists, not yet read: what a worker of the build reads and parses."""
+
+    path: Path
+    manifest: tuple[tuple[str, str], ...]
+    manifest_path: Path
+
+    def read(self) -> Seed:
+        return read_seed(self.path, dict(self.manifest), self.manifest_path)
+
+
+def list_seeds(seeds_dir: Path) -> list[SeedSource]:
+    """The record files of a folder in name order, each listed by the manifest, none read yet."""
+    manifest_path = seeds_dir / MANIFEST_NAME
+    if not seeds_dir.is_dir():
+        raise ParseError(seeds_dir, None, "a folder of seed records")
+    if not manifest_path.is_file():
+        raise ParseError(manifest_path, None, "a SHA256SUMS manifest listing every seed")
+    manifest = parse_manifest(manifest_path.read_text(encoding="utf-8"), manifest_path)
+    paths = sorted(seeds_dir.glob("*.txt"))
+    if not paths:
+        raise ParseError(seeds_dir, None, "at least one seed record (*.txt)")
+    for path in paths:
+        if path.name not in manifest:
+            raise ParseError(manifest_path, None, f"a checksum line for {path.name} (update SHA256SUMS on purpose)")
+    missing = sorted(set(manifest) - {path.name for path in paths})
+    if missing:
+        raise ParseError(manifest_path, None, "every file it lists to exist", ", ".join(missing))
+    frozen = tuple(sorted(manifest.items()))
+    return [SeedSource(path, frozen, manifest_path) for path in paths]
+
+
 def read_seeds(seeds_dir: Path) -> list[Seed]:
     """Read every ``*.txt`` seed in name order, checking each against SHA256SUMS and decoding it as UTF-8."""
     manifest_path = seeds_dir / MANIFEST_NAME

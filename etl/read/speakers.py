@@ -42,7 +42,7 @@ SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So
 # phrase): "I [Castro] would like to say the following.", "We quite frankly want to cooperate with all
 # peoples" (Johnson). An "I" inside a reported clause ("began saying that ..., I hadn't changed at all")
 # is the author's, not the speaker's.
-FIRST_PERSON = re.compile(r"""(?:^|[.!?:]["”]?\s+["“]?)(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},\s+)?(?:I|We)\s""")
+FIRST_PERSON = re.compile(r"""(?:^|[.!?:]["”]?\s+["“]?)(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},\s+)?(?:I|We)[\s,]""")
 
 
 @dataclass(frozen=True)
