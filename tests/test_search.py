@@ -191,12 +191,6 @@ async def test_mikoyan_finds_the_misprinted_mikovan(ds, db):
     assert misprinted <= {row["utterance_id"] for row in rows}
 
 
-
-async def served_route(ds) -> str:
-    """The path the site serves the database under, and its own links use: /havana-1962-<hash> (hashed URLs)."""
-    await ds.invoke_startup()
-    return ds.urls.database(DATABASE_NAME)
-
 async def test_the_turns_view_is_searchable(ds, db):
     rows = await rows_of(ds, f"{DB}/turns.json?_shape=array&_size=max&_search=inspect")
     assert {row["utterance_id"] for row in rows} == turns_with(db, r"\binspect(?:s|ed|ing|ion|ions)?\b")
