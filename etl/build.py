@@ -178,6 +178,9 @@ def _parsed_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: 
         yield from zip(sources, pool.imap(_read_in_worker, sources, chunksize=chunk))
 
 
+# How many rows wait before they are written: a few records' worth, whatever the size of the collection.
+ROWS_PER_WRITE = 20_000
+
 # Below this many records a pool of processes costs more than it saves (three records read in 0.1 s).
 PARALLEL_FROM = 16
 
@@ -325,13 +328,24 @@ def build_database(
     workers = workers or os.cpu_count() or 1
     counts: dict[str, int] = {table.name: 0 for table in TABLES}
     with TemporaryDatabase(Path(out_path)) as db:
+        pending: dict[str, list[dict]] = {table.name: [] for table in TABLES}
 
         def write(rows: dict[str, list[dict]]) -> None:
-            append_rows(db, rows)
+            # Rows wait in a small buffer, so that each insert carries many rows (sqlite-utils looks at the
+            # table on every call), and go to the database once the buffer holds enough of them.
             for table, table_rows in rows.items():
+                pending[table].extend(table_rows)
                 counts[table] += len(table_rows)
+            if sum(len(table_rows) for table_rows in pending.values()) >= ROWS_PER_WRITE:
+                flush()
+
+        def flush() -> None:
+            append_rows(db, pending)
+            for table_rows in pending.values():
+                table_rows.clear()
 
         warnings = _read_all(sources, inputs, write, log, workers)
+        flush()
         for warning in warnings:
             log(f"warning: {warning}")
         if strict and warnings:

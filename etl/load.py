@@ -94,12 +94,18 @@ class TemporaryDatabase:
         self.temporary = Path(temporary_name)
         self.temporary.unlink()
         self.db = sqlite_utils.Database(self.temporary)
-        # The temporary file is worthless until it is renamed, so it is written without a journal or a
-        # sync after every statement; it is synced once, whole, before the rename.
-        self.db.conn.execute("PRAGMA journal_mode = OFF")
-        self.db.conn.execute("PRAGMA synchronous = OFF")
-        create_tables(self.db)
-        self.db.conn.execute("BEGIN")
+        try:
+            # The temporary file is worthless until it is renamed, so it is written without a journal or a
+            # sync after every statement; it is synced once, whole, before the rename.
+            self.db.conn.execute("PRAGMA journal_mode = OFF")
+            self.db.conn.execute("PRAGMA synchronous = OFF")
+            create_tables(self.db)
+            self.db.conn.execute("BEGIN")
+        except BaseException:
+            self.db.close()
+            if self.temporary.exists():
+                self.temporary.unlink()
+            raise
         return self.db
 
     def __exit__(self, kind, error, traceback) -> None:

@@ -408,25 +408,70 @@ TURNS_VIEW_NAME = "turns"
 TURNS_VIEW_DESCRIPTION = (
     "One row per turn, with the record's date and title and the speaker's name and side beside the text."
 )
-TURNS_VIEW_SQL = """
-SELECT
-  utterances.utterance_id,
-  documents.date,
-  documents.document_id,
-  documents.title AS document_title,
-  utterances.seq,
-  utterances.mode,
-  utterances.participant_id,
-  participants.name AS speaker_name,
-  participants.side AS speaker_side,
-  utterances.speaker_label,
-  utterances.text,
-  utterances.words
-FROM utterances
-JOIN documents ON documents.document_id = utterances.document_id
-LEFT JOIN participants ON participants.participant_id = utterances.participant_id
-ORDER BY documents.date, utterances.seq
-""".strip()
+@dataclass(frozen=True)
+class ViewColumn:
+    """A column of a view: the table and column it selects, and its name in the view."""
+
+    table: str
+    column: str
+    alias: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.alias or self.column
+
+
+@dataclass(frozen=True)
+class View:
+    """A view as data: its columns (each the column of a table), its joins and its order. Its SQL is
+    rendered from this, and so are its column descriptions and its Table Schema; nothing parses it back."""
+
+    name: str
+    description: str
+    from_table: str
+    joins: tuple[tuple[str, str, str], ...]  # (JOIN or LEFT JOIN, table, condition)
+    columns: tuple[ViewColumn, ...]
+    order_by: str
+
+    @property
+    def optional_tables(self) -> set[str]:
+        """Tables joined with LEFT JOIN, whose columns may be empty in the view."""
+        return {table for kind, table, _ in self.joins if kind.upper().startswith("LEFT")}
+
+    @property
+    def sql(self) -> str:
+        selected = ",\n".join(
+            f"  {column.table}.{column.column}" + (f" AS {column.alias}" if column.alias else "") for column in self.columns
+        )
+        joins = "\n".join(f"{kind} {table} ON {condition}" for kind, table, condition in self.joins)
+        return f"SELECT\n{selected}\nFROM {self.from_table}\n{joins}\nORDER BY {self.order_by}"
+
+
+TURNS_VIEW = View(
+    name=TURNS_VIEW_NAME,
+    description=TURNS_VIEW_DESCRIPTION,
+    from_table="utterances",
+    joins=(
+        ("JOIN", "documents", "documents.document_id = utterances.document_id"),
+        ("LEFT JOIN", "participants", "participants.participant_id = utterances.participant_id"),
+    ),
+    columns=(
+        ViewColumn("utterances", "utterance_id"),
+        ViewColumn("documents", "date"),
+        ViewColumn("documents", "document_id"),
+        ViewColumn("documents", "title", "document_title"),
+        ViewColumn("utterances", "seq"),
+        ViewColumn("utterances", "mode"),
+        ViewColumn("utterances", "participant_id"),
+        ViewColumn("participants", "name", "speaker_name"),
+        ViewColumn("participants", "side", "speaker_side"),
+        ViewColumn("utterances", "speaker_label"),
+        ViewColumn("utterances", "text"),
+        ViewColumn("utterances", "words"),
+    ),
+    order_by="documents.date, utterances.seq",
+)
+TURNS_VIEW_SQL = TURNS_VIEW.sql
 
 
 def schema_hash() -> str:

@@ -42,7 +42,8 @@ from etl.publish.citation import (
     release_from_facts,
     render,
 )
-from etl.publish.site import DATABASE_NAME, load_dataset_facts
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import DATABASE_NAME
 from etl.schema import TURNS_VIEW_NAME
 
 CITE_PREFIX = "/-/cite"

@@ -17,7 +17,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from chromium import launch_chromium
 from etl.publish.serve import running_server, write_inspect_file
-from etl.publish.site import DATABASE_NAME, load_dataset_facts
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import DATABASE_NAME
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "build" / "screenshots"

@@ -27,7 +27,8 @@ from citeproc.source.json import CiteProcJSON
 
 from etl.publish.citation import STYLE_FILE, version_checksum
 from etl.publish.serve import datasette_app
-from etl.publish.site import DATABASE_NAME, load_dataset_facts
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import DATABASE_NAME
 
 DB = f"/{DATABASE_NAME}"
 REPO = Path(__file__).resolve().parent.parent

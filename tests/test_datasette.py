@@ -20,7 +20,8 @@ import yaml
 
 from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME
 from etl.publish.serve import METADATA_FILE, datasette_app, datasette_arguments, datasette_settings
-from etl.publish.site import DATABASE_NAME, dump_metadata, load_dataset_facts, load_site_settings, render_metadata
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import DATABASE_NAME, dump_metadata, load_site_settings, render_metadata
 
 DB = f"/{DATABASE_NAME}"
 

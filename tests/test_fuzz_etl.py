@@ -230,8 +230,8 @@ def _crash(*args, **kwargs):
 
 
 def _insert_first_table_then_crash(db, rows_by_table):
-    """Insert the first table's rows for real, then fail in the middle of loading."""
-    first = TABLES[0].name
+    """Insert the first record's first table for real, then fail in the middle of loading."""
+    first = next(table.name for table in TABLES if rows_by_table.get(table.name))
     db[first].insert_all(rows_by_table[first])
     raise InjectedCrash("injected after the first table")
 
@@ -241,7 +241,7 @@ def _interrupt(*args, **kwargs):
 
 
 CRASH_POINTS = {
-    "inserting rows": ("etl.load.insert_rows", _insert_first_table_then_crash),
+    "inserting rows": ("etl.build.append_rows", _insert_first_table_then_crash),
     "a row batch": ("sqlite_utils.db.Table.insert_all", _crash),
     "full-text index": ("sqlite_utils.db.Table.enable_fts", _crash),
     "vacuum": ("sqlite_utils.db.Database.vacuum", _crash),

@@ -31,7 +31,7 @@ from etl.publish.package import (
     write_data_package,
 )
 from etl.schema import SQLITE_TYPES, TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME, Column, Table
-from etl.publish.site import load_dataset_facts
+from etl.publish.facts import load_dataset_facts
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 GENERATED_FILES = [f"data/{table.name}.csv" for table in package_tables()] + [PACKAGE_FILE, CITATION_FILE, ZENODO_FILE]

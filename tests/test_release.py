@@ -26,7 +26,7 @@ from etl.publish.release import (
     write_release,
 )
 from etl.schema import TABLES, schema_hash
-from etl.publish.site import load_dataset_facts
+from etl.publish.facts import load_dataset_facts
 
 IDS_FOLDER = Path(__file__).resolve().parent / "ids"
 

@@ -34,7 +34,8 @@ from etl.publish.serve import (
     site_options,
     write_inspect_file,
 )
-from etl.publish.site import DATABASE_NAME, load_dataset_facts
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import DATABASE_NAME
 
 DB = f"/{DATABASE_NAME}"
 YEAR = "max-age=31536000, public"

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
+from etl.curation import load_curated
 from etl.paths import CURATED
 
 COPY_ARTEFACTS_FILE = CURATED / "copy_artefacts.yml"
@@ -299,7 +300,7 @@ class CopyArtefact:
 
 def load_copy_artefacts(path: Path = COPY_ARTEFACTS_FILE) -> list[CopyArtefact]:
     """The curated artefacts of the web copies; a missing key is an error naming the entry."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = load_curated(path.name, path.parent) or []
     artefacts = []
     for number, entry in enumerate(entries, start=1):
         missing = [key for key in ("id", "printed", "table", "columns", "what", "explanation", "source") if not entry.get(key)]

@@ -29,8 +29,9 @@ from typing import Any
 
 import yaml
 
-from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Column, Table
-from etl.publish.site import VIEW_COLUMN, load_dataset_facts, view_column_descriptions
+from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Column, Table, View
+from etl.publish.facts import load_dataset_facts
+from etl.publish.site import view_column_descriptions
 
 DATA_FOLDER = "data"
 PACKAGE_FILE = "datapackage.json"
@@ -70,35 +71,28 @@ PUBLISHED_TRANSLATION = re.compile(
 # The resources: every table of the schema, and the turns view described from the columns it selects.
 
 
-def turns_view_table(view_sql: str = TURNS_VIEW_SQL) -> Table:
+def turns_view_table(view: View = TURNS_VIEW) -> Table:
     """The turns view as a schema Table, each column typed and constrained like the column it selects.
 
     A column keeps ``required`` only when it comes from the view's FROM table or an inner join (a LEFT JOIN
     may leave it empty), and ``unique`` only when it comes from the FROM table; a column that is its own
     table's key or a reference keeps that reference, so the view's rows link back to the tables.
     """
-    select_list = view_sql.split("FROM", 1)[0].split("SELECT", 1)[1]
-    driving_table = re.search(r"\bFROM\s+(\w+)", view_sql, re.IGNORECASE)[1]
-    optional_tables = set(re.findall(r"\bLEFT\s+(?:OUTER\s+)?JOIN\s+(\w+)", view_sql, re.IGNORECASE))
-    descriptions = view_column_descriptions(view_sql)
+    descriptions = view_column_descriptions(view)
     columns = []
-    for line in select_list.strip().splitlines():
-        match = VIEW_COLUMN.match(line)
-        if match is None:
-            raise ValueError(f"cannot read a column of the {TURNS_VIEW_NAME} view: {line!r}")
-        table = TABLES_BY_NAME[match["table"]]
-        source = table.column(match["column"])
-        name = match["alias"] or match["column"]
+    for selected in view.columns:
+        table = TABLES_BY_NAME[selected.table]
+        source = table.column(selected.column)
         references = source.references
         if references is None and table.primary_key == (source.name,):
             references = (table.name, source.name)
         columns.append(
             Column(
-                name=name,
+                name=selected.name,
                 type=source.type,
-                description=descriptions[name],
-                required=source.required and table.name not in optional_tables,
-                unique=source.unique and table.name == driving_table,
+                description=descriptions[selected.name],
+                required=source.required and table.name not in view.optional_tables,
+                unique=source.unique and table.name == view.from_table,
                 enum=source.enum,
                 pattern=source.pattern,
                 minimum=source.minimum,

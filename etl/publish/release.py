@@ -26,7 +26,7 @@ from typing import Any
 
 from etl.publish.package import PACKAGE_FILE, CITATION_FILE, DATA_FOLDER, render_package_files
 from etl.schema import TABLES
-from etl.publish.site import load_dataset_facts
+from etl.publish.facts import load_dataset_facts
 from etl.paths import REPOSITORY
 
 
