@@ -21,6 +21,7 @@ the text looks like (footnote marks, defects, plain text) is decided by ``etl.pu
 from __future__ import annotations
 
 import hashlib
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,22 @@ COPY_ARTEFACTS = load_copy_artefacts()
 # Finding the dataset and reading rows.
 
 
+# The database that holds the records, per server: every page asks (the menu), and looking costs two
+# queries through Datasette's SQL threads, where under load they wait behind the page's own queries. An
+# immutable database cannot stop holding them, so it is looked for once.
+_EDITION_DATABASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 async def edition_database(datasette: Any) -> Any | None:
     """The served database that holds the records (the first with documents and utterances), or None."""
+    if datasette in _EDITION_DATABASES:
+        return _EDITION_DATABASES[datasette]
     for database in datasette.databases.values():
         if database.name.startswith("_"):
             continue
         if await database.table_exists("documents") and await database.table_exists("utterances"):
+            if not database.is_mutable:
+                _EDITION_DATABASES[datasette] = database
             return database
     return None
 

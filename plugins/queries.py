@@ -21,10 +21,12 @@ The choices come from the data, so a new record, person or kind of note appears 
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils import tilde_encode
 
 from etl.curation import load_curated
@@ -125,6 +127,29 @@ def named_parameters(sql: str) -> list[str]:
     return names
 
 
+# The choices of each parameter, per server and database. They are aggregates over the whole database (each
+# person with the number of their turns); on a large database, read for every page, they cost each canned
+# query page a scan of every turn, and under load that scan hit the SQL time limit and turned the page into
+# a 500. An immutable database cannot change under the server, so they are read once.
+_CHOICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def parameter_choice_rows(datasette: Any, database: str, parameter: str) -> list[dict[str, Any]]:
+    """The valid values of ``parameter`` with their labels, read once per server when the database is
+    immutable; none (the page shows no list) if the time limit cuts the query off, and tried again next time."""
+    cache = _CHOICES.setdefault(datasette, {})
+    if (database, parameter) in cache:
+        return cache[(database, parameter)]
+    db = datasette.get_database(database)
+    try:
+        rows = [dict(row) for row in (await db.execute(PARAMETER_CHOICES_SQL[parameter])).rows]
+    except QueryInterrupted:
+        return []
+    if not db.is_mutable:
+        cache[(database, parameter)] = rows
+    return rows
+
+
 @hookimpl
 def extra_template_vars(request: Any, database: str | None, datasette: Any):
     async def inner() -> dict[str, Any]:
@@ -140,7 +165,7 @@ def extra_template_vars(request: Any, database: str | None, datasette: Any):
         for parameter in named_parameters(query["sql"]):
             if parameter not in PARAMETER_CHOICES_SQL:
                 continue
-            rows = (await db.execute(PARAMETER_CHOICES_SQL[parameter])).rows
+            rows = await parameter_choice_rows(datasette, database, parameter)
             choices[parameter] = {
                 "heading": CHOICE_HEADINGS[parameter],
                 "chosen": request.args.get(parameter, ""),

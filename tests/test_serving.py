@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from etl.publish.asgi import listening_socket
-from etl.publish.deploy import SERVED_PACKAGES, pinned_versions, publish_arguments, publish_command
+from etl.publish.deploy import CLOUD_RUN_MAX_INSTANCES, SERVED_PACKAGES, pinned_versions, publish_arguments, publish_command
 from etl.publish.serve import (
     PLUGINS_DIR,
     TEMPLATES_DIR,
@@ -154,32 +154,59 @@ async def test_the_workers_app_is_what_datasette_serve_makes_of_the_site_options
 
 # --- publish ---------------------------------------------------------------------------------------------
 
-STAND_IN_DOCKER = """#!/bin/sh
-# Stands in for the docker client: keeps the build context and the arguments it was called with.
+STAND_INS = {
+    # The docker client: keeps the build context and the arguments it was called with.
+    "docker": """#!/bin/sh
 cp -r . "$CAPTURE/context"
 printf '%s\\n' "$@" > "$CAPTURE/arguments"
-"""
+""",
+    # The Google Cloud client: names a project, keeps the context it would build and every call.
+    "gcloud": """#!/bin/sh
+echo "$@" >> "$CAPTURE/calls"
+case "$1 $2" in
+  "config get-value") echo stand-in-project ;;
+  "builds submit") cp -r . "$CAPTURE/context" ;;
+esac
+""",
+}
 
 
-@pytest.fixture(scope="module")
-def packaged(database_path: Path, tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
-    """What ``python -m etl publish`` (``make publish``) hands to ``docker build``, run from the repository."""
-    capture = tmp_path_factory.mktemp("package")
+def publish_offline(engine: str, database_path: Path, capture: Path, repo_root: Path) -> Path:
+    """Run ``python -m etl publish --engine <engine>`` (``make publish``) from the repository with stand-in
+    ``docker`` and ``gcloud`` programs; the folder where they kept what they were given."""
     stand_ins = capture / "bin"
     stand_ins.mkdir()
-    docker = stand_ins / "docker"
-    docker.write_text(STAND_IN_DOCKER)
-    docker.chmod(docker.stat().st_mode | stat.S_IEXEC)
+    for name, script in STAND_INS.items():
+        (stand_ins / name).write_text(script)
+        (stand_ins / name).chmod((stand_ins / name).stat().st_mode | stat.S_IEXEC)
     environment = {**os.environ, "PATH": f"{stand_ins}{os.pathsep}{os.environ['PATH']}", "CAPTURE": str(capture)}
     subprocess.run(
-        [str(Path(datasette_executable()).with_name("python")), "-m", "etl", "publish", "--db", str(database_path)],
+        [str(Path(datasette_executable()).with_name("python")), "-m", "etl", "publish", "--db", str(database_path), "--engine", engine],
         cwd=repo_root, env=environment, check=True, capture_output=True, timeout=120,
     )
     return capture
 
 
-def test_the_container_serves_the_release_with_the_sites_settings(packaged):
-    dockerfile = (packaged / "context" / "Dockerfile").read_text()
+@pytest.fixture(scope="module", params=["package", "cloudrun"])
+def published(request, database_path: Path, tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    """What each publisher would build, run offline."""
+    return publish_offline(request.param, database_path, tmp_path_factory.mktemp(request.param), repo_root)
+
+
+@pytest.fixture(scope="module")
+def packaged(database_path: Path, tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    """What ``make publish`` hands to ``docker build``."""
+    return publish_offline("package", database_path, tmp_path_factory.mktemp("docker"), repo_root)
+
+
+@pytest.fixture(scope="module")
+def deployed(database_path: Path, tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    """What ``make publish ENGINE=cloudrun`` hands to ``gcloud``."""
+    return publish_offline("cloudrun", database_path, tmp_path_factory.mktemp("gcloud"), repo_root)
+
+
+def test_the_container_serves_the_release_with_the_sites_settings(published):
+    dockerfile = (published / "context" / "Dockerfile").read_text()
     command = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
     served = shlex.split(command.removeprefix("CMD ").strip())
     assert served[:2] == ["datasette", "serve"]
@@ -192,8 +219,8 @@ def test_the_container_serves_the_release_with_the_sites_settings(packaged):
     assert "RUN datasette inspect havana-1962.db --inspect-file inspect-data.json" in dockerfile
 
 
-def test_the_container_installs_the_pinned_datasette_and_plugins(packaged):
-    dockerfile = (packaged / "context" / "Dockerfile").read_text()
+def test_the_container_installs_the_pinned_datasette_and_plugins(published):
+    dockerfile = (published / "context" / "Dockerfile").read_text()
     install = next(line for line in dockerfile.splitlines() if "pip install" in line)
     assert pinned_versions()[:3] == ["datasette==0.65.5", "datasette-vega==0.6.2", "datasette-hashed-urls==0.4"]
     assert "citeproc-py==0.11.1" in pinned_versions() and "rispy==0.10.0" in pinned_versions()  # plugins/cite.py
@@ -201,16 +228,32 @@ def test_the_container_installs_the_pinned_datasette_and_plugins(packaged):
         assert requirement in install.split()
 
 
-def test_the_container_holds_the_database_metadata_templates_and_plugins(packaged, database_path):
-    context = packaged / "context"
+def test_the_container_holds_the_database_metadata_templates_and_plugins(published, database_path):
+    context = published / "context"
     assert (context / "havana-1962.db").read_bytes() == database_path.read_bytes()
     assert json.loads((context / "metadata.json").read_text()) == load_metadata()
     for source, copied in ((TEMPLATES_DIR, context / "templates"), (PLUGINS_DIR, context / "plugins")):
         files = sorted(path.relative_to(source) for path in source.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
         assert files and files == sorted(path.relative_to(copied) for path in copied.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
         assert all((copied / name).read_bytes() == (source / name).read_bytes() for name in files)
+
+
+def test_make_publish_builds_a_tagged_image(packaged):
     arguments = (packaged / "arguments").read_text().split()
-    assert arguments[0] == "build" and f"{DATABASE_NAME}:{load_dataset_facts()['version']}" in arguments
+    assert arguments[:1] == ["build"] and arguments[arguments.index("-t") + 1] == DATABASE_NAME
+
+
+def test_cloud_run_builds_the_image_then_deploys_it_as_the_sites_service(deployed):
+    calls = (deployed / "calls").read_text().splitlines()
+    builds = [call for call in calls if call.startswith("builds submit --tag ")]
+    deploys = [call for call in calls if call.startswith("run deploy ")]
+    assert len(builds) == 1 and len(deploys) == 1 and calls.index(builds[0]) < calls.index(deploys[0])
+    image = builds[0].split()[3]
+    assert image.endswith(f"/stand-in-project/datasette/datasette-{DATABASE_NAME}")
+    deploy = deploys[0].split()
+    assert deploy[deploy.index("--image") + 1 :][:2] == [image, DATABASE_NAME]
+    assert deploy[deploy.index("--max-instances") + 1] == str(CLOUD_RUN_MAX_INSTANCES)  # replicas as readers come
+    assert "--setting force_https_urls on" in (deployed / "context" / "Dockerfile").read_text()  # Cloud Run serves https
 
 
 @pytest.mark.parametrize("engine", ["package", "cloudrun"])

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from etl.paths import REPOSITORY
 from etl.publish.serve import site_options
-from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
 
 LOCK_FILE = REPOSITORY / "requirements.lock"
@@ -36,6 +35,9 @@ SERVED_PACKAGES = (
     "rispy",
 )
 ENGINES = ("package", "cloudrun")
+# How many replicas Cloud Run may start as readers come (datasette publish cloudrun's default is one): each
+# is a stateless copy of the same image, so any number can serve side by side.
+CLOUD_RUN_MAX_INSTANCES = 10
 
 
 def pinned_versions(names: tuple[str, ...] = SERVED_PACKAGES, lock_file: Path = LOCK_FILE) -> list[str]:
@@ -50,17 +52,17 @@ def pinned_versions(names: tuple[str, ...] = SERVED_PACKAGES, lock_file: Path = 
     return [f"{name}=={pins[name]}" for name in names]
 
 
-def publish_arguments(db_path: Path, engine: str = "package", version: str | None = None) -> list[str]:
+def publish_arguments(db_path: Path, engine: str = "package") -> list[str]:
     """The ``datasette package`` (``engine="package"``) or ``datasette publish cloudrun`` command line of a
     release, with the repository's metadata, templates, plugins and settings (``site_options``), run from
-    the repository's root.
+    the repository's root. The command names no version, so that the README's copy of it stays true from
+    one release to the next: the served database carries its version (the footer, /-/versions).
 
-    >>> publish_arguments(Path("build/havana-1962.db"), version="1.0.0")[:5]
-    ['datasette', 'package', 'build/havana-1962.db', '--tag', 'havana-1962:1.0.0']
+    >>> publish_arguments(Path("build/havana-1962.db"))[:5]
+    ['datasette', 'package', 'build/havana-1962.db', '--tag', 'havana-1962']
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    version = version or load_dataset_facts()["version"]
     options = site_options(Path("metadata.yml"), Path("templates"), Path("plugins"))
     site, settings = [], []
     position = 0
@@ -75,13 +77,13 @@ def publish_arguments(db_path: Path, engine: str = "package", version: str | Non
             site += options[position : position + 2]
             position += 2
     if engine == "package":
-        arguments = ["datasette", "package", str(db_path), "--tag", f"{DATABASE_NAME}:{version}"]
+        arguments = ["datasette", "package", str(db_path), "--tag", DATABASE_NAME]
     else:
-        arguments = ["datasette", "publish", "cloudrun", str(db_path), "--service", DATABASE_NAME]
+        arguments = ["datasette", "publish", "cloudrun", str(db_path), "--service", DATABASE_NAME, "--max-instances", str(CLOUD_RUN_MAX_INSTANCES)]
     arguments += site
     for requirement in pinned_versions():
         arguments += ["--install", requirement]
-    arguments += ["--version-note", f"{DATABASE_NAME} {version}", "--extra-options", " ".join(settings)]
+    arguments += ["--extra-options", " ".join(settings)]
     return arguments
 
 

@@ -7,7 +7,9 @@ options, so ``make serve``, ``make publish``, the browser tests and the benchmar
 
 One Datasette process answers requests on one core (its event loop and SQLite threads share the GIL).
 ``make serve`` therefore runs Datasette's ASGI app under uvicorn with one worker process per core
-(``server_command``); every worker builds the same app from the same options (``etl/publish/asgi.py``).
+(``server_command``, ``etl/publish/asgi.py``); every worker builds the app with ``datasette_app`` from
+the same files, and a test checks that it serves the settings, metadata and plugins that ``datasette
+serve`` with ``site_options()`` serves.
 The database is immutable, so the workers share nothing but the file. datasette-hashed-urls (installed
 with the pinned packages) serves the database under a name carrying its content hash
 (``/havana-1962-<hash>/...``) with a far-future ``Cache-Control``, and redirects the unversioned URLs there.
