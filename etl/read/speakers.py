@@ -299,6 +299,13 @@ class Attributor:
         )
 
 
+def _inside_quotation(text: str) -> bool:
+    """True when a quotation opened in the text is still open at its end: 'This, he said, is "a major blow ...'."""
+    straight = text.count('"') % 2 == 1
+    curly = text.count("“") > text.count("”")
+    return straight or curly
+
+
 def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
     """The words of a turn up to a position of the paragraph being read."""
     parts = [part.text if part.paragraph is not paragraph else part.paragraph.text[part.start : position] for part in turn.parts]
@@ -369,8 +376,9 @@ def parse_turns(
             if author_act and current is not None and current.mode in ("direct", "action"):
                 author_act = None  # in a transcript every "I" is the speaker's
             if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
-                if FIRST_PERSON.search(_text_so_far(current, paragraph, start)):
-                    author_act = None  # the person speaking speaks as "I": the "I" is theirs
+                so_far = _text_so_far(current, paragraph, start)
+                if FIRST_PERSON.search(so_far) or _inside_quotation(so_far):
+                    author_act = None  # the person speaking speaks as "I", or is being quoted: the "I" is theirs
             if (author_act or attributor.is_narration(sentence)) and (first or current is None or current.mode != "direct"):
                 if current is not None and current.mode == "narration" and not first:
                     continue
