@@ -174,8 +174,12 @@ def _parsed_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: 
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_start_worker) as pool:
-        chunk = max(1, min(16, len(sources) // (workers * 8)))
-        yield from zip(sources, pool.imap(_read_in_worker, sources, chunksize=chunk))
+        # The records go to the pool a window at a time, so that read records never pile up waiting for
+        # the database: memory stays that of a few windows, whatever the size of the collection.
+        window = workers * RECORDS_PER_WORKER_WINDOW
+        for first in range(0, len(sources), window):
+            batch = sources[first : first + window]
+            yield from zip(batch, pool.imap(_read_in_worker, batch, chunksize=max(1, RECORDS_PER_WORKER_WINDOW // 4)))
 
 
 # How many rows wait before they are written: a few records' worth, whatever the size of the collection.
@@ -183,6 +187,9 @@ ROWS_PER_WRITE = 20_000
 
 # Below this many records a pool of processes costs more than it saves (three records read in 0.1 s).
 PARALLEL_FROM = 16
+
+# How many records each worker reads ahead of the database.
+RECORDS_PER_WORKER_WINDOW = 32
 
 _WORKER_INPUTS: CuratedInputs | None = None
 

@@ -13,16 +13,14 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from chromium import launch_chromium
-from etl.publish.serve import running_server, write_inspect_file
+from chromium import chromium_browser, site_server
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "build" / "screenshots"
-SERVER_START_SECONDS = 30
 # The server's own deadline: it stops by itself even if the test run is killed.
 SERVER_LIFETIME_SECONDS = 600
 STEP_TIMEOUT_MS = 15_000
@@ -31,20 +29,14 @@ STEP_TIMEOUT_MS = 15_000
 @pytest.fixture(scope="module")
 def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Datasette on 127.0.0.1 with the repository's settings; stopped whatever happens."""
-    work = tmp_path_factory.mktemp("server")
-    inspect_file = write_inspect_file(database_path, work / "inspect.json")
-    with running_server(database_path, inspect_file, work / "datasette.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS) as base_url:
+    with site_server(database_path, tmp_path_factory.mktemp("server"), SERVER_LIFETIME_SECONDS) as base_url:
         yield base_url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 @pytest.fixture

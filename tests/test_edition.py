@@ -18,18 +18,16 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from markupsafe import Markup
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 import etl.publish.edition as edition
-from chromium import launch_chromium
+from chromium import chromium_browser, site_server
 from etl.publish.edition import Mark, annotate, load_copy_artefacts, record_text, sits_in_text
-from etl.publish.serve import running_server, write_inspect_file
 from etl.publish.site import DATABASE_NAME
 from etl.schema import MODES
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "build" / "screenshots"
-SERVER_START_SECONDS = 30
 SERVER_LIFETIME_SECONDS = 600  # the server stops by itself even if the test run is killed
 STEP_TIMEOUT_MS = 15_000
 DESKTOP = {"width": 1280, "height": 900}
@@ -238,20 +236,14 @@ async def test_every_record_of_the_shared_corpus_reads_as_a_document_with_each_n
 
 @pytest.fixture(scope="module")
 def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("edition-server")
-    inspect_file = write_inspect_file(database_path, work / "inspect.json")
-    with running_server(database_path, inspect_file, work / "datasette.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS) as base_url:
+    with site_server(database_path, tmp_path_factory.mktemp("edition-server"), SERVER_LIFETIME_SECONDS) as base_url:
         yield base_url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 def open_page(browser: Browser, url: str, viewport: dict[str, int] = DESKTOP) -> Page:

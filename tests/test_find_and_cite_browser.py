@@ -12,10 +12,9 @@ from pathlib import Path
 import bibtexparser
 import jsonschema
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from chromium import launch_chromium
-from etl.publish.serve import running_server, write_inspect_file
+from chromium import chromium_browser, site_server
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
 from test_citations import GOOGLE_DATASET_SHAPE, TURN
@@ -28,20 +27,14 @@ STEP_TIMEOUT_MS = 15_000
 
 @pytest.fixture(scope="module")
 def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("find-cite-server")
-    inspect_file = write_inspect_file(database_path, work / "inspect.json")
-    with running_server(database_path, inspect_file, work / "datasette.log", SERVER_LIFETIME_SECONDS) as base_url:
+    with site_server(database_path, tmp_path_factory.mktemp("find-cite-server"), SERVER_LIFETIME_SECONDS) as base_url:
         yield base_url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -82,20 +82,7 @@ def list_seeds(seeds_dir: Path) -> list[SeedSource]:
 
 def read_seeds(seeds_dir: Path) -> list[Seed]:
     """Read every ``*.txt`` seed in name order, checking each against SHA256SUMS and decoding it as UTF-8."""
-    manifest_path = seeds_dir / MANIFEST_NAME
-    if not seeds_dir.is_dir():
-        raise ParseError(seeds_dir, None, "a folder of seed records")
-    if not manifest_path.is_file():
-        raise ParseError(manifest_path, None, "a SHA256SUMS manifest listing every seed")
-    manifest = parse_manifest(manifest_path.read_text(encoding="utf-8"), manifest_path)
-    paths = sorted(seeds_dir.glob("*.txt"))
-    if not paths:
-        raise ParseError(seeds_dir, None, "at least one seed record (*.txt)")
-    seeds = [read_seed(path, manifest, manifest_path) for path in paths]
-    missing = sorted(set(manifest) - {seed.name for seed in seeds})
-    if missing:
-        raise ParseError(manifest_path, None, "every file it lists to exist", ", ".join(missing))
-    return seeds
+    return [source.read() for source in list_seeds(seeds_dir)]
 
 
 def read_seed(path: Path, manifest: dict[str, str], manifest_path: Path) -> Seed:
