@@ -38,6 +38,10 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b)""")
 
 
+# An act before the words, joined by "and": "Alphand ... approached me and began reminiscing about ...",
+# "Johnson thanked for conveying the message and said that ...".
+FIRST_ACT = r"(?:[a-z]+(?:\s[a-z]+){0,3}\s+and\s+)?"
+
 # The speaker's own voice in a turn: a sentence of theirs that opens with "I" or "We" (perhaps after a
 # phrase): "I [Castro] would like to say the following.", "We quite frankly want to cooperate with all
 # peoples" (Johnson). An "I" inside a reported clause ("began saying that ..., I hadn't changed at all")
@@ -157,7 +161,7 @@ class Attributor:
         # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
         # developing arguments made in ..., offered additional arguments", "Kohler says that ..."
         return re.compile(
-            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 
     @cached_property
@@ -198,7 +202,7 @@ class Attributor:
         # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
         return re.compile(
             rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
-            rf"(?:,[^;]{{1,120}}?,)?\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b"
+            rf"(?:,[^;]{{1,120}}?,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 
     def discover(self, sentence: str, offset: int) -> Attribution | None:
