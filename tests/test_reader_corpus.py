@@ -204,3 +204,31 @@ def test_the_readme_shows_what_the_read_command_prints_today():
     result = subprocess.run([sys.executable, "-m", "etl", "read", str(record.relative_to(REPO))], capture_output=True, text=True, cwd=REPO, check=True)
     indented = "".join("   " + line if line.strip() else "\n" for line in result.stdout.splitlines(keepends=True))
     assert indented in (REPO / "README.md").read_text(encoding="utf-8"), "paste `python -m etl read` of no-22.txt into README.md"
+
+
+# A transcript in the forms labels take in records: any case, a full stop or a colon, initials set close,
+# and a label alone on the line before the words.
+TRANSCRIPT = """No. 1
+Record of conversation between A.I. Mikoyan and Fidel Castro
+
+November 4, 1962
+
+A.I.Mikoyan. We have come to explain our position.
+
+F. Castro:
+We listened carefully.
+
+Mikoyan: Then let us continue tomorrow.
+"""
+
+
+def test_transcript_labels_in_any_case_spacing_and_place(tmp_path):
+    record = tmp_path / "transcript.txt"
+    record.write_text(TRANSCRIPT, encoding="utf-8")
+    seed = read_one_record(record)
+    turns = [(turn["participant_id"], turn["mode"], turn["text"]) for turn in seed.rows["utterances"]]
+    assert turns == [
+        ("mikoyan", "direct", "We have come to explain our position."),
+        ("fidel-castro", "direct", "We listened carefully."),
+        ("mikoyan", "direct", "Then let us continue tomorrow."),
+    ]

@@ -271,7 +271,7 @@ def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, 
     registered = resolve_registered(printed, cast.registry)
     if registered:
         participant = cast.registry.participants[registered]
-        forms = tuple(dict.fromkeys([*participant.forms, printed, _surname(printed)]))
+        forms = tuple(dict.fromkeys([*participant.forms, printed, _surname(printed), *_spacings(printed), *(v for f in participant.forms for v in _spacings(f))]))
         forms = tuple(form for form in forms if not _is_shared_surname(form, registered, cast))
         cast.people[registered] = Person(registered, participant.name, participant.side, forms)
         _add_office(cast, registered, office)
@@ -279,7 +279,7 @@ def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, 
     surname = _surname(printed)
     participant_id = provisional_id(printed)
     others_with_surname = [p for p in cast.people.values() if _surname(p.name) == surname]
-    forms = [printed]
+    forms = [printed, *_spacings(printed)]
     if printed[:1].islower():  # "de Gaulle" opens a sentence as "De Gaulle"
         forms.append(printed[:1].upper() + printed[1:])
     if not others_with_surname:
@@ -344,6 +344,18 @@ def resolve_registered(printed: str, registry: Registry) -> str | None:
             if _fold(_surname(form)) == _fold(surname) and _initials_agree(initials, _initials(form)):
                 fits.add(participant.participant_id)
     return fits.pop() if len(fits) == 1 else None
+
+
+def _spacings(name: str) -> list[str]:
+    """The same name with the initials set close or apart, as records print them: "A.I. Mikoyan",
+    "A.I.Mikoyan", "A. I. Mikoyan" (a label "A.I.Mikoyan." is the same person's)."""
+    match = PERSON_NAME.fullmatch(name)
+    if not match or not match["initials"]:
+        return []
+    letters = [part for part in match["initials"].replace(" ", "").split(".") if part]
+    surname = match["surname"]
+    variants = {".".join(letters) + "." + surname, ". ".join(letters) + ". " + surname, ".".join(letters) + ". " + surname}
+    return sorted(variants - {name})
 
 
 def _is_shared_surname(form: str, participant_id: str, cast: Cast) -> bool:
