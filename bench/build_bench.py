@@ -40,7 +40,6 @@ def _child(seeds_dir: Path, out_path: Path, sources_path: Path | None) -> None:
         sources = json.loads(sources_path.read_text(encoding="utf-8"))
         read_curated = etl.build.load_curated
         etl.build.load_curated = lambda name, *folder: extend_curated(read_curated(name, *folder), sources)
-        etl.build.load_curated_yaml = etl.build.load_curated
 
     workers = int(os.environ.get("BENCH_WORKERS", "0")) or None  # None: one process per core
     baseline_kb = _peak_rss_kb()

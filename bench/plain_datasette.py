@@ -18,7 +18,7 @@ from typing import Any
 from datasette.app import Datasette
 from datasette.plugins import DEFAULT_PLUGINS, pm
 
-from etl.publish.serve import DATABASE_VARIABLE, INSPECT_FILE_VARIABLE, datasette_settings, free_port
+from etl.publish.serve import DATABASE_VARIABLE, INSPECT_FILE_VARIABLE, datasette_settings
 
 
 def unregister_installed_plugins() -> list[str]:

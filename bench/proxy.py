@@ -13,14 +13,11 @@ folder, and listens on 127.0.0.1 only. ``make proxy`` installs nginx with apt-ge
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from etl.publish.serve import HOST, free_port
+from etl.publish.serve import HOST, bounded_process, free_port
 
 STATIC_FLOOR_PATH = "/static-floor"
 CACHE_ZONE = "havana"
@@ -92,27 +89,13 @@ def caching_proxy(work: Path, upstream_url: str, static_file: Path, lifetime_sec
     port = free_port()
     config = write_config(work, upstream_url.removeprefix("http://"), port, static_file)
     base_url = f"http://{HOST}:{port}"
-    with open(work / "nginx.out", "wb") as log:
-        process = subprocess.Popen(
-            ["timeout", str(lifetime_seconds), nginx_executable(), "-p", str(work.resolve()), "-c", str(config.resolve())],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + start_seconds
-            while True:
-                try:
-                    with urllib.request.urlopen(base_url + STATIC_FLOOR_PATH, timeout=2):
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"nginx did not start: {(work / 'error.log').read_text() if (work / 'error.log').exists() else ''}")
-                    time.sleep(0.1)
-            yield base_url
-        finally:
-            process.terminate()  # timeout passes SIGTERM on: nginx's fast shutdown
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    error_log = work / "error.log"
+    with bounded_process(
+        [nginx_executable(), "-p", str(work.resolve()), "-c", str(config.resolve())],
+        work / "nginx.out",
+        lifetime_seconds,
+        base_url + STATIC_FLOOR_PATH,
+        start_seconds,
+        lambda: f"nginx did not start: {error_log.read_text() if error_log.exists() else ''}",
+    ):  # nginx's fast shutdown on the SIGTERM timeout passes on
+        yield base_url

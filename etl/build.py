@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from etl.errors import ParseError
 from etl.invariants import check_invariants
@@ -36,10 +35,6 @@ class BuildReport:
     out_path: Path
     counts: dict[str, int]
     warnings: list[str]
-
-
-def load_curated_yaml(name: str):
-    return load_curated(name)
 
 
 def load_curated_entries(name: str) -> list[dict]:
@@ -83,20 +78,20 @@ def load_curated_inputs() -> CuratedInputs:
     return CuratedInputs(
         registry=load_registry(),
         vocabulary=load_vocabulary(),
-        documents=load_curated_yaml("documents.yml"),
+        documents=load_curated("documents.yml"),
         defects=load_curated_entries("defects.yml"),
         narration=_with_lines(load_curated("turns.yml")["narration_resumes"], entry_lines("turns.yml", "narration_resumes")),
         note_types=note_types,
-        dataset=load_curated_yaml("dataset.yml"),
+        dataset=load_curated("dataset.yml"),
     )
 
 
 def check_note_types(note_types: dict) -> None:
     """The curated note types are exactly the kinds of note the reader gives, so that none is renamed away."""
-    lines = dict(zip(note_types, entry_lines_of_mapping("note_types.yml")))
     for name in note_types:
         if name not in READER_NOTE_TYPES:
-            raise ParseError(CURATED / "note_types.yml", lines.get(name), f"a note type the reader gives ({', '.join(READER_NOTE_TYPES)})", name)
+            line = dict(zip(note_types, entry_lines_of_mapping("note_types.yml"))).get(name)  # read only for the error
+            raise ParseError(CURATED / "note_types.yml", line, f"a note type the reader gives ({', '.join(READER_NOTE_TYPES)})", name)
     for name in READER_NOTE_TYPES:
         if name not in note_types:
             raise ParseError(CURATED / "note_types.yml", None, f"an entry for the note type {name!r}, which the reader gives (etl/read/notes.py)")
@@ -110,26 +105,12 @@ def read_one_record(path: Path) -> SeedRows:
     return parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), set())
 
 
-def build_rows(seeds_dir: Path, log: Callable[[str], None] = print) -> tuple[dict[str, list[dict]], list[str], dict[str, str]]:
-    """Every table's rows in memory, the warnings and the records' texts (for tests and tools; the build streams)."""
-    collected: dict[str, list[dict]] = {table.name: [] for table in TABLES}
-    texts: dict[str, str] = {}
-
-    def keep(rows: dict[str, list[dict]]) -> None:
-        for table, table_rows in rows.items():
-            collected[table].extend(table_rows)
-
-    warnings = _read_all(list_seeds(Path(seeds_dir)), load_curated_inputs(), keep, log, workers=1, texts=texts)
-    return collected, warnings, texts
-
-
 def _read_all(
     sources: list[SeedSource],
     inputs: CuratedInputs,
     emit: Callable[[dict[str, list[dict]]], None],
     log: Callable[[str], None],
     workers: int,
-    texts: dict[str, str] | None = None,
 ) -> list[str]:
     """Read every record in order (in ``workers`` processes), hand each record's rows to ``emit`` as soon as it
     is read and checked, then the rows that span records; return the warnings."""
@@ -147,8 +128,6 @@ def _read_all(
         document = parsed.document
         taken_ids.add(document["document_id"])
         checksums[document["seed_file"]] = document["seed_sha256"]
-        if texts is not None:
-            texts[document["seed_file"]] = source.read().text
         warnings.extend(parsed.warnings)
         for person in parsed.people:
             if person.is_provisional:

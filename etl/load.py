@@ -49,12 +49,6 @@ def _create_table(db: sqlite_utils.Database, table: Table) -> None:
     )
 
 
-def insert_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
-    """Insert every table's rows, in schema order, then build full-text search."""
-    append_rows(db, rows_by_table)
-    enable_search(db)
-
-
 def append_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
     """Insert rows of some tables, in schema order (a record's rows as soon as it is read)."""
     for table in TABLES:
@@ -126,32 +120,3 @@ class TemporaryDatabase:
             self.db.close()
             if self.temporary.exists():
                 self.temporary.unlink()
-
-
-def write_database_atomically(out_path: Path, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
-    """Write a complete database to a temporary file beside ``out_path``, check it, then rename it into place."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary_name = tempfile.mkstemp(prefix=out_path.name + ".", suffix=".partial", dir=out_path.parent)
-    os.close(handle)
-    temporary = Path(temporary_name)
-    try:
-        temporary.unlink()
-        db = sqlite_utils.Database(temporary)
-        # The temporary file is worthless until it is renamed, so it is written without a journal or a
-        # sync after every statement; it is synced once, whole, before the rename.
-        db.conn.execute("PRAGMA journal_mode = OFF")
-        db.conn.execute("PRAGMA synchronous = OFF")
-        create_tables(db)
-        with db.conn:
-            insert_rows(db, rows_by_table)
-        problems = db.conn.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise InvariantError(f"foreign key check failed (table, rowid, referenced table): {problems[:5]}")
-        db.vacuum()
-        db.close()
-        with open(temporary, "rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, out_path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()

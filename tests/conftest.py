@@ -1,4 +1,5 @@
-"""Shared fixtures: a real database built from the real seeds, once per test session."""
+"""Shared fixtures: a real database built from the real seeds, once per test session; the site configured
+like the server (Datasette's test client); one headless Chromium per module and a desktop page in it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from playwright.sync_api import Browser
+
+from chromium import chromium_browser
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -36,3 +40,34 @@ def seed_texts() -> dict[str, str]:
     """Each seed file's text, by file name."""
     # Decoded from bytes, as the pipeline does: offsets count every character, carriage returns included.
     return {path.name: path.read_bytes().decode("utf-8") for path in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture
+def ds(database_path: Path):
+    """A fresh Datasette per test (cheap: the database opens immutable), configured like the server."""
+    from etl.publish.serve import datasette_app
+
+    return datasette_app(database_path)
+
+
+# How long one step of a browser test may take before it fails.
+STEP_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a module's tests."""
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser: Browser):
+    """A fresh desktop-sized page (1280 px) that accepts downloads."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()

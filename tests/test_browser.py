@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from chromium import chromium_browser, site_server
+from chromium import site_server
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
 
@@ -33,21 +33,8 @@ def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium_browser() as browser:
-        yield browser
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def screenshot(page: Page, name: str, full_page: bool = True) -> None:

@@ -25,8 +25,8 @@ import yaml
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
+from served import served
 from etl.publish.citation import STYLE_FILE, version_checksum
-from etl.publish.serve import datasette_app
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
 
@@ -89,15 +89,7 @@ GOOGLE_DATASET_SHAPE = {
 }
 
 
-@pytest.fixture
-def ds(database_path: Path):
-    return datasette_app(database_path)
 
-async def served(ds) -> str:
-    """The path this release is served under: datasette-hashed-urls names it /havana-1962-<hash>, and links
-    within the site point there, while citations give the stable /havana-1962 path."""
-    await ds.invoke_startup()
-    return "/" + ds.get_database(DATABASE_NAME).route
 
 
 

@@ -19,7 +19,7 @@ import sqlite_utils
 import yaml
 
 from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME
-from etl.publish.serve import METADATA_FILE, datasette_app, datasette_arguments, datasette_settings
+from etl.publish.serve import METADATA_FILE, datasette_arguments, datasette_settings
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME, dump_metadata, load_site_settings, render_metadata
 
@@ -40,10 +40,6 @@ CANNED_QUERY_COLUMNS = {
 }
 
 
-@pytest.fixture
-def ds(database_path: Path):
-    """A fresh Datasette per test (cheap: the database opens immutable), configured like the server."""
-    return datasette_app(database_path)
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from playwright.sync_api import Browser, Page
 
 import etl.publish.edition as edition
-from chromium import chromium_browser, site_server
+from chromium import site_server
 from etl.publish.edition import Mark, annotate, load_copy_artefacts, record_text, sits_in_text
 from etl.publish.site import DATABASE_NAME
 from etl.schema import MODES
@@ -240,10 +240,6 @@ def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium_browser() as browser:
-        yield browser
 
 
 def open_page(browser: Browser, url: str, viewport: dict[str, int] = DESKTOP) -> Page:

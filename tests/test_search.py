@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from served import served
 from etl.publish.search import SearchSyntaxError, build_name_index, parse_search
-from etl.publish.serve import datasette_app
 from etl.publish.site import DATABASE_NAME, load_site_settings
 
 DB = f"/{DATABASE_NAME}"
@@ -30,15 +30,7 @@ DB = f"/{DATABASE_NAME}"
 GUEVARA_AIRBORNE = "1962-11-05-memorandum-u057"
 
 
-@pytest.fixture
-def ds(database_path: Path):
-    return datasette_app(database_path)
 
-async def served(ds) -> str:
-    """The path this release is served under: datasette-hashed-urls names it /havana-1962-<hash>, and links
-    within the site point there, while citations give the stable /havana-1962 path."""
-    await ds.invoke_startup()
-    return "/" + ds.get_database(DATABASE_NAME).route
 
 
 

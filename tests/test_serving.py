@@ -54,9 +54,6 @@ RELEASE_PAGES = [
 ]
 
 
-@pytest.fixture
-def ds(database_path: Path):
-    return datasette_app(database_path)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markupsafe import Markup, escape
 
 from etl.curation import load_curated

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Column, Table, View
+from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW, TURNS_VIEW_NAME, Column, Table, View
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import view_column_descriptions
 

@@ -196,26 +196,51 @@ def running_server(
     port = free_port()
     base_url = f"http://{HOST}:{port}"
     arguments, environment = command(port) if command else server_command(db_path, port, inspect_file, workers)
+    with bounded_process(
+        arguments,
+        Path(log_path),
+        lifetime_seconds,
+        f"{base_url}/-/versions.json",
+        start_seconds,
+        lambda: f"datasette did not start: {Path(log_path).read_text()[-2000:]}",
+        environment,
+    ):
+        yield base_url
+
+
+@contextmanager
+def bounded_process(
+    arguments: list[str],
+    log_path: Path,
+    lifetime_seconds: int,
+    ready_url: str,
+    start_seconds: int,
+    failure: Callable[[], str],
+    environment: dict[str, str] | None = None,
+) -> Iterator[None]:
+    """Run a server under coreutils ``timeout`` (so it stops by itself after ``lifetime_seconds`` even if
+    its caller is killed), its output to a file, until ``ready_url`` answers; stop it when the block ends,
+    whatever happens. If it does not answer within ``start_seconds``, fail with ``failure()``."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             ["timeout", str(lifetime_seconds), *arguments],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **environment},
+            env={**os.environ, **(environment or {})},
         )
         try:
             deadline = time.monotonic() + start_seconds
             while True:
                 try:
-                    with urllib.request.urlopen(f"{base_url}/-/versions.json", timeout=2):
+                    with urllib.request.urlopen(ready_url, timeout=2):
                         break
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"datasette did not start: {Path(log_path).read_text()[-2000:]}")
-                    time.sleep(0.2)
-            yield base_url
+                        raise RuntimeError(failure())
+                    time.sleep(0.1)
+            yield
         finally:
-            process.terminate()
+            process.terminate()  # timeout passes SIGTERM on
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -9,13 +9,12 @@ and fail when the file is stale.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, TURNS_VIEW, TURNS_VIEW_SQL, Table, View
+from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, TURNS_VIEW, Table, View
 from etl.curation import load_curated
 from etl.paths import CURATED
 from etl.publish.facts import load_dataset_facts

@@ -122,8 +122,6 @@ DATE_LINE = re.compile(
     rf"^(?:(?P<time_of_day>Morning|Afternoon|Evening|Night)\s+|(?P<qualifier>No later than|Not later than|Not earlier than|Not before|About)\s+)?"
     rf"(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})(?P<mark>\*+)?$"
 )
-# Kept for the attribution of older code paths: the dateline of a bare record.
-DATELINE = DATE_LINE
 
 # A place line that ends with the date: "Washington, May 24, 1964"
 PLACE_DATE_LINE = re.compile(rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$")
@@ -255,10 +253,6 @@ class RecordFrame:
         return [f for f in self.fields if f.name == name]
 
 
-# Kept for readers of the first release's API.
-SeedLayout = RecordFrame
-
-
 def recognize_layout(text: str) -> str:
     """Name the form of a record's text: the archive's Markdown or web page, a collection's document, or a plain record.
 
@@ -307,13 +301,6 @@ def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFram
     _derive_source_fields(frame)
     _fall_back_to_first_line(text, frame)
     return frame
-
-
-# Kept for readers of the first release's API.
-def parse_layout(text: str, seed_file: str, vocabulary: Vocabulary | None = None) -> RecordFrame:
-    from etl.read.vocabulary import load_vocabulary
-
-    return parse_frame(text, seed_file, vocabulary or load_vocabulary())
 
 
 # --- The archive's page ------------------------------------------------------------------------------
@@ -418,13 +405,13 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
         block = blocks[0]
         lines = split_lines(block)
         line = lines[0]
-        rest = [block.sub(l.start - block.start, block.end - block.start).strip() for l in lines[1:2]]
-        rest_block = [Span(rest[0].start, block.end, block.text[rest[0].start - block.start :])] if rest else []
+        # The block's lines after its first, as a block of their own.
+        rest_block = [Span(lines[1].start, block.end, block.text[lines[1].start - block.start :])] if len(lines) > 1 else []
 
-        if first and (match := COLLECTION_NUMBER.match(line.text)):
+        if first and COLLECTION_NUMBER.match(line.text):
             frame.fields.append(Field("collection_number", line))
             if rest_block:  # the title follows on the next lines of the same block, up to a date line
-                title_lines = [l for l in lines[1:]]
+                title_lines = lines[1:]
                 cut = next((i for i, l in enumerate(title_lines) if DATE_LINE.match(l.text)), len(title_lines))
                 title = Span(title_lines[0].start, title_lines[cut - 1].end, block.text[title_lines[0].start - block.start : title_lines[cut - 1].end - block.start]) if cut else None
                 if title is not None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 
 from etl.curation import entry_lines, load_curated
 from etl.errors import ParseError

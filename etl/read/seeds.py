@@ -80,11 +80,6 @@ def list_seeds(seeds_dir: Path) -> list[SeedSource]:
     return [SeedSource(path, frozen, manifest_path) for path in paths]
 
 
-def read_seeds(seeds_dir: Path) -> list[Seed]:
-    """Read every ``*.txt`` seed in name order, checking each against SHA256SUMS and decoding it as UTF-8."""
-    return [source.read() for source in list_seeds(seeds_dir)]
-
-
 def read_seed(path: Path, manifest: dict[str, str], manifest_path: Path) -> Seed:
     """Read one seed: its checksum must match the manifest, its bytes must be UTF-8 and not blank."""
     data = path.read_bytes()

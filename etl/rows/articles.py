@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from etl.read.articles import article_id, find_article_phrases, find_partial_quotations, parse_article_quotation
-from etl.rows.types import SeedRows, make_row
+from etl.rows.types import SeedRows
 
 
 def article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[dict], enclosing_note: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 from etl.errors import ParseError, line_of
+from etl.read.blocks import Span
 from etl.read.frame import ANY_DATE, RecordFrame, parse_date
 from etl.read.vocabulary import Vocabulary
 from etl.rows.types import Curated, make_row, one_line

@@ -6,7 +6,7 @@ Coverage is computed from the spans (sorted and merged), not character by charac
 from __future__ import annotations
 
 from etl.read.blocks import Span
-from etl.rows.types import SeedRows, make_row
+from etl.rows.types import SeedRows
 
 
 class Ledger:
@@ -37,17 +37,16 @@ class Ledger:
         for number, (category, what, span) in enumerate(ordered, start=1):
             self.seed.add(
                 "seed_spans",
-                make_row(
-                    "seed_spans",
-                    span_id=f"{self.document_id}-s{number:04d}",
-                    document_id=self.document_id,
-                    category=category,
-                    field=what,
-                    text=span.text,
-                    seed_file=self.seed_file,
-                    char_start=span.start,
-                    char_end=span.end,
-                ),
+                {
+                    "span_id": f"{self.document_id}-s{number:04d}",
+                    "document_id": self.document_id,
+                    "category": category,
+                    "field": what,
+                    "text": span.text,
+                    "seed_file": self.seed_file,
+                    "char_start": span.start,
+                    "char_end": span.end,
+                },
             )
         return gaps
 

@@ -9,7 +9,7 @@ from etl.read.blocks import Paragraph, Span
 from etl.read.notes import classify_note, note_text, scan_brackets, scan_footnote_numbers
 from etl.rows.ledger import Ledger
 from etl.rows.turns import utterance_at
-from etl.rows.types import PAGE_FURNITURE, Curated, SeedRows, make_row, one_line
+from etl.rows.types import PAGE_FURNITURE, Curated, make_row, one_line
 
 
 def is_note_paragraph(paragraph: Paragraph) -> bool:

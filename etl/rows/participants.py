@@ -7,8 +7,7 @@ import re
 from etl.read.blocks import Span
 from etl.read.cast import Cast
 from etl.read.speakers import Turn
-from etl.read.vocabulary import Vocabulary
-from etl.rows.types import SeedRows, make_row
+from etl.rows.types import SeedRows
 
 
 def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, vocabulary) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from etl.read.blocks import Span
 from etl.read.speakers import Turn
 from etl.rows.ledger import Ledger
-from etl.rows.types import SeedRows, make_row
+from etl.rows.types import SeedRows
 
 
 def utterance_rows(seed: SeedRows, turns: list[Turn], document_id: str, seed_file: str, ledger: Ledger) -> list[str]:

@@ -51,7 +51,8 @@ class SeedRows:
     people: list[Person] = field(default_factory=list)  # the record's cast, provisional people included
 
     def add(self, table: str, row: dict) -> None:
-        self.rows.setdefault(table, []).append(row)
+        """Add a row, checked against the schema's columns of its table (``make_row``)."""
+        self.rows.setdefault(table, []).append(make_row(table, **row))
 
 
 
