@@ -44,9 +44,10 @@ BARE_SURNAME = re.compile(r"^(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
 # The part of a title or heading that names who met: after "conversation", "talks" or "meeting", up to
 # what the talks were about. "Record of conversation between N.S. Khrushchev and US Secretary of State
 # D. Rusk"; "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, ...";
-# "... regarding meeting with US President L. Johnson".
+# "... regarding meeting with US President L. Johnson". Instructions "for Conversation with Fidel Castro"
+# are for a talk still to come: no one of it took part in the record.
 CONVERSATION_PART = re.compile(
-    r"""\b(?:conversations?|talks|meetings?|met)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
+    r"""(?<!\bfor\s)\b(?:conversations?|talks|meetings?|met)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
     (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection|after|during|at\ (?:the|a)\b)|$)""",
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
 )
@@ -59,6 +60,20 @@ ADDRESSEE_PART = re.compile(r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)(?=\s+(?:reg
 
 # Where a list of those present says whose side follows: "from the Soviet side - ", "from the American side -"
 SIDE_HEADER = re.compile(r"\bfrom the (?P<side>\w+) side\s*[-–—:]?\s*")
+
+# Someone named just before the words that say they came up to the author (``meets_the_author`` in
+# reading.yml), perhaps with words set off by commas between: "British Prime Minister Home, upon seeing me,
+# approached on his own", "The Prime Minister of Sweden, Erlander, approached me" (the name is the words
+# set off), "Bhutto, whom I knew from negotiations ..., also approached me". A word after "of" or "from"
+# is a place: "The Emperor of Ethiopia approached me" names no one.
+VISITOR = (
+    r"(?<![\w.])(?P<before>\b(?:of|from)\s)?(?P<name>(?:[Dd]e\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+    r"(?:,\s*(?P<apposition>[^;.]{{1,160}}?),)?\s+(?:(?:also|then|again|[a-z]+ly)\s+)?(?:{meets})"
+)
+
+# The name after the words that say the author talked with someone ("There was a conversation at the
+# reception with de Gaulle."): one or two capitalized words, "de" or "von" before a surname.
+TALKED_WITH = re.compile(r"(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)(?=[\s.,;])")
 
 # Items of a list: "A.F. Dobrynin, M.R. Smirnovsky and V.M. Sukhodrev"
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
@@ -168,12 +183,39 @@ def read_cast(
     for block in body:
         if labels and (label := labels.match(block.text)):
             _person(label.group(0), cast, vocabulary, None, block.start)
+    visitor = re.compile(VISITOR.format(meets="|".join(vocabulary.phrases["meets_the_author"])))
+    for block in body:
+        for match in visitor.finditer(block.text):
+            _read_visitor(block, match, cast, vocabulary)
+    talk_with = vocabulary.phrase("talk_with", re.MULTILINE)
+    for block in body:
+        for match in talk_with.finditer(block.text):
+            name = TALKED_WITH.match(block.text, match.end())
+            if name and not any(word in vocabulary.not_names or word in vocabulary.offices for word in name["name"].split()):
+                person = _person(name["name"], cast, vocabulary, None, block.start + name.start("name"))
+                cast.claim(person, "present", block.sub(name.start("name"), name.end("name")))
     presence = vocabulary.phrase("presence_list", re.MULTILINE)
     for block in body:
         for match in presence.finditer(block.text):
             end = _sentence_end(block.text, match.end())
             _read_list(block.sub(match.end(), end), cast, vocabulary, "present")
     return cast
+
+
+def _read_visitor(block: Span, match: re.Match[str], cast: Cast, vocabulary: Vocabulary) -> None:
+    """The person who came up to the author: present at the talk."""
+    start, end = match.span("name")
+    apposition = match["apposition"]
+    if apposition and re.fullmatch(r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?", apposition.strip()):
+        start = match.start("apposition") + len(apposition) - len(apposition.lstrip())
+        end = match.start("apposition") + len(apposition.rstrip())
+    elif match["before"]:
+        return
+    name = block.text[start:end]
+    if any(word in vocabulary.not_names or word in vocabulary.honorifics or word in vocabulary.offices or word in vocabulary.sides for word in name.split()):
+        return
+    person = _person(name, cast, vocabulary, None, block.start + start)
+    cast.claim(person, "present", block.sub(start, end))
 
 
 def _read_names_of_talks(place: Span, cast: Cast, vocabulary: Vocabulary) -> None:

@@ -34,13 +34,22 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 
 
 # A paragraph that goes on in the voice of the person speaking: a quotation, or the speaker's "I" or "we":
-# "We are devoted to our system and intend to preserve it" (Johnson, after "He said that ...").
-SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b)""")
+# "We are devoted to our system and intend to preserve it" (Johnson, after "He said that ..."); "In the
+# past, I have repeatedly had to exchange opinions ..." (Mikoyan to Rusk).
+SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b|[A-Z][\w\s]{0,40},\s+I\b)""")
 
 
-# An act before the words, joined by "and": "Alphand ... approached me and began reminiscing about ...",
-# "Johnson thanked for conveying the message and said that ...".
-FIRST_ACT = r"(?:[a-z]+(?:\s[a-z]+){0,3}\s+and\s+)?"
+# Words said to the one spoken to: a paragraph that addresses "you" goes on in the speaker's voice, whatever
+# its first words: "Take, for example, the question of concluding a non-aggression pact. ... but then you
+# suddenly completely froze this issue" (Mikoyan to Rusk, 1963 collection, No. 44).
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|You|Your)\b")
+
+# An act or two before the words, joined by "and" or ", then": "Alphand ... approached me and began
+# reminiscing about ...", "Johnson thanked for conveying the message and said that ...", "Salinger
+# approached comrade Sukhodrev and asked him to ...", "Home ... approached on his own and greeted me
+# cordially, then began saying ...", "He gladly agreed with this thesis, then asked if I knew Butler."
+ACTS = r"(?:[a-z]+(?:\s+[\w.'-]+){0,5}?(?:,?\s+and(?:\s+then)?|,\s+then)\s+){1,2}"
+FIRST_ACT = rf"(?:{ACTS})?"
 
 # The speaker's own voice in a turn: a sentence of theirs that opens with "I" or "We" (perhaps after a
 # phrase): "I [Castro] would like to say the following.", "We quite frankly want to cooperate with all
@@ -130,6 +139,17 @@ class Attributor:
         return self.vocabulary.honorific_pattern
 
     @cached_property
+    def _title(self) -> str:
+        # Words of an office before a name, besides the honorifics: "White House Press Secretary Salinger"
+        not_titles = "|".join(re.escape(w) for w in sorted({*self.vocabulary.subordinators, *self.vocabulary.not_names}, key=len, reverse=True))
+        return rf"{self._honorific}(?:(?!(?:{not_titles})\b)[A-Z][\w.'-]*\s+){{0,4}}?"
+
+    @cached_property
+    def act_then_speech(self) -> re.Pattern[str]:
+        # An act and then words: "agreed with this thesis, then asked if I knew Butler" is speech.
+        return re.compile(rf"{ACTS}(?:{self._verbs})\b")
+
+    @cached_property
     def name_pattern(self) -> str:
         """Every printed form of the cast's names (registry labels excepted), longest first."""
         labels = set(self.registry.label_forms)
@@ -161,7 +181,7 @@ class Attributor:
         # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
         # developing arguments made in ..., offered additional arguments", "Kohler says that ..."
         return re.compile(
-            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.attribution_lead_in_pattern}{self._title}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 
     @cached_property
@@ -177,7 +197,8 @@ class Attributor:
     @cached_property
     def inverted_attribution(self) -> re.Pattern[str]:
         # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ...", "It is difficult for me, said Walton, to"
-        return re.compile(rf",\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
+        # and after a question or exclamation in quotation marks: '"Why measures?" exclaimed de Gaulle, "when ...'
+        return re.compile(rf"(?:,|[?!][\"”])\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
 
     @cached_property
     def first_person_attribution(self) -> re.Pattern[str]:
@@ -187,7 +208,7 @@ class Attributor:
         capitalized = "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.vocabulary.reporting_verbs, key=len, reverse=True))
         # "I agreed with his opinion and noted that ...": the reporting verb after a first act.
         return re.compile(
-            rf"^(?:{self.vocabulary.lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?:[a-z]+(?:\s[a-z]+){{0,4}}\s+and\s+)?(?P<verb>{verbs})\b"
+            rf"^(?:{self.vocabulary.attribution_lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?:[a-z]+(?:\s[a-z]+){{0,4}}\s+and\s+)?(?P<verb>{verbs})\b"
             rf"|(?P<bare>{capitalized})\s+(?:that|to|for|with|about)\b)"
         )
 
@@ -201,14 +222,14 @@ class Attributor:
         # Someone the author's account shows speaking, not yet in the cast: "Alphand said that de Gaulle
         # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
         return re.compile(
-            rf"^{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
+            rf"^{self.vocabulary.attribution_lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
             rf"(?:,[^;]{{1,120}}?,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 
     def discover(self, sentence: str, offset: int) -> Attribution | None:
         """A new speaker named as the subject of a reporting verb, where no one else is speaking."""
         match = self.discovered_speaker.match(sentence)
-        if not match or self.vocabulary.reporting_verbs[match["verb"]] != "reported":
+        if not match or self.vocabulary.mode_of(match["verb"]) != "reported":
             return None
         words = match["name"].split()
         name_start = match.start("name")
@@ -223,14 +244,20 @@ class Attributor:
         name = " ".join(words)
         known = self.cast.resolve(name)
         participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
-        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker"):
+        self.forget_names()
+        return Attribution(participant_id, name, name_start, "reported")
+
+    def forget_names(self) -> None:
+        """Drop the patterns built from the cast's names, after the cast has grown."""
+        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back", "pronoun_attribution"):
             self.__dict__.pop(cached, None)
-        return Attribution(participant_id, name, name_start, self.vocabulary.reporting_verbs[match["verb"]])
 
     @cached_property
     def pronoun_attribution(self) -> re.Pattern[str]:
         # "He noted that his first action ...": the person last named speaks.
-        return re.compile(rf"(?:^{self.vocabulary.lead_in_pattern}(?P<pronoun>He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)")
+        return re.compile(
+            rf"(?:^{self.vocabulary.attribution_lead_in_pattern}(?P<pronoun>[Hh]e|[Ss]he)\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b|,\s+(?P<inner>he|she)\s+(?P<inner_verb>{self._verbs}),)"
+        )
 
     @cached_property
     def narration_sentence(self) -> re.Pattern[str]:
@@ -241,11 +268,26 @@ class Attributor:
             rf"^(?:\.\.\.\s*)?{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b"
         )
 
-    def _is_act(self, verb: str) -> bool:
+    def speaks_at(self, sentence: str, position: int) -> bool:
+        """Whether the verb at a position of a sentence is a reporting verb ("spoke of him", not "spoke all this")."""
+        return self.vocabulary.reporting_verb_at.match(sentence, position) is not None
+
+    def _is_act(self, sentence: str, match: re.Match[str]) -> bool:
         """A verb of doing, not saying: a narration verb, or a past tense that is no reporting verb."""
-        if verb in self.vocabulary.reporting_verbs:
+        if self.speaks_at(sentence, match.start("verb")) or self.act_then_speech.match(sentence, match.start("verb")):
             return False
-        return verb in self.vocabulary.narration_verbs or verb.endswith("ed") or verb in self.vocabulary.narration_verbs
+        verb = match["verb"]
+        return verb in self.vocabulary.narration_verbs or verb.endswith("ed")
+
+    @cached_property
+    def speech_referring_back(self) -> re.Pattern[str]:
+        # Words about what has just been said, not new words: "I told this to Home to prompt him to speak",
+        # "He spoke all this with great sincerity and emotion", "She spoke of all this with inspiration".
+        subjects = rf"(?:I|We|He|She|{self._honorific}(?:{self.name_pattern}))"
+        verbs = "|".join([self._verbs, *map(re.escape, self.vocabulary.narration_verbs)])
+        return re.compile(
+            rf"^{self.vocabulary.lead_in_pattern}{subjects}\s+{self.vocabulary.adverb_pattern}(?:{verbs})\s+{self.vocabulary.phrase('referring_back').pattern}"
+        )
 
     @cached_property
     def any_name(self) -> re.Pattern[str]:
@@ -264,7 +306,7 @@ class Attributor:
         if found:
             match = min(found, key=lambda m: m.start("name"))
             participant_id = self.cast.resolve(match["name"])
-            mode = self.vocabulary.reporting_verbs.get(match["verb"], "reported")
+            mode = self.vocabulary.mode_of(match["verb"]) or "reported"
             return Attribution(participant_id, match["name"], match.start("name"), mode)
         if self.author_id:
             # The author's "I said" is his own turn only where no one else is speaking or a paragraph
@@ -298,7 +340,9 @@ class Attributor:
         match = self.narration_sentence.match(sentence) or self.pronoun_act.match(sentence)
         if self.vocabulary.phrase("narration_sentence").match(sentence):
             return True
-        return bool(match and self._is_act(match["verb"])) or any(
+        if self.speech_referring_back.match(sentence):
+            return True
+        return bool(match and self._is_act(sentence, match)) or any(
             sentence.startswith(opening) for opening in self.narration_openings
         )
 
@@ -310,6 +354,11 @@ def _inside_quotation(text: str) -> bool:
     return straight or curly
 
 
+def _outside_quotations(text: str) -> str:
+    """The text with what is in quotation marks left out."""
+    return re.sub(r'"[^"]*"|“[^”]*”', " ", text)
+
+
 def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
     """The words of a turn up to a position of the paragraph being read."""
     parts = [part.text if part.paragraph is not paragraph else part.paragraph.text[part.start : position] for part in turn.parts]
@@ -319,7 +368,24 @@ def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
 def parse_turns(
     paragraphs: list[Paragraph], attributor: Attributor, note_paragraph: Callable[[Paragraph], bool]
 ) -> tuple[list[Turn], list[NoteParagraph], list[UnknownLabel]]:
-    """Cut paragraphs into turns; set aside paragraphs that are a bracketed note; report unknown labels."""
+    """Cut paragraphs into turns; set aside paragraphs that are a bracketed note; report unknown labels.
+
+    A person the account shows speaking only further on ("Thompson said nothing more") is one of the
+    record's people from its first line ("During the reception, Thompson approached me. He said that
+    ..."): where the first reading finds new people, the record is read again with all of them known.
+    """
+    known = set(attributor.cast.people)
+    reading = _cut_turns(paragraphs, attributor, note_paragraph)
+    if set(attributor.cast.people) != known:
+        attributor.forget_names()
+        reading = _cut_turns(paragraphs, attributor, note_paragraph)
+    return reading
+
+
+def _cut_turns(
+    paragraphs: list[Paragraph], attributor: Attributor, note_paragraph: Callable[[Paragraph], bool]
+) -> tuple[list[Turn], list[NoteParagraph], list[UnknownLabel]]:
+    """One reading of the paragraphs with the cast as it stands (``parse_turns`` says why there may be two)."""
     turns: list[Turn] = []
     notes: list[NoteParagraph] = []
     unknown: list[UnknownLabel] = []
@@ -354,7 +420,7 @@ def parse_turns(
         if label:
             participant_id = registry.resolve(label["label"]) or attributor.cast.resolve(label["label"])
             verb = label.groupdict().get("verb")
-            mode = "direct" if not verb else attributor.vocabulary.reporting_verbs.get(verb, "reported")
+            mode = "direct" if not verb else attributor.vocabulary.mode_of(verb) or "reported"
             addressee = registry.resolve(label["addressee"]) if label.groupdict().get("addressee") else None
             label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(label["label"])), label["label"])
             start_turn(Turn(participant_id, mode, label_span, addressee), paragraph, label.end())
@@ -375,7 +441,7 @@ def parse_turns(
             last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
             author_act = attributor.author_act.match(sentence) if attributor.author_id else None
-            if author_act and (author_act["verb"] in attributor.vocabulary.reporting_verbs or " and " in sentence[: 80]):
+            if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[: 80]):
                 author_act = None
             if author_act and current is not None and current.mode in ("direct", "action"):
                 author_act = None  # in a transcript every "I" is the speaker's
@@ -383,6 +449,9 @@ def parse_turns(
                 so_far = _text_so_far(current, paragraph, start)
                 if FIRST_PERSON.search(so_far) or _inside_quotation(so_far):
                     author_act = None  # the person speaking speaks as "I", or is being quoted: the "I" is theirs
+            if author_act and current is not None and current.participant_id == attributor.author_id and current.mode == "reported":
+                if attributor.vocabulary.phrase("speaking_now").match(sentence, author_act.start("verb")) or SECOND_PERSON.search(sentence):
+                    author_act = None  # the author goes on speaking: "For my part, I can say that ...", "I saw your soldiers there"
             if (author_act or attributor.is_narration(sentence)) and (first or current is None or current.mode != "direct"):
                 if current is not None and current.mode == "narration" and not first:
                     continue
@@ -404,9 +473,11 @@ def parse_turns(
             )
             author_may_speak = first or no_one_speaks_as_i
             attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
-            if attribution is None and no_one_speaks_as_i and attributor.author_id and (current is None or current.mode != "direct"):
-                # A new speaker may appear where the author may speak: not inside the words of someone
-                # who speaks as "I", where any name is a quotation ("Robert Kennedy asked to convey ...").
+            if attribution is None and (current is None or current.mode == "narration"):
+                # A new speaker may appear only in the author's account of the talk: inside anyone's words,
+                # the author's own included, a name is someone they tell of ("Robert Kennedy asked to
+                # convey ...", told by Walton; "During my stay in Cuba, Fidel Castro told me ...", told by
+                # the author to Johnson).
                 attribution = attributor.discover(sentence, paragraph.seed_offset(start))
                 if attribution:
                     last_named = attribution.participant_id
@@ -427,7 +498,8 @@ def parse_turns(
                     # "I await instructions ..." after Rusk's reported words is the author again, unless the
                     # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
                     in_voice = FIRST_PERSON.search(_text_so_far(current, paragraph, start))
-                goes_on = in_voice or (attribution and attribution.participant_id == current.participant_id) if current else False
+                addressed = SECOND_PERSON.search(_outside_quotations(text)) and current and current.mode == "reported"
+                goes_on = in_voice or addressed or (attribution and attribution.participant_id == current.participant_id) if current else False
                 if current is None or (attributor.author_id and current.mode == "reported" and not goes_on):
                     # In a dispatch its author writes, a paragraph that does not go on in the speaker's voice
                     # is the author's account again: "After the correspondents left, we sat at another table".

@@ -71,6 +71,13 @@ class Vocabulary:
         return rf"(?:[A-Z][a-z]+(?:\s[a-z]+){{0,4}},\s+(?:[a-z]+(?:\s[a-z]+){{0,4}},\s+)?|(?!(?:{subordinators})\b)[A-Z][a-z]+(?:\s[a-z]+){{0,4}}\s+)??"
 
     @cached_property
+    def attribution_lead_in_pattern(self) -> str:
+        """What may stand before a speaker's name: the lead-in above, or a whole phrase or clause set off
+        by a comma before the main clause ("In conversation with counselor Zinchuk, she said ...";
+        "Secondly, welcoming A.I. Mikoyan's upcoming arrival to Washington, Thompson ... advised him")."""
+        return rf"(?:{self.lead_in_pattern}|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.){{0,600}}?,\s+)"
+
+    @cached_property
     def adverb_pattern(self) -> str:
         """An optional adverb between a name and its verb, as a regex fragment: "immediately ", "again "."""
         words = "|".join(re.escape(a) for a in sorted(self.adverbs, key=len, reverse=True))
@@ -78,8 +85,23 @@ class Vocabulary:
 
     @cached_property
     def verb_pattern(self) -> str:
-        """Every reporting verb form, longest first, as a regex alternation."""
-        return "|".join(re.escape(v) for v in sorted(self.reporting_verbs, key=len, reverse=True))
+        """Every reporting verb form, longest first, as a regex alternation; "..." in a form is up to four words."""
+        return "|".join(_form_pattern(v) for v in sorted(self.reporting_verbs, key=len, reverse=True))
+
+    @cached_property
+    def _verb_forms(self) -> list[tuple[re.Pattern[str], str]]:
+        return [(re.compile(_form_pattern(form)), mode) for form, mode in self.reporting_verbs.items() if WORDS_BETWEEN in form]
+
+    def mode_of(self, verb: str) -> str | None:
+        """The mode a reporting verb as printed starts ("says" -> reported, "spoke in favor of" -> reported)."""
+        if verb in self.reporting_verbs:
+            return self.reporting_verbs[verb]
+        return next((mode for pattern, mode in self._verb_forms if pattern.fullmatch(verb)), None)
+
+    @cached_property
+    def reporting_verb_at(self) -> re.Pattern[str]:
+        """A reporting verb form where a verb stands: "spoke of him" is speech, "spoke all this" is not."""
+        return re.compile(rf"(?:{self.verb_pattern})\b")
 
     def phrase(self, name: str, flags: int = 0) -> re.Pattern[str]:
         """The phrases of one kind as one compiled alternation (compiled once)."""
@@ -93,6 +115,14 @@ class Vocabulary:
         """A side word before a name or in a list: "from the Soviet side", "US Ambassador"."""
         words = "|".join(re.escape(w) for w in sorted(self.sides, key=len, reverse=True))
         return re.compile(rf"(?<![\w.])(?P<side>{words})(?![\w])")
+
+
+# What "..." in a reporting verb form stands for: up to four words ("spoke in a friendly manner about").
+WORDS_BETWEEN = " ... "
+
+
+def _form_pattern(form: str) -> str:
+    return r"(?:\s+[\w'-]+){0,4}\s+".join(re.escape(part) for part in form.split(WORDS_BETWEEN))
 
 
 def load_vocabulary() -> Vocabulary:
