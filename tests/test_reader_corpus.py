@@ -24,10 +24,9 @@ CORPUS = REPO.parent / "shared" / "corpus" / "jfk-russia-1963"
 HAND_READ = hand_read_records()
 REGISTRY_NAMES = {p.participant_id: p.name for p in load_registry().participants.values()}
 
-# The share of hand-read turns at whose place the reader has the same speaker and mode. The reading of
-# the collection's telegrams (an author recounting several conversations in the first person, in machine
-# translation) is measured here and reported by `make bench`; the floor keeps it from getting worse.
-TURN_AGREEMENT_FLOOR = 0.75
+# The share of hand-read turns at whose place the reader has the same speaker and mode: at least 95%
+# (reported by `make bench` too). The turns it still misses are listed in the changelog of 1.2.0.
+TURN_AGREEMENT_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")

@@ -29,11 +29,12 @@ from etl.read.registry import Registry
 from etl.read.vocabulary import Vocabulary
 
 # A name with initials, as the records print them: "A.F. Dobrynin", "L. Johnson", "Yu. Vinogradov",
-# "A.I.Mikoyan", "G.K. Bolshakov", "D. Rusk"; or in the Soviet order, surname first: "Khrushchev N.S.".
+# "A.I.Mikoyan", "G.K. Bolshakov", "D. Rusk", "J.McCloy"; or in the Soviet order, surname first:
+# "Khrushchev N.S." (but "President J.F. Kennedy" names no "President J.F.").
 PERSON_NAME = re.compile(
     r"""(?<![\w.])(?:
-      (?P<initials>(?:[A-Z][a-z]?\.\s?){1,3})(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)
-      |(?P<surname_first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s(?P<initials_after>(?:[A-Z]\.){2,3})(?![\w])
+      (?P<initials>(?:[A-Z][a-z]?\.\s?){1,3})(?P<surname>(?:Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)
+      |(?!(?:Comrades?|Ambassador|President|Senator|Secretary|Minister)\s)(?P<surname_first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s(?P<initials_after>(?:[A-Z]\.){2,3})(?![\w])
     )(?![\w])""",
     re.VERBOSE,
 )
@@ -74,6 +75,9 @@ VISITOR = (
 # The name after the words that say the author talked with someone ("There was a conversation at the
 # reception with de Gaulle."): one or two capitalized words, "de" or "von" before a surname.
 TALKED_WITH = re.compile(r"(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)(?=[\s.,;])")
+
+# The words before a name that make it a mention, not a member of a list: "the assassination of US President "
+MENTIONED_AFTER_OF = re.compile(r"\bof\s+(?:[A-Z][\w.]*\s+){0,3}$")
 
 # Items of a list: "A.F. Dobrynin, M.R. Smirnovsky and V.M. Sukhodrev"
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
@@ -214,8 +218,9 @@ def _read_visitor(block: Span, match: re.Match[str], cast: Cast, vocabulary: Voc
     name = block.text[start:end]
     if any(word in vocabulary.not_names or word in vocabulary.honorifics or word in vocabulary.offices or word in vocabulary.sides for word in name.split()):
         return
-    person = _person(name, cast, vocabulary, None, block.start + start)
-    cast.claim(person, "present", block.sub(start, end))
+    span = block.sub(start, end)
+    person = _person(name, cast, vocabulary, None, span.start, _office_before(block, span, vocabulary))
+    cast.claim(person, "present", span)
 
 
 def _read_names_of_talks(place: Span, cast: Cast, vocabulary: Vocabulary) -> None:
@@ -258,7 +263,9 @@ def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> 
             side = vocabulary.sides.get(header["side"].capitalize()) or vocabulary.sides.get(header["side"])
             position = header.end()
     for piece, piece_side in pieces:
-        names = _names_in(piece, cast.registry)
+        # A name after "of" is someone the list speaks of, not one of it: "member of Presidential Commission
+        # investigating the assassination of US President J.F. Kennedy J.McCloy" names McCloy only.
+        names = [name for name in _names_in(piece, cast.registry) if not MENTIONED_AFTER_OF.search(piece.text[: name.start - piece.start])]
         if names:
             for name in names:
                 person = _person(
@@ -359,7 +366,8 @@ def _office_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | N
     before = segment.text[max(0, name.start - segment.start - 80) : name.start - segment.start]
     before = re.split(r",|\band\b|\bfrom\b|\bwith\b|\bbetween\b", before)[-1]
     offices = sorted(vocabulary.offices, key=len, reverse=True)
-    found = re.search(r"\b(?P<office>" + "|".join(re.escape(o) for o in offices) + r")(?:'s)?\s+$", before)
+    # "US Secretary of State D. Rusk", "the Japanese Foreign Minister Ohira", "The President of Israel Zalman Shazar"
+    found = re.search(r"\b(?P<office>" + "|".join(re.escape(o) for o in offices) + r")(?:'s)?(?:\s+of\s+[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+)?\s+$", before)
     return found["office"] if found else None
 
 

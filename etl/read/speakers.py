@@ -39,6 +39,9 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b|[A-Z][\w\s]{0,40},\s+I\b)""")
 
 
+# The end of words set off by commas that is itself a name: ", the accompanying head of ..., Gatrie,"
+APPOSED_NAME = re.compile(r",\s+(?P<name>(?:[Dd]e\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
+
 # Words said to the one spoken to: a paragraph that addresses "you" goes on in the speaker's voice, whatever
 # its first words: "Take, for example, the question of concluding a non-aggression pact. ... but then you
 # suddenly completely froze this issue" (Mikoyan to Rusk, 1963 collection, No. 44).
@@ -141,7 +144,8 @@ class Attributor:
     @cached_property
     def _title(self) -> str:
         # Words of an office before a name, besides the honorifics: "White House Press Secretary Salinger"
-        not_titles = "|".join(re.escape(w) for w in sorted({*self.vocabulary.subordinators, *self.vocabulary.not_names}, key=len, reverse=True))
+        # (but "When Thompson expressed ..." opens a clause that is not the sentence's main one).
+        not_titles = "|".join(re.escape(w) for w in sorted(self.vocabulary.subordinators, key=len, reverse=True))
         return rf"{self._honorific}(?:(?!(?:{not_titles})\b)[A-Z][\w.'-]*\s+){{0,4}}?"
 
     @cached_property
@@ -181,7 +185,7 @@ class Attributor:
         # "In response Fidel Castro said that ...", "O. Dorticos asked ...", "Then A.I. Mikoyan,
         # developing arguments made in ..., offered additional arguments", "Kohler says that ..."
         return re.compile(
-            rf"^{self.vocabulary.attribution_lead_in_pattern}{self._title}(?P<name>{self.name_pattern})(?:,[^;]{{1,300}}?,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
+            rf"^{self.vocabulary.attribution_lead_in_pattern}{self._title}(?P<name>{self.name_pattern})(?:,(?P<apposition>[^;]{{1,300}}?),)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 
     @cached_property
@@ -223,7 +227,7 @@ class Attributor:
         # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
         return re.compile(
             rf"^{self.vocabulary.attribution_lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
-            rf"(?:,[^;]{{1,120}}?,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
+            rf"(?:,(?P<apposition>[^;]{{1,120}}?),|,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 
     def discover(self, sentence: str, offset: int) -> Attribution | None:
@@ -233,19 +237,35 @@ class Attributor:
             return None
         words = match["name"].split()
         name_start = match.start("name")
+        apposed = APPOSED_NAME.search(match["apposition"] or "")
+        if apposed:  # "On the way from Rask, the accompanying head of ..., Gatrie, drew attention": Gatrie
+            words = [apposed["name"]]
+            name_start = match.start("apposition") + apposed.start("name")
         if words[0] in self.vocabulary.subordinators:
             return None  # "Although Rusk strongly emphasized ..., ": not the sentence's speaker
         if len(words) == 2 and words[0] in self.vocabulary.not_names and words[1] not in self.vocabulary.not_names:
             # "Although Rusk strongly emphasized ...": the name is the second word.
             name_start += len(words[0]) + 1
             words = words[1:]
-        if any(word in self.vocabulary.not_names or word in self.vocabulary.honorifics or word in self.vocabulary.offices for word in words):
+        if any(self._not_a_name(word) for word in words):
             return None
         name = " ".join(words)
         known = self.cast.resolve(name)
         participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
+        spoken_to = self.spoken_to.match(sentence, match.end("verb"))
+        if spoken_to and not any(self._not_a_name(word) for word in spoken_to["name"].split()) and not self.cast.resolve(spoken_to["name"]):
+            # The one spoken to takes part too: "During this meeting, Johnson told Comrade Mikoyan that ..."
+            self.cast.add_speaker(spoken_to["name"], self.vocabulary, offset + spoken_to.start("name"))
         self.forget_names()
         return Attribution(participant_id, name, name_start, "reported")
+
+    def _not_a_name(self, word: str) -> bool:
+        return word in self.vocabulary.not_names or word in self.vocabulary.honorifics or word in self.vocabulary.offices
+
+    @cached_property
+    def spoken_to(self) -> re.Pattern[str]:
+        # The person named right after a reporting verb: "told Comrade Mikoyan", "asked Rusk".
+        return re.compile(rf"\s+{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)(?=[\s,.;:])")
 
     def forget_names(self) -> None:
         """Drop the patterns built from the cast's names, after the cast has grown."""
@@ -265,7 +285,7 @@ class Attributor:
         # conversation.", "Johnson smiled with satisfaction", "Then comrade Sukhodrev read in English ...":
         # a person of the record does something other than speak.
         return re.compile(
-            rf"^(?:\.\.\.\s*)?{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b"
+            rf"^(?:\.\.\.\s*)?{self.vocabulary.lead_in_pattern}{self._honorific}(?P<name>{self.name_pattern})\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+(?:'t)?)\b"
         )
 
     def speaks_at(self, sentence: str, position: int) -> bool:
@@ -291,7 +311,17 @@ class Attributor:
 
     @cached_property
     def any_name(self) -> re.Pattern[str]:
-        return re.compile(rf"(?<![\w.])(?P<name>{self.name_pattern})(?![\w])")
+        # Names, not offices: "for a meeting with the president" does not name the President of Israel.
+        names = "|".join(part for part in self.name_pattern.split("|") if not part.startswith(("the\\ ", "The\\ ")))
+        return re.compile(rf"(?<![\w.])(?P<name>{names or '(?!x)x'})(?![\w])")
+
+    @staticmethod
+    def _apposed_name(match: re.Match[str]) -> bool:
+        """Whether the words set off after a name end in another name, the sentence's subject: in "On the way
+        from Rask, the accompanying head of the USSR Division of the State Department, Gatrie, drew attention
+        ..." Gatrie speaks, not Rusk."""
+        apposition = match.groupdict().get("apposition")
+        return bool(apposition and APPOSED_NAME.search(apposition))
 
     def attribute(self, sentence: str, last_named: str | None = None, author_may_speak: bool = True) -> Attribution | None:
         """Who a sentence makes the speaker, if anyone.
@@ -303,6 +333,7 @@ class Attributor:
             match = pattern.search(sentence)
             if match:
                 found.append(match)
+        found = [match for match in found if not self._apposed_name(match)]
         if found:
             match = min(found, key=lambda m: m.start("name"))
             participant_id = self.cast.resolve(match["name"])
@@ -334,7 +365,7 @@ class Attributor:
     @cached_property
     def pronoun_act(self) -> re.Pattern[str]:
         # "He handed over this photo right away."
-        return re.compile(rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+)\b")
+        return re.compile(rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+(?:'t)?)\b")
 
     def is_narration(self, sentence: str) -> bool:
         match = self.narration_sentence.match(sentence) or self.pronoun_act.match(sentence)
@@ -473,11 +504,12 @@ def _cut_turns(
             )
             author_may_speak = first or no_one_speaks_as_i
             attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
-            if attribution is None and (current is None or current.mode == "narration"):
-                # A new speaker may appear only in the author's account of the talk: inside anyone's words,
-                # the author's own included, a name is someone they tell of ("Robert Kennedy asked to
-                # convey ...", told by Walton; "During my stay in Cuba, Fidel Castro told me ...", told by
-                # the author to Johnson).
+            if attribution is None and (current is None or current.mode == "narration" or (first and current.mode == "reported" and no_one_speaks_as_i)):
+                # A new speaker may appear only in the account of the talk (its narration, or a paragraph
+                # that opens while someone's words are reported in the third person): inside anyone's
+                # words, the author's own included, a name is someone they tell of ("Robert Kennedy asked
+                # to convey ...", told by Walton, who speaks as "I"; "During my stay in Cuba, Fidel Castro
+                # told me ...", told by the author to Johnson).
                 attribution = attributor.discover(sentence, paragraph.seed_offset(start))
                 if attribution:
                     last_named = attribution.participant_id
@@ -498,11 +530,12 @@ def _cut_turns(
                     # "I await instructions ..." after Rusk's reported words is the author again, unless the
                     # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
                     in_voice = FIRST_PERSON.search(_text_so_far(current, paragraph, start))
-                addressed = SECOND_PERSON.search(_outside_quotations(text)) and current and current.mode == "reported"
+                addressed = SECOND_PERSON.search(_outside_quotations(text)) and current and current.mode == "reported" and current.participant_id == attributor.author_id
                 goes_on = in_voice or addressed or (attribution and attribution.participant_id == current.participant_id) if current else False
-                if current is None or (attributor.author_id and current.mode == "reported" and not goes_on):
-                    # In a dispatch its author writes, a paragraph that does not go on in the speaker's voice
-                    # is the author's account again: "After the correspondents left, we sat at another table".
+                if current is None or (current.mode == "reported" and not goes_on):
+                    # Where speech is reported, a paragraph that does not go on in the speaker's voice is the
+                    # account again: "After the correspondents left, we sat at another table" (a dispatch);
+                    # "In Moscow, it is believed that the new president ..." (a resolution, No. 49).
                     start_turn(Turn(None, "narration"), paragraph, start)
                 else:
                     current.parts.append(TurnPart(paragraph, start, len(text)))

@@ -75,7 +75,8 @@ class Vocabulary:
         """What may stand before a speaker's name: the lead-in above, or a whole phrase or clause set off
         by a comma before the main clause ("In conversation with counselor Zinchuk, she said ...";
         "Secondly, welcoming A.I. Mikoyan's upcoming arrival to Washington, Thompson ... advised him")."""
-        return rf"(?:{self.lead_in_pattern}|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.){{0,600}}?,\s+)"
+        # An item number may open it: "1. British Prime Minister Home, upon seeing me, approached ...".
+        return rf"(?:\d{{1,2}}\.\s+)?(?:{self.lead_in_pattern}|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.){{0,600}}?,\s+)"
 
     @cached_property
     def adverb_pattern(self) -> str:
