@@ -129,6 +129,13 @@ def test_the_apparatus_of_the_printed_collection_is_kept_and_typed(readings):
     assert seed.document["unaccounted_chars"] == 0
 
 
+def test_a_copy_stamp_in_another_wording_is_page_furniture_not_words(readings):
+    # No. 44 prints "127Special exemplar" alone on its line between two halves of Mikoyan's sentence.
+    _, seed, _ = readings["jfk-russia-1963/no-44.txt"]
+    assert "127Special exemplar" in [s["text"] for s in seed.rows["seed_spans"] if s["category"] == "page_furniture"]
+    assert not any("exemplar" in t["text"] for t in seed.rows["utterances"])
+
+
 def test_the_corpus_builds_with_no_code_change_and_complete_coverage(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()

@@ -194,8 +194,8 @@ ARCHIVAL_DESCRIPTION = re.compile(r"^(?:Copy|Original|Typewritten|Handwritten|Ma
 ARCHIVE_NOTE = re.compile(r"^(?P<mark>\*+\s?|[a-e]\s(?=[A-Z\"]))(?P<text>\S.*)$")
 
 # Page furniture of the printed collection: a page number and the copy stamp, alone on their line:
-#   "113Reference copy", "87Signal Copy", "188[Signal copy]"
-PAGE_FURNITURE_LINE = re.compile(r"^(?P<page>\d{1,4})\s*(?P<stamp>\[?(?:Signal|Reference|Special|Control) [Cc]opy\]?)$")
+#   "113Reference copy", "87Signal Copy", "188[Signal copy]", "127Special exemplar"
+PAGE_FURNITURE_LINE = re.compile(r"^(?P<page>\d{1,4})\s*(?P<stamp>\[?(?:Signal|Reference|Special|Control) (?:[Cc]opy|exemplar)\]?)$")
 
 # The heading a published collection prints above its footnotes: "[Footnotes:]"
 FOOTNOTES_HEADING = re.compile(r"^\[?Footnotes?:?\]?$")

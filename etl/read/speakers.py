@@ -196,7 +196,11 @@ class Attributor:
     @cached_property
     def according_to(self) -> re.Pattern[str]:
         # "President Johnson, according to Rusk, agrees with this." (1963 collection, No. 54)
-        return re.compile(rf"(?:^|,\s+)(?P<verb>[Aa]ccording to)\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
+        # "In Thompson's opinion, supporting his consideration ..., " (No. 32)
+        return re.compile(
+            rf"(?:^|,\s+)(?:(?P<verb>[Aa]ccording to)\s+{self._honorific}(?P<name>{self.name_pattern})[,.]"
+            rf"|[Ii]n\s+{self._honorific}(?P<owner>{self.name_pattern})'s\s+(?P<view>opinion|view|words)\b)"
+        )
 
     @cached_property
     def inverted_attribution(self) -> re.Pattern[str]:
@@ -315,6 +319,18 @@ class Attributor:
         names = "|".join(part for part in self.name_pattern.split("|") if not part.startswith(("the\\ ", "The\\ ")))
         return re.compile(rf"(?<![\w.])(?P<name>{names or '(?!x)x'})(?![\w])")
 
+    @cached_property
+    def _reported_voice(self) -> re.Pattern[str]:
+        # "in his opinion", ", he said,", "he, Thompson, knows", "according to him" (curated: reported_voice)
+        verbs = rf"(?:{self._verbs})"
+        return re.compile(
+            "|".join([*self.vocabulary.phrases["reported_voice"], rf"\b(?:he|she)(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,)?\s+{self.vocabulary.adverb_pattern}{verbs}\b"])
+        )
+
+    def reports_speech(self, sentence: str) -> bool:
+        """Whether a sentence says, in passing, that it reports someone's words or views."""
+        return self._reported_voice.search(_outside_quotations(sentence)) is not None
+
     @staticmethod
     def _apposed_name(match: re.Match[str]) -> bool:
         """Whether the words set off after a name end in another name, the sentence's subject: in "On the way
@@ -335,10 +351,11 @@ class Attributor:
                 found.append(match)
         found = [match for match in found if not self._apposed_name(match)]
         if found:
-            match = min(found, key=lambda m: m.start("name"))
-            participant_id = self.cast.resolve(match["name"])
-            mode = self.vocabulary.mode_of(match["verb"]) or "reported"
-            return Attribution(participant_id, match["name"], match.start("name"), mode)
+            match = min(found, key=lambda m: m.start("owner") if m.groupdict().get("owner") else m.start("name"))
+            group = "owner" if match.groupdict().get("owner") else "name"
+            participant_id = self.cast.resolve(match[group])
+            mode = (self.vocabulary.mode_of(match["verb"]) if match["verb"] else None) or "reported"
+            return Attribution(participant_id, match[group], match.start(group), mode)
         if self.author_id:
             # The author's "I said" is his own turn only where no one else is speaking or a paragraph
             # begins: inside Castro's reported speech, "I observed that people did not understand" and
@@ -474,6 +491,8 @@ def _cut_turns(
             author_act = attributor.author_act.match(sentence) if attributor.author_id else None
             if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[: 80]):
                 author_act = None
+            if author_act and (attributor.parenthetical_attribution.search(sentence) or attributor.inverted_attribution.search(sentence)):
+                author_act = None  # "I would also like to emphasize, Rusk continued, that ...": Rusk's "I"
             if author_act and current is not None and current.mode in ("direct", "action"):
                 author_act = None  # in a transcript every "I" is the speaker's
             if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
@@ -531,7 +550,11 @@ def _cut_turns(
                     # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
                     in_voice = FIRST_PERSON.search(_text_so_far(current, paragraph, start))
                 addressed = SECOND_PERSON.search(_outside_quotations(text)) and current and current.mode == "reported" and current.participant_id == attributor.author_id
-                goes_on = in_voice or addressed or (attribution and attribution.participant_id == current.participant_id) if current else False
+                # Still their words: the turn's last paragraph announced them ("Thompson ... advised him:"),
+                # or its first sentence says it reports someone ("Firstly, in his opinion, it would be better ...").
+                announced = current is not None and current.parts[-1].text.rstrip().endswith(":")
+                reporting = current is not None and current.mode == "reported" and current.participant_id != attributor.author_id and attributor.reports_speech(sentence)
+                goes_on = in_voice or addressed or announced or reporting or (attribution and attribution.participant_id == current.participant_id) if current else False
                 if current is None or (current.mode == "reported" and not goes_on):
                     # Where speech is reported, a paragraph that does not go on in the speaker's voice is the
                     # account again: "After the correspondents left, we sat at another table" (a dispatch);
