@@ -53,16 +53,20 @@ def run(work: Path, log=print) -> dict:
 
 def agreement() -> dict:
     """How far the reader agrees with the hand reading of tests/fixtures/records."""
-    from reading_fixtures import FRAME_COLUMNS, check_turns, hand_read_records, speaker_names
+    from reading_fixtures import FRAME_COLUMNS, characters_agreeing, check_turns, hand_read_records, speaker_names
 
     from etl.build import read_one_record
     from etl.read.registry import load_registry
 
     registry_names = {p.participant_id: p.name for p in load_registry().participants.values()}
-    turns = agreed = frames = exact_frames = 0
+    turns = agreed = frames = exact_frames = characters = characters_right = 0
     for hand in hand_read_records():
         seed = read_one_record(hand.record)
-        checks = check_turns(hand, seed, hand.record.read_text(encoding="utf-8"), speaker_names(seed, registry_names))
+        text = hand.record.read_text(encoding="utf-8")
+        checks = check_turns(hand, seed, text, speaker_names(seed, registry_names))
+        right, counted = characters_agreeing(hand, seed, text, speaker_names(seed, registry_names))
+        characters += counted
+        characters_right += right
         turns += len(checks)
         agreed += sum(check.agrees for check in checks)
         frames += 1
@@ -76,6 +80,9 @@ def agreement() -> dict:
         "turn_agreement": round(agreed / turns, 3) if turns else None,
         "target_turn_agreement": 0.95,
         "frames_exact": exact_frames,
+        "characters": characters,
+        "characters_agreeing": characters_right,
+        "character_agreement": round(characters_right / characters, 3) if characters else None,
     }
 
 
@@ -94,6 +101,7 @@ def format_result(result: dict) -> str:
     lines.append(
         f"hand-read records: {hand['records']}; frames read exactly: {hand['frames_exact']}/{hand['records']}; "
         f"turns with the right speaker and mode: {hand['turns_agreeing']}/{hand['turns']} = {hand['turn_agreement']:.1%} "
-        f"(target {hand['target_turn_agreement']:.0%}: {met})"
+        f"(target {hand['target_turn_agreement']:.0%}: {met}); "
+        f"characters of those turns given to the right speaker: {hand['character_agreement']:.1%} (no target)"
     )
     return "\n".join(lines)

@@ -88,3 +88,28 @@ def check_turns(hand_read: HandRead, seed: SeedRows, text: str, names: dict[str,
         speaker = names.get(turn["participant_id"], turn["participant_id"]) if turn and turn["participant_id"] else None
         checks.append(TurnCheck(expected["opening"], expected["speaker"], expected["mode"], speaker, turn["mode"] if turn else None))
     return checks
+
+
+def characters_agreeing(hand_read: HandRead, seed: SeedRows, text: str, names: dict[str, str]) -> tuple[int, int]:
+    """How many characters of the hand-read turns the reader gives to the same speaker and mode, of how many.
+
+    A stricter measure than the turns' openings: a turn cut in two by a stray narration counts against it.
+    Each hand-read turn runs from its opening to the next one's (the last to the end of the reader's turns).
+    """
+    expected = hand_read.expected.get("turns") or []
+    starts = [text.find(turn["opening"]) for turn in expected]
+    turns = seed.rows.get("utterances", [])
+    end_of_turns = max((turn["char_end"] for turn in turns), default=len(text))
+    total = agreeing = 0
+    for index, turn in enumerate(expected):
+        start, end = starts[index], starts[index + 1] if index + 1 < len(expected) else end_of_turns
+        for found in turns:
+            overlap = min(end, found["char_end"]) - max(start, found["char_start"])
+            if overlap <= 0:
+                continue
+            speaker = names.get(found["participant_id"], found["participant_id"]) if found["participant_id"] else None
+            check = TurnCheck(turn["opening"], turn["speaker"], turn["mode"], speaker, found["mode"])
+            total += overlap
+            agreeing += overlap if check.agrees else 0
+    return agreeing, total
+
