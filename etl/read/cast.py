@@ -76,9 +76,6 @@ VISITOR = (
 # reception with de Gaulle."): one or two capitalized words, "de" or "von" before a surname.
 TALKED_WITH = re.compile(r"(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)(?=[\s.,;])")
 
-# The words before a name that make it a mention, not a member of a list: "the assassination of US President "
-MENTIONED_AFTER_OF = re.compile(r"\bof\s+(?:[A-Z][\w.]*\s+){0,3}$")
-
 # Items of a list: "A.F. Dobrynin, M.R. Smirnovsky and V.M. Sukhodrev"
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
 
@@ -263,9 +260,11 @@ def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> 
             side = vocabulary.sides.get(header["side"].capitalize()) or vocabulary.sides.get(header["side"])
             position = header.end()
     for piece, piece_side in pieces:
-        # A name after "of" is someone the list speaks of, not one of it: "member of Presidential Commission
-        # investigating the assassination of US President J.F. Kennedy J.McCloy" names McCloy only.
-        names = [name for name in _names_in(piece, cast.registry) if not MENTIONED_AFTER_OF.search(piece.text[: name.start - piece.start])]
+        # A name after "of" and an office is someone the list speaks of, not one of it: "member of Presidential
+        # Commission investigating the assassination of US President J.F. Kennedy J.McCloy" names McCloy only
+        # (but "chief architect of Washington U. Walton" names Walton).
+        mentioned = vocabulary.mentioned_after_office
+        names = [name for name in _names_in(piece, cast.registry) if not mentioned.search(piece.text[: name.start - piece.start])]
         if names:
             for name in names:
                 person = _person(

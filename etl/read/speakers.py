@@ -230,7 +230,7 @@ class Attributor:
         # Someone the author's account shows speaking, not yet in the cast: "Alphand said that de Gaulle
         # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
         return re.compile(
-            rf"^{self.vocabulary.attribution_lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
+            rf"^{self.vocabulary.discovery_lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
             rf"(?:,(?P<apposition>[^;]{{1,120}}?),|,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 

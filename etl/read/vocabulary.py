@@ -79,6 +79,14 @@ class Vocabulary:
         return rf"(?:\d{{1,2}}\.\s+)?(?:{self.lead_in_pattern}|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.){{0,600}}?,\s+)"
 
     @cached_property
+    def discovery_lead_in_pattern(self) -> str:
+        """What may stand before the name of someone not yet known to speak: the short lead-in only, since a
+        clause set off by a comma may name someone merely told of ("According to the memoirs of Lenin's
+        sister M.I. Ulyanova, Vladimir Ilyich ..."). A name set off after the subject is still read
+        ("On the way from Rask, the accompanying head of ..., Gatrie, drew attention": Gatrie)."""
+        return rf"(?:\d{{1,2}}\.\s+)?{self.lead_in_pattern}"
+
+    @cached_property
     def adverb_pattern(self) -> str:
         """An optional adverb between a name and its verb, as a regex fragment: "immediately ", "again "."""
         words = "|".join(re.escape(a) for a in sorted(self.adverbs, key=len, reverse=True))
@@ -110,6 +118,13 @@ class Vocabulary:
         if (name, flags) not in cache:
             cache[(name, flags)] = re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
         return cache[(name, flags)]
+
+    @cached_property
+    def mentioned_after_office(self) -> re.Pattern[str]:
+        """The words before a name that make it a mention: "of", perhaps a side, an office ("the
+        assassination of US President ")."""
+        offices = "|".join(re.escape(o) for o in sorted(self.offices, key=len, reverse=True))
+        return re.compile(rf"\bof\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,2}}?(?:{offices})\s+$")
 
     @cached_property
     def side_pattern(self) -> re.Pattern[str]:
