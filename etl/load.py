@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import sqlite_utils
@@ -49,12 +49,25 @@ def _create_table(db: sqlite_utils.Database, table: Table) -> None:
     )
 
 
-def append_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
-    """Insert rows of some tables, in schema order (a record's rows as soon as it is read)."""
+def append_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Sequence[tuple]]) -> None:
+    """Insert rows of some tables, in schema order (a record's rows as soon as it is read).
+
+    Each row is a tuple of its table's values in the schema's column order, and each table's rows go in
+    with one ``executemany`` on the connection sqlite-utils holds, inside the build's transaction: the
+    tables are known and the values are plain text, numbers and NULLs, so there is nothing for
+    ``insert_all`` to look up or convert row by row.
+    """
     for table in TABLES:
-        rows = list(rows_by_table.get(table.name, ()))
+        rows = rows_by_table.get(table.name)
         if rows:
-            db[table.name].insert_all(rows, batch_size=500)
+            db.conn.executemany(_INSERT[table.name], rows)
+
+
+_INSERT = {
+    table.name: f"INSERT INTO [{table.name}] ({', '.join(f'[{name}]' for name in table.column_names)}) "
+    f"VALUES ({', '.join('?' for _ in table.columns)})"
+    for table in TABLES
+}
 
 
 def enable_search(db: sqlite_utils.Database) -> None:
