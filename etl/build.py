@@ -150,7 +150,7 @@ def _read_all(
     warnings: list[str] = []
     taken_ids: set[str] = set()
     provisional: dict[str, Person] = {}
-    articles: list[dict] = []
+    articles: dict[str, dict] = {}  # the best row of each article so far (merge_articles)
     referenced: set[str] = set()
     checksums: dict[str, str] = {}
     for source, record in _read_in_order(sources, inputs, workers):
@@ -164,7 +164,8 @@ def _read_all(
         warnings.extend(record.warnings)
         for person in record.provisional:
             provisional.setdefault(person.participant_id, person)
-        articles.extend(record.articles)
+        for row in record.articles:
+            keep_best_article(articles, row)
         referenced |= record.referenced
         emit(record.rows)
         log(record.line)
@@ -268,7 +269,7 @@ def _participants_referenced(rows: dict[str, list[dict]]) -> set[str]:
     }
 
 
-def _rows_across_records(inputs: CuratedInputs, articles: list[dict], referenced: set[str], provisional: dict[str, Person], checksums: dict[str, str]) -> dict[str, list[dict]]:
+def _rows_across_records(inputs: CuratedInputs, articles: dict[str, dict], referenced: set[str], provisional: dict[str, Person], checksums: dict[str, str]) -> dict[str, list[dict]]:
     """The tables whose rows come from all the records together, or from the curated data alone."""
     participants = [
         make_row(
@@ -300,7 +301,7 @@ def _rows_across_records(inputs: CuratedInputs, articles: list[dict], referenced
         "note_types": [
             make_row("note_types", note_type=name, description=entry["description"], resp=entry["resp"]) for name, entry in inputs.note_types.items()
         ],
-        "protocol_articles": merge_articles(articles),
+        "protocol_articles": articles_in_order(articles),
         "dataset_versions": _version_rows(inputs.dataset, checksums),
     }
 
@@ -346,10 +347,21 @@ def merge_articles(articles: list[dict]) -> list[dict]:
     and of equally complete ones the first record's."""
     best: dict[str, dict] = {}
     for row in articles:
-        kept = best.get(row["article_id"])
-        if kept is None or COMPLETENESS_RANK[row["completeness"]] < COMPLETENESS_RANK[kept["completeness"]]:
-            best[row["article_id"]] = row
+        keep_best_article(best, row)
+    return articles_in_order(best)
+
+
+def articles_in_order(best: dict[str, dict]) -> list[dict]:
+    """The kept article rows in the order of the protocols and their articles."""
     return sorted(best.values(), key=lambda row: (row["protocol_date"], row["article_number"]))
+
+
+def keep_best_article(best: dict[str, dict], row: dict) -> None:
+    """Keep ``row`` as its article's row if it is more complete than the one kept (records in order), so
+    that the build holds one row per article, not every record's."""
+    kept = best.get(row["article_id"])
+    if kept is None or COMPLETENESS_RANK[row["completeness"]] < COMPLETENESS_RANK[kept["completeness"]]:
+        best[row["article_id"]] = row
 
 
 def _unused_text(spans: list[dict]) -> str:
