@@ -12,9 +12,9 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from multiprocessing.pool import AsyncResult
 from dataclasses import dataclass
 from functools import cached_property
+from multiprocessing.pool import AsyncResult
 from operator import itemgetter
 from pathlib import Path
 
