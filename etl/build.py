@@ -10,8 +10,12 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from multiprocessing.pool import AsyncResult
+from operator import itemgetter
 from pathlib import Path
 
 
@@ -57,15 +61,30 @@ class CuratedInputs:
 
     def for_record(self, seed_file: str) -> Curated:
         """The curated facts about one record (none for a record no curated entry names)."""
+        defects, narration = self._by_record
+        openings = narration.get(seed_file, [])
         return Curated(
             record=self.documents.get("records", {}).get(seed_file, {}),
             canonical_url_template=self.documents["archive"]["canonical_url_template"],
-            defects=[d for d in self.defects if d["seed_file"] == seed_file],
-            narration_openings=tuple(n["opening"] for n in self.narration if n["seed_file"] == seed_file),
-            narration_opening_lines=tuple(n["line"] for n in self.narration if n["seed_file"] == seed_file),
+            defects=defects.get(seed_file, []),
+            narration_openings=tuple(n["opening"] for n in openings),
+            narration_opening_lines=tuple(n["line"] for n in openings),
             note_types=self.note_types,
             vocabulary=self.vocabulary,
         )
+
+    @cached_property
+    def _by_record(self) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+        """The curated defects and narration openings grouped by record, in the order of their files, so
+        that finding a record's entries does not mean reading every entry of the collection."""
+        return _grouped_by_seed_file(self.defects), _grouped_by_seed_file(self.narration)
+
+
+def _grouped_by_seed_file(entries: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for entry in entries:
+        grouped.setdefault(entry["seed_file"], []).append(entry)
+    return grouped
 
 
 def _with_lines(entries: list[dict], lines: list[int]) -> list[dict]:
@@ -105,10 +124,24 @@ def read_one_record(path: Path) -> SeedRows:
     return parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), set())
 
 
+@dataclass(frozen=True)
+class ReadRecord:
+    """One record read and checked, as the build needs it: its rows as tuples in the schema's column order
+    (what the database takes, and small to send back from a worker) and what the build reports about it."""
+
+    document: dict
+    rows: dict[str, list[tuple]]  # the document's row included
+    warnings: list[str]
+    provisional: list[Person]
+    articles: list[dict]  # protocol_articles rows, merged across records at the end
+    referenced: frozenset[str]  # every participant a row points at
+    line: str  # the record's line of the build's log
+
+
 def _read_all(
     sources: list[SeedSource],
     inputs: CuratedInputs,
-    emit: Callable[[dict[str, list[dict]]], None],
+    emit: Callable[[dict[str, list[tuple]]], None],
     log: Callable[[str], None],
     workers: int,
 ) -> list[str]:
@@ -117,81 +150,111 @@ def _read_all(
     warnings: list[str] = []
     taken_ids: set[str] = set()
     provisional: dict[str, Person] = {}
-    articles: list[dict] = []
+    articles: dict[str, dict] = {}  # the best row of each article so far (merge_articles)
     referenced: set[str] = set()
     checksums: dict[str, str] = {}
-    for source, parsed in _parsed_in_order(sources, inputs, workers):
-        if parsed.document["document_id"] in taken_ids:
+    for source, record in _read_in_order(sources, inputs, workers):
+        if record.document["document_id"] in taken_ids:
             # Another record took this id: read this one again knowing the ids taken (rare, and always in order).
             seed = source.read()
-            parsed = _checked(parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), taken_ids), seed.text)
-        document = parsed.document
+            record = _ready(_checked(parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), taken_ids), seed.text))
+        document = record.document
         taken_ids.add(document["document_id"])
         checksums[document["seed_file"]] = document["seed_sha256"]
-        warnings.extend(parsed.warnings)
-        for person in parsed.people:
-            if person.is_provisional:
-                provisional.setdefault(person.participant_id, person)
-        for gap in parsed.unaccounted:
-            warnings.append(f"{document['seed_file']}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}")
-        articles.extend(parsed.rows.pop("protocol_articles", []))
-        rows = {"documents": [document], **parsed.rows}
-        referenced |= _participants_referenced(rows)
-        emit(rows)
-        log(_record_line(parsed))
+        warnings.extend(record.warnings)
+        for person in record.provisional:
+            provisional.setdefault(person.participant_id, person)
+        for row in record.articles:
+            keep_best_article(articles, row)
+        referenced |= record.referenced
+        emit(record.rows)
+        log(record.line)
     final = _rows_across_records(inputs, articles, referenced, provisional, checksums)
     check_invariants(final, {})
-    emit(final)
+    emit(as_tuples(final))
     return warnings
 
 
-def _parsed_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: int):
-    """(source, rows) of every record, in the order of the sources, read here or in a pool of processes."""
+def _read_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: int) -> Iterator[tuple[SeedSource, ReadRecord]]:
+    """(source, record) of every record, in the order of the sources, read here or in a pool of processes."""
     if workers <= 1 or len(sources) < PARALLEL_FROM:
         for source in sources:
             yield source, _read_one(source, inputs)
         return
+    # Forked workers inherit the curated inputs already read and checked here.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker) as pool:
-        # The records go to the pool a window at a time, so that read records never pile up waiting for
-        # the database: memory stays that of a few windows, whatever the size of the collection.
+    with context.Pool(workers, initializer=_start_worker, initargs=(inputs,)) as pool:
+        # A sliding window of records goes to the pool: read records never pile up waiting for the database
+        # (memory stays that of the window, whatever the size of the collection), and no worker waits for
+        # the slowest record of a batch before the next batch is handed out.
         window = workers * RECORDS_PER_WORKER_WINDOW
-        for first in range(0, len(sources), window):
-            batch = sources[first : first + window]
-            yield from zip(batch, pool.imap(_read_in_worker, batch, chunksize=max(1, RECORDS_PER_WORKER_WINDOW // 4)))
+        pending: deque[tuple[SeedSource, AsyncResult]] = deque()
+        for source in sources:
+            pending.append((source, pool.apply_async(_read_in_worker, (source,))))
+            if len(pending) >= window:
+                done, result = pending.popleft()
+                yield done, result.get()
+        while pending:
+            done, result = pending.popleft()
+            yield done, result.get()
 
-
-# How many rows wait before they are written: a few records' worth, whatever the size of the collection.
-ROWS_PER_WRITE = 20_000
 
 # Below this many records a pool of processes costs more than it saves (three records read in 0.1 s).
 PARALLEL_FROM = 16
 
-# How many records each worker reads ahead of the database.
-RECORDS_PER_WORKER_WINDOW = 32
+# How many records each worker may have read ahead of the database.
+RECORDS_PER_WORKER_WINDOW = 8
 
 _WORKER_INPUTS: CuratedInputs | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(inputs: CuratedInputs) -> None:
     global _WORKER_INPUTS
-    _WORKER_INPUTS = load_curated_inputs()
+    _WORKER_INPUTS = inputs
 
 
-def _read_in_worker(source: SeedSource) -> SeedRows:
+def _read_in_worker(source: SeedSource) -> ReadRecord:
     return _read_one(source, _WORKER_INPUTS)
 
 
-def _read_one(source: SeedSource, inputs: CuratedInputs) -> SeedRows:
+def _read_one(source: SeedSource, inputs: CuratedInputs) -> ReadRecord:
     """One record read, parsed into rows and checked against its own text."""
     seed = source.read()
     parsed = parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name))
-    return _checked(parsed, seed.text)
+    return _ready(_checked(parsed, seed.text))
 
 
 def _checked(parsed: SeedRows, text: str) -> SeedRows:
     check_invariants({"documents": [parsed.document], **parsed.rows}, {parsed.document["seed_file"]: text})
     return parsed
+
+
+def _ready(parsed: SeedRows) -> ReadRecord:
+    """A record's rows and report as the build takes them (done in the worker that read it)."""
+    document = parsed.document
+    gaps = [
+        f"{document['seed_file']}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}"
+        for gap in parsed.unaccounted
+    ]
+    rows = {"documents": [document], **{table: table_rows for table, table_rows in parsed.rows.items() if table != "protocol_articles"}}
+    return ReadRecord(
+        document=document,
+        rows=as_tuples(rows),
+        warnings=parsed.warnings + gaps,
+        provisional=[person for person in parsed.people if person.is_provisional],
+        articles=parsed.rows.get("protocol_articles", []),
+        referenced=frozenset(_participants_referenced(rows)),
+        line=_record_line(parsed),
+    )
+
+
+def as_tuples(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
+    """Rows as tuples of their table's columns in the schema's order."""
+    return {table: list(map(_COLUMNS_OF[table], table_rows)) for table, table_rows in rows.items()}
+
+
+# A row's values in the order of its table's columns (every table has more than one, so each gives a tuple).
+_COLUMNS_OF = {table.name: itemgetter(*table.column_names) for table in TABLES}
 
 
 def _participants_referenced(rows: dict[str, list[dict]]) -> set[str]:
@@ -206,7 +269,7 @@ def _participants_referenced(rows: dict[str, list[dict]]) -> set[str]:
     }
 
 
-def _rows_across_records(inputs: CuratedInputs, articles: list[dict], referenced: set[str], provisional: dict[str, Person], checksums: dict[str, str]) -> dict[str, list[dict]]:
+def _rows_across_records(inputs: CuratedInputs, articles: dict[str, dict], referenced: set[str], provisional: dict[str, Person], checksums: dict[str, str]) -> dict[str, list[dict]]:
     """The tables whose rows come from all the records together, or from the curated data alone."""
     participants = [
         make_row(
@@ -238,7 +301,7 @@ def _rows_across_records(inputs: CuratedInputs, articles: list[dict], referenced
         "note_types": [
             make_row("note_types", note_type=name, description=entry["description"], resp=entry["resp"]) for name, entry in inputs.note_types.items()
         ],
-        "protocol_articles": merge_articles(articles),
+        "protocol_articles": articles_in_order(articles),
         "dataset_versions": _version_rows(inputs.dataset, checksums),
     }
 
@@ -284,10 +347,21 @@ def merge_articles(articles: list[dict]) -> list[dict]:
     and of equally complete ones the first record's."""
     best: dict[str, dict] = {}
     for row in articles:
-        kept = best.get(row["article_id"])
-        if kept is None or COMPLETENESS_RANK[row["completeness"]] < COMPLETENESS_RANK[kept["completeness"]]:
-            best[row["article_id"]] = row
+        keep_best_article(best, row)
+    return articles_in_order(best)
+
+
+def articles_in_order(best: dict[str, dict]) -> list[dict]:
+    """The kept article rows in the order of the protocols and their articles."""
     return sorted(best.values(), key=lambda row: (row["protocol_date"], row["article_number"]))
+
+
+def keep_best_article(best: dict[str, dict], row: dict) -> None:
+    """Keep ``row`` as its article's row if it is more complete than the one kept (records in order), so
+    that the build holds one row per article, not every record's."""
+    kept = best.get(row["article_id"])
+    if kept is None or COMPLETENESS_RANK[row["completeness"]] < COMPLETENESS_RANK[kept["completeness"]]:
+        best[row["article_id"]] = row
 
 
 def _unused_text(spans: list[dict]) -> str:
@@ -314,24 +388,15 @@ def build_database(
     workers = workers or os.cpu_count() or 1
     counts: dict[str, int] = {table.name: 0 for table in TABLES}
     with TemporaryDatabase(Path(out_path)) as db:
-        pending: dict[str, list[dict]] = {table.name: [] for table in TABLES}
 
-        def write(rows: dict[str, list[dict]]) -> None:
-            # Rows wait in a small buffer, so that each insert carries many rows (sqlite-utils looks at the
-            # table on every call), and go to the database once the buffer holds enough of them.
+        def write(rows: dict[str, list[tuple]]) -> None:
+            # Each record's rows go to the database as soon as it is read: one executemany per table, so
+            # nothing is gained by holding rows back, and memory holds one record's rows at a time.
+            append_rows(db, rows)
             for table, table_rows in rows.items():
-                pending[table].extend(table_rows)
                 counts[table] += len(table_rows)
-            if sum(len(table_rows) for table_rows in pending.values()) >= ROWS_PER_WRITE:
-                flush()
-
-        def flush() -> None:
-            append_rows(db, pending)
-            for table_rows in pending.values():
-                table_rows.clear()
 
         warnings = _read_all(sources, inputs, write, log, workers)
-        flush()
         for warning in warnings:
             log(f"warning: {warning}")
         if strict and warnings:

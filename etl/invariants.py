@@ -13,16 +13,18 @@ def check_invariants(rows: dict[str, list[dict]], seed_texts: dict[str, str]) ->
     """Unique non-null keys, required columns, and offsets that reproduce the printed text."""
     for table in TABLES:
         seen = set()
+        required, enumerated = _REQUIRED[table.name], _ENUMERATED[table.name]
         for row in rows.get(table.name, []):
             key = tuple(row[column] for column in table.primary_key)
             if None in key or key in seen:
                 raise InvariantError(f"{table.name}: primary key {key} is empty or repeated")
             seen.add(key)
-            for column in table.columns:
-                if column.required and row.get(column.name) is None:
-                    raise InvariantError(f"{table.name} {key}: required column {column.name} is empty")
-                if column.enum and row.get(column.name) is not None and row[column.name] not in column.enum:
-                    raise InvariantError(f"{table.name} {key}: {column.name}={row[column.name]!r} is not one of {column.enum}")
+            for name in required:
+                if row.get(name) is None:
+                    raise InvariantError(f"{table.name} {key}: required column {name} is empty")
+            for name, allowed in enumerated:
+                if row.get(name) is not None and row[name] not in allowed:
+                    raise InvariantError(f"{table.name} {key}: {name}={row[name]!r} is not one of {allowed}")
     for row in rows.get("editorial_notes", []):
         printed = seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]]
         if printed != row["marker"]:
@@ -40,6 +42,11 @@ def check_invariants(rows: dict[str, list[dict]], seed_texts: dict[str, str]) ->
     for row in rows.get("seed_spans", []):
         if seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] != row["text"]:
             raise InvariantError(f"seed_spans {row['span_id']}: offsets do not reproduce the text")
+
+
+# Per table, the columns that must have a value, and those whose value is one of a list (looked up once).
+_REQUIRED = {table.name: [column.name for column in table.columns if column.required] for table in TABLES}
+_ENUMERATED = {table.name: [(column.name, column.enum) for column in table.columns if column.enum] for table in TABLES}
 
 
 def printed_words(spans: list[dict]) -> list[str]:

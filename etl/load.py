@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import sqlite_utils
@@ -25,7 +25,7 @@ FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
-    """Create every table of the schema (keys, NOT NULL, foreign keys), indexes and the turns view.
+    """Create every table of the schema (keys, NOT NULL, foreign keys), before any row goes in.
 
     Foreign keys are added once all tables exist, because two references form a cycle (an editor's
     note quotes an article; the article's source is that note).
@@ -35,6 +35,15 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.add_foreign_keys(
         [(table.name, column, other_table, other_column) for table in TABLES for column, other_table, other_column in table.foreign_keys]
     )
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """Create the indexes and the turns view, once every row is in.
+
+    An index built over rows already in place is one sort; kept up to date row by row it is a random
+    write for every row. The database is vacuumed at the end, which rebuilds every table and index in the
+    order of the schema, so the bytes are those of indexes created before the rows.
+    """
     for table in TABLES:
         for columns in table.indexes:
             db[table.name].create_index(columns, find_unique_name=True)
@@ -49,12 +58,25 @@ def _create_table(db: sqlite_utils.Database, table: Table) -> None:
     )
 
 
-def append_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Iterable[Mapping]]) -> None:
-    """Insert rows of some tables, in schema order (a record's rows as soon as it is read)."""
+def append_rows(db: sqlite_utils.Database, rows_by_table: Mapping[str, Sequence[tuple]]) -> None:
+    """Insert rows of some tables, in schema order (a record's rows as soon as it is read).
+
+    Each row is a tuple of its table's values in the schema's column order, and each table's rows go in
+    with one ``executemany`` on the connection sqlite-utils holds, inside the build's transaction: the
+    tables are known and the values are plain text, numbers and NULLs, so there is nothing for
+    ``insert_all`` to look up or convert row by row.
+    """
     for table in TABLES:
-        rows = list(rows_by_table.get(table.name, ()))
+        rows = rows_by_table.get(table.name)
         if rows:
-            db[table.name].insert_all(rows, batch_size=500)
+            db.conn.executemany(_INSERT[table.name], rows)
+
+
+_INSERT = {
+    table.name: f"INSERT INTO [{table.name}] ({', '.join(f'[{name}]' for name in table.column_names)}) "
+    f"VALUES ({', '.join('?' for _ in table.columns)})"
+    for table in TABLES
+}
 
 
 def enable_search(db: sqlite_utils.Database) -> None:
@@ -73,7 +95,7 @@ class TemporaryDatabase:
     """A database written beside ``out_path`` and renamed into place only when it is complete and checked.
 
     ``with TemporaryDatabase(out_path) as db:`` creates the tables; rows are appended while the block runs;
-    on leaving it without an error the database gets full-text search, its foreign keys are checked, it is
+    on leaving it without an error the database gets its indexes and full-text search, its foreign keys are checked, it is
     vacuumed, synced and renamed to ``out_path``. On any error the temporary file is removed and ``out_path``
     is left exactly as it was.
     """
@@ -107,6 +129,7 @@ class TemporaryDatabase:
             if kind is None:
                 self.db.conn.execute("COMMIT")
                 with self.db.conn:
+                    create_indexes(self.db)
                     enable_search(self.db)
                 problems = self.db.conn.execute("PRAGMA foreign_key_check").fetchall()
                 if problems:

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from etl.build import build_database
 from etl.errors import ParseError
+from etl.load import append_rows
 from etl.read.registry import load_registry
 from etl.schema import TABLES
 from seedfolder import SEEDS, copy_seeds
@@ -232,8 +233,23 @@ def _crash(*args, **kwargs):
 def _insert_first_table_then_crash(db, rows_by_table):
     """Insert the first record's first table for real, then fail in the middle of loading."""
     first = next(table.name for table in TABLES if rows_by_table.get(table.name))
-    db[first].insert_all(rows_by_table[first])
+    append_rows(db, {first: rows_by_table[first]})
     raise InjectedCrash("injected after the first table")
+
+
+def _failing_inside_a_batch(error: BaseException):
+    """The real insert, whose first table's rows fail after one row: inside SQLite's ``executemany``."""
+
+    def insert(db, rows_by_table):
+        first = next(table.name for table in TABLES if rows_by_table.get(table.name))
+
+        def one_row_then_fail():
+            yield rows_by_table[first][0]
+            raise error
+
+        append_rows(db, {first: one_row_then_fail()})
+
+    return insert
 
 
 def _interrupt(*args, **kwargs):
@@ -242,11 +258,11 @@ def _interrupt(*args, **kwargs):
 
 CRASH_POINTS = {
     "inserting rows": ("etl.build.append_rows", _insert_first_table_then_crash),
-    "a row batch": ("sqlite_utils.db.Table.insert_all", _crash),
+    "a row batch": ("etl.build.append_rows", _failing_inside_a_batch(InjectedCrash("injected inside a batch"))),
     "full-text index": ("sqlite_utils.db.Table.enable_fts", _crash),
     "vacuum": ("sqlite_utils.db.Database.vacuum", _crash),
     "rename into place": ("etl.load.os.replace", _crash),
-    "Ctrl-C while inserting": ("sqlite_utils.db.Table.insert_all", _interrupt),
+    "Ctrl-C while inserting": ("etl.build.append_rows", _failing_inside_a_batch(KeyboardInterrupt())),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ class Paragraph:
     def end(self) -> int:
         return self.pieces[-1].end
 
-    @property
+    @cached_property
     def text(self) -> str:
+        # Joined once: the reader asks a paragraph for its text hundreds of thousands of times in a large build.
         return " ".join(piece.text for piece in self.pieces)
 
     def seed_spans(self, start: int, end: int) -> list[Span]:

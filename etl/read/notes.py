@@ -41,6 +41,9 @@ FOOTNOTE_IN_BRACKETS = re.compile(r"^\d{1,4}$")
 # a letter or a closing mark count: "1963", "B-52" and "the 10th" are words of the text.
 FOOTNOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+))")
 
+# A character without which FOOTNOTE_NUMBER cannot match: a digit or a superscript digit.
+FOOTNOTE_DIGIT = re.compile(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]")
+
 # An acronym directly before a bracket that spells it out: "National CDR [Committees for the Defense of
 # the Revolution]"
 ACRONYM_BEFORE = re.compile(r"\b(?P<acronym>[A-Z]{2,})\s*$")
@@ -119,8 +122,13 @@ def scan_footnote_numbers(span: Span) -> list[Span]:
     ['229', '¹²⁸']
     """
     text = span.text
+    if not FOOTNOTE_DIGIT.search(text):
+        return []  # most pieces have no digit at all: one scan for a character, not the pattern at every place
+    numbers = list(FOOTNOTE_NUMBER.finditer(text))
+    if not numbers:
+        return []
     inside = [(n.marker.start - span.start, n.marker.end - span.start) for n in scan_brackets(span) if n.closed]
-    return [span.sub(m.start(), m.end()) for m in FOOTNOTE_NUMBER.finditer(text) if not any(a < m.start() < b for a, b in inside)]
+    return [span.sub(m.start(), m.end()) for m in numbers if not any(a < m.start() < b for a, b in inside)]
 
 
 def _encloses(outer: BracketNote, inner: BracketNote) -> bool:

@@ -49,14 +49,18 @@ def parse_manifest(text: str, path: Path | str = MANIFEST_NAME) -> dict[str, str
 
 @dataclass(frozen=True)
 class SeedSource:
-    """A record file the manifest lists, not yet read: what a worker of the build reads and parses."""
+    """A record file the manifest lists, not yet read: what a worker of the build reads and parses.
+
+    It carries its own line of the manifest only, not the whole manifest: a source is sent to a worker
+    for every record, and a copy of the manifest with each would grow with the square of the collection.
+    """
 
     path: Path
-    manifest: tuple[tuple[str, str], ...]
+    sha256: str  # as the manifest lists it
     manifest_path: Path
 
     def read(self) -> Seed:
-        return read_seed(self.path, dict(self.manifest), self.manifest_path)
+        return read_seed(self.path, {self.path.name: self.sha256}, self.manifest_path)
 
 
 def list_seeds(seeds_dir: Path) -> list[SeedSource]:
@@ -76,8 +80,7 @@ def list_seeds(seeds_dir: Path) -> list[SeedSource]:
     missing = sorted(set(manifest) - {path.name for path in paths})
     if missing:
         raise ParseError(manifest_path, None, "every file it lists to exist", ", ".join(missing))
-    frozen = tuple(sorted(manifest.items()))
-    return [SeedSource(path, frozen, manifest_path) for path in paths]
+    return [SeedSource(path, manifest[path.name], manifest_path) for path in paths]
 
 
 def read_seed(path: Path, manifest: dict[str, str], manifest_path: Path) -> Seed:

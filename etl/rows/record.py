@@ -94,6 +94,8 @@ def span_of(layout: RecordFrame, name: str) -> Span | None:
 
 def _unmatched_narration_openings(paragraphs, curated: Curated, seed_file: str) -> list[str]:
     """A curated place where the narration resumes must open exactly one sentence of the record."""
+    if not curated.narration_openings:
+        return []  # most records have none: their sentences need not be split again
     starts = [paragraph.text[a:b] for paragraph in paragraphs for a, b in split_sentences(paragraph.text)]
     warnings = []
     for opening, line in zip(curated.narration_openings, curated.narration_opening_lines or (None,) * len(curated.narration_openings)):
