@@ -180,12 +180,15 @@ def read_cast(
         opening = body[0]
         for match in vocabulary.phrase("participants_sentence").finditer(opening.text):
             _read_list(opening.sub(match.end(), _sentence_end(opening.text, match.end())), cast, vocabulary, "present")
-    labels = re.compile(r"^(?:" + "|".join(re.escape(label) for label in registry.label_forms) + r")(?=[\s.:,])") if registry.label_forms else None
+    labels = registry.label_at_start
     for block in body:
         if labels and (label := labels.match(block.text)):
             _person(label.group(0), cast, vocabulary, None, block.start)
-    visitor = re.compile(VISITOR.format(meets="|".join(vocabulary.phrases["meets_the_author"])))
+    meets = vocabulary.phrase("meets_the_author")
+    visitor = re.compile(VISITOR.format(meets=meets.pattern))
     for block in body:
+        if not meets.search(block.text):
+            continue  # (the words come first: the name before them is looked for only where they are)
         for match in visitor.finditer(block.text):
             _read_visitor(block, match, cast, vocabulary)
     talk_with = vocabulary.phrase("talk_with", re.MULTILINE)
@@ -364,9 +367,7 @@ def _office_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | N
     """The office the words just before a name give ("US Secretary of State D. Rusk" -> Secretary of State)."""
     before = segment.text[max(0, name.start - segment.start - 80) : name.start - segment.start]
     before = re.split(r",|\band\b|\bfrom\b|\bwith\b|\bbetween\b", before)[-1]
-    offices = sorted(vocabulary.offices, key=len, reverse=True)
-    # "US Secretary of State D. Rusk", "the Japanese Foreign Minister Ohira", "The President of Israel Zalman Shazar"
-    found = re.search(r"\b(?P<office>" + "|".join(re.escape(o) for o in offices) + r")(?:'s)?(?:\s+of\s+[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+)?\s+$", before)
+    found = vocabulary.office_at_end.search(before)
     return found["office"] if found else None
 
 

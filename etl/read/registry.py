@@ -58,10 +58,26 @@ class Registry:
         return sorted((f for f, form in self.forms.items() if form.kind == "speaker label"), key=len, reverse=True)
 
     @cached_property
+    def label_alternation(self) -> str:
+        """The label forms as a regex alternation, longest first."""
+        return "|".join(re.escape(label) for label in self.label_forms)
+
+    @cached_property
+    def form_alternation(self) -> str:
+        """Every form as a regex alternation, longest first."""
+        return "|".join(re.escape(form) for form in sorted(self.forms, key=len, reverse=True))
+
+    @cached_property
+    def label_at_start(self) -> re.Pattern[str] | None:
+        """A transcript label at the start of a paragraph: "A.I. MIKOYAN. ...", "DORTICOS objects."."""
+        if not self.label_forms:
+            return None
+        return re.compile(r"^(?:" + self.label_alternation + r")(?=[\s.:,])")
+
+    @cached_property
     def any_form(self) -> re.Pattern[str]:
         """Every form, labels included, as whole words, longest first (for the participant_names table)."""
-        forms = sorted(self.forms, key=len, reverse=True)
-        return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+        return re.compile(r"(?<![\w.])(?:" + self.form_alternation + r")(?![\w])")
 
     def resolve(self, printed: str) -> str | None:
         """The participant a printed form names, if the registry knows it."""

@@ -143,10 +143,7 @@ class Attributor:
 
     @cached_property
     def _title(self) -> str:
-        # Words of an office before a name, besides the honorifics: "White House Press Secretary Salinger"
-        # (but "When Thompson expressed ..." opens a clause that is not the sentence's main one).
-        not_titles = "|".join(re.escape(w) for w in sorted(self.vocabulary.subordinators, key=len, reverse=True))
-        return rf"{self._honorific}(?:(?!(?:{not_titles})\b)[A-Z][\w.'-]*\s+){{0,4}}?"
+        return self.vocabulary.title_pattern
 
     @cached_property
     def act_then_speech(self) -> re.Pattern[str]:
@@ -164,7 +161,7 @@ class Attributor:
     def known_label(self) -> re.Pattern[str]:
         # "A.I. MIKOYAN. ...", "ALEKSEEV: ...", "A.I. MIKOYAN, to Che: ...", "A.I. MIKOYAN What ...",
         # "DORTICOS objects."
-        labels = "|".join(re.escape(label) for label in self.registry.label_forms)
+        labels = self.registry.label_alternation
         return re.compile(
             rf"""^(?P<label>{labels})
             (?:(?P<punctuation>\.\s+|:\s+)
@@ -213,7 +210,7 @@ class Attributor:
         # The author of a telegram: "I replied that ...", "Then I said: ...", and without a subject,
         # "Replied that we proceed from such understanding", "Emphasized that Johnson can fully rely ..."
         verbs = self._verbs
-        capitalized = "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.vocabulary.reporting_verbs, key=len, reverse=True))
+        capitalized = self.vocabulary.capitalized_verb_pattern
         # "I agreed with his opinion and noted that ...": the reporting verb after a first act.
         return re.compile(
             rf"^(?:{self.vocabulary.attribution_lead_in_pattern}(?P<pronoun>I|We)\s+{self.vocabulary.adverb_pattern}(?:[a-z]+(?:\s[a-z]+){{0,4}}\s+and\s+)?(?P<verb>{verbs})\b"

@@ -63,6 +63,18 @@ class Vocabulary:
         return rf"(?:(?:{words})\s+)?"
 
     @cached_property
+    def title_pattern(self) -> str:
+        """Words of an office before a name, besides the honorifics: "White House Press Secretary Salinger"
+        (but "When Thompson expressed ..." opens a clause that is not the sentence's main one)."""
+        not_titles = "|".join(re.escape(w) for w in sorted(self.subordinators, key=len, reverse=True))
+        return rf"{self.honorific_pattern}(?:(?!(?:{not_titles})\b)[A-Z][\w.'-]*\s+){{0,4}}?"
+
+    @cached_property
+    def capitalized_verb_pattern(self) -> str:
+        """Every reporting verb form as it opens a sentence ("Replied", "Emphasized"), longest first."""
+        return "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.reporting_verbs, key=len, reverse=True))
+
+    @cached_property
     def lead_in_pattern(self) -> str:
         """What may stand before the speaker's name at the start of a sentence, as a regex fragment: a few
         words set off by a comma ("After mutual greetings, "), or without one ("In response ", "Then "),
@@ -118,6 +130,13 @@ class Vocabulary:
         if (name, flags) not in cache:
             cache[(name, flags)] = re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
         return cache[(name, flags)]
+
+    @cached_property
+    def office_at_end(self) -> re.Pattern[str]:
+        """An office at the end of the words before a name: "US Secretary of State " (D. Rusk), "the
+        Japanese Foreign Minister " (Ohira), "The President of Israel Zalman " (Shazar)."""
+        offices = "|".join(re.escape(o) for o in sorted(self.offices, key=len, reverse=True))
+        return re.compile(rf"\b(?P<office>{offices})(?:'s)?(?:\s+of\s+[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+)?\s+$")
 
     @cached_property
     def mentioned_after_office(self) -> re.Pattern[str]:

@@ -22,7 +22,7 @@ def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, v
 
     for role in cast.roles:
         claim(role.participant_id, role.role, role.span)
-    registry_names = "|".join(re.escape(form) for form in sorted(cast.registry.forms, key=len, reverse=True))
+    registry_names = cast.registry.form_alternation
     names = "|".join(filter(None, [registry_names, "|".join(re.escape(f) for f in cast.forms())]))
     absent_pattern = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases['absence'])})\b")
     absent = set()
