@@ -126,6 +126,7 @@ async def test_remembered_permission_rules_still_keep_a_private_table_private(gu
 
 async def test_remembered_permission_rules_are_datasettes_own_for_every_table(guarded):
     await guarded.invoke_startup()
+    assert "_table_permission_allows" in vars(guarded)  # the remembering lookup, in place of Datasette's own
     tables = await guarded.get_database(DATABASE_NAME).table_names()
     for table in tables:
         assert guarded._table_permission_allows(DATABASE_NAME, table) == Datasette._table_permission_allows(guarded, DATABASE_NAME, table)
@@ -138,3 +139,50 @@ def test_datasette_still_copies_the_whole_metadata_for_each_permission_check(gua
     (allow,) = Datasette._table_permission_allows(guarded, DATABASE_NAME, "seed_spans")
     assert allow == PRIVATE_METADATA["databases"][DATABASE_NAME]["tables"]["seed_spans"]["allow"]
     assert allow is not guarded._metadata_local["databases"][DATABASE_NAME]["tables"]["seed_spans"]["allow"]
+
+
+# --- the schema of an immutable database (plugins/immutable_schema.py) ----------------------------------
+
+# Datasette's own questions about a table's schema that its tracer records, as it words them
+# (datasette/database.py; the others run inside functions the tracer does not see).
+SCHEMA_SQL = ("select sql from sqlite_master where name = :n", "select 1 from sqlite_master where type='table' and name=?",
+              "select sql from sqlite_master where tbl_name = :n")
+
+
+async def test_a_table_page_served_again_asks_nothing_about_the_schema(site):
+    path = f"{await served(site)}/utterances?_search=inspection"
+    first, first_sql = await traced_get(site, path)
+    again, again_sql = await traced_get(site, path)
+    assert again == first
+    assert any(sql.startswith(SCHEMA_SQL) for sql in first_sql)
+    assert not any(sql.startswith(SCHEMA_SQL) for sql in again_sql)
+    assert any("utterances_fts match" in sql for sql in again_sql)  # the page's own queries are still asked
+
+
+async def test_the_remembered_schema_is_what_sqlite_says_for_every_table_and_view(site):
+    from datasette.database import Database
+
+    await site.invoke_startup()
+    db = site.get_database(DATABASE_NAME)
+    assert getattr(db.table_columns, "answered_once", False)
+    names = await Database.table_names(db) + await Database.view_names(db)
+    assert await db.table_names() == await Database.table_names(db)
+    assert await db.hidden_table_names() == await Database.hidden_table_names(db)
+    for name in names:
+        for method in ("table_columns", "table_column_details", "primary_keys", "fts_table", "label_column_for_table", "foreign_keys_for_table", "get_table_definition"):
+            for _ in range(2):  # looked up, then remembered
+                assert await getattr(db, method)(name) == await getattr(Database, method)(db, name), (method, name)
+    keys = await db.foreign_keys_for_table("utterances")
+    keys.clear()  # a caller changing its answer changes nobody else's
+    assert await db.foreign_keys_for_table("utterances") == await Database.foreign_keys_for_table(db, "utterances") != []
+
+
+async def test_a_mutable_database_is_asked_about_its_schema_every_time(database_path, tmp_path):
+    copy = tmp_path / f"{DATABASE_NAME}.db"
+    shutil.copy(database_path, copy)
+    ds = Datasette([str(copy)], plugins_dir=str(PLUGINS_DIR), settings=datasette_settings())
+    await ds.invoke_startup()
+    db = ds.get_database(DATABASE_NAME)
+    assert not getattr(db.table_columns, "answered_once", False)
+    await db.execute_write("create table added (id integer primary key)")
+    assert "added" in await db.table_names()
