@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
+from datasette.plugins import pm
 from datasette.tracer import capture_traces
 
 from etl.publish.memo import LeastRecentlyUsed, memo_of, remembered
@@ -186,3 +187,13 @@ async def test_a_mutable_database_is_asked_about_its_schema_every_time(database_
     assert not getattr(db.table_columns, "answered_once", False)
     await db.execute_write("create table added (id integer primary key)")
     assert "added" in await db.table_names()
+
+
+async def test_the_links_of_a_query_page_are_made_once_and_lead_to_the_rows_pages(site):
+    await site.invoke_startup()
+    havana = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("havana.py"))
+    link = havana.row_link(site, DATABASE_NAME, "editorial_notes", NOTE)
+    assert link is havana.row_link(site, DATABASE_NAME, "editorial_notes", NOTE)
+    assert link == f'<a href="{site.urls.row(DATABASE_NAME, "editorial_notes", NOTE)}">{NOTE}</a>'
+    page, _ = await traced_get(site, f"{await served(site)}/notes_of_type?note_type=gloss")
+    assert f'href="{await served(site)}/editorial_notes/' in page
