@@ -2,9 +2,9 @@
 
 Datasette 0.65.5 asks SQLite about the schema on every page: a table page asks which columns, keys,
 foreign keys, full-text index and label column each table has (eight foreign-key lookups alone on the
-utterances page), some thirty questions in all, each sent to Datasette's SQL threads and awaited. Under
-load every such round trip waits behind the other requests' work on the event loop, so they cost far more
-than their SQL: on the 2-core machine at concurrency 8 they made up most of the time a table page took.
+utterances page), 24 of the page's 54 round trips to Datasette's SQL threads, each awaited. Under load
+every round trip also waits behind the other requests' work on the event loop, so they cost more than
+their SQL.
 
 A release's database is served immutable (``--immutable``; Datasette opens it read-only and trusts its
 content hash): its schema cannot change while the server runs. ``startup`` wraps each of Datasette's
