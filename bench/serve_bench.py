@@ -9,8 +9,8 @@ target of issue 12 is one comparison in the same run:
 - the mix against Datasette's own ``/-/versions.json`` (the floor), at concurrency 1, 8 and 32 (httpx,
   a fixed number of requests per page);
 - each page against the same page of plain Datasette (``bench/plain_datasette.py``: no metadata, templates or
-  plugins; a canned query becomes its SQL), both one worker, their requests interleaved so that both
-  servers bear the same load and the same noise at the same moments;
+  plugins; a canned query becomes its SQL), both one worker, at concurrency 8 from wrk, the two servers in
+  turn, three rounds;
 - throughput of one worker per core against one worker, at concurrency 8, with wrk (``bench/wrk.py``: the
   Python client would saturate before the servers), the two servers in turn, three rounds;
 - the warm mix through nginx caching the site (``bench/proxy.py``) against nginx serving a static file,
@@ -44,7 +44,8 @@ SERVER_START_SECONDS = 60
 SERVER_LIFETIME_SECONDS = 900  # the server's own deadline: it stops by itself even if the benchmark dies
 REQUEST_TIMEOUT_SECONDS = 60
 SEARCH_TERM = "inspection"
-PEER_REQUESTS = 100  # requests per page and server in the comparison with plain Datasette
+PEER_CONCURRENCY = 8  # connections at each server in the comparison with plain Datasette (wrk)
+PEER_SECONDS = 2  # one run of that comparison, per page
 THROUGHPUT_SECONDS = 4  # one run of the throughput and proxy comparisons
 
 
@@ -204,31 +205,47 @@ def _levels(base_url: str, mix: dict[str, list[str]], per_page: int, floor_reque
     return levels
 
 
-def _peer_comparison(site_url: str, site_mix: dict, peer_url: str, mix: dict, per_page: int, log) -> dict:
-    """The site (one worker) and plain Datasette (one worker) under the same load at the same moments: for
-    each page, its requests to the two servers interleaved, 16 clients (so about 8 at each server). Noise
-    from the rest of the machine falls on both alike. Per page: the p95 on each server and their ratio."""
+def _peer_comparison(site_url: str, site_mix: dict, peer_url: str, mix: dict, rounds: int, work: Path, log) -> dict:
+    """The site (one worker) and plain Datasette (one worker), each page at concurrency 8 (wrk, 8
+    connections, ``PEER_SECONDS``), the two servers in turn, ``rounds`` times (which goes first alternates).
+    Per page: the median over the rounds of each server's p95, and their ratio.
+
+    The servers take turns, as in the throughput comparison, and the load comes from wrk. The first version
+    of this comparison sent both servers' requests from one queue shared by 16 httpx clients: whichever
+    server was a little slower held almost all 16 clients and the other almost none, so a page 1.5 times as
+    costly measured 5 times the other's p95, and the Python client, which saturates before one Datasette
+    worker does at concurrency 8 (``bench/wrk.py``), charged each server for the size of its pages. Two wrk
+    at once, one per server, left four busy processes on the 2-core machine, and which server the kernel
+    favoured changed the ratio of the same page by 1.5 times from one run to the next."""
     plain = peer_mix(mix)
     # A page plain Datasette cannot answer (a canned query using the site's own SQL function) has no peer.
     no_peer = sorted(page for page, urls in plain.items() if httpx.get(peer_url + urls[0], timeout=REQUEST_TIMEOUT_SECONDS).status_code != 200)
     pages = [page for page in mix if page not in no_peer and page != MIX_FLOOR]
     for page in pages:  # warm: first-use costs are not the load
-        httpx.get(site_url + site_mix[page][0], timeout=REQUEST_TIMEOUT_SECONDS)
-        httpx.get(peer_url + plain[page][0], timeout=REQUEST_TIMEOUT_SECONDS)
+        for url in site_mix[page]:
+            httpx.get(site_url + url, timeout=REQUEST_TIMEOUT_SECONDS)
+        for url in plain[page]:
+            httpx.get(peer_url + url, timeout=REQUEST_TIMEOUT_SECONDS)
     by_page = {}
     for page in pages:
-        requests = []
-        for i in range(per_page):
-            requests += [("site", site_url + site_mix[page][i % len(site_mix[page])]), ("peer", peer_url + plain[page][i % len(plain[page])])]
-        results, _ = asyncio.run(_drive("", requests, 16))
-        site = summarize([r for r in results if r["page"] == "site"])
-        peer = summarize([r for r in results if r["page"] == "peer"])
-        by_page[page] = {"site_p95_ms": site["p95_ms"], "peer_p95_ms": peer["p95_ms"], "ratio": round(site["p95_ms"] / peer["p95_ms"], 2),
-                         "site_p50_ms": site["p50_ms"], "peer_p50_ms": peer["p50_ms"], "site_non_200": site["non_200"], "peer_non_200": peer["non_200"],
-                         "site_kb": site["mean_kb"], "peer_kb": peer["mean_kb"]}
+        servers = {"site": (site_url, site_mix[page]), "peer": (peer_url, plain[page])}
+        runs = []
+        for number in range(rounds):
+            order = list(servers) if number % 2 == 0 else list(reversed(servers))
+            runs.append({name: run_wrk(*servers[name], PEER_CONCURRENCY, PEER_SECONDS, work / name) for name in order})
+        site = {figure: statistics.median(run["site"][figure] for run in runs) for figure in ("p50_ms", "p95_ms", "throughput_rps")}
+        peer = {figure: statistics.median(run["peer"][figure] for run in runs) for figure in ("p50_ms", "p95_ms", "throughput_rps")}
+        by_page[page] = {
+            "site_p95_ms": site["p95_ms"], "peer_p95_ms": peer["p95_ms"], "ratio": round(site["p95_ms"] / peer["p95_ms"], 2),
+            "site_p50_ms": site["p50_ms"], "peer_p50_ms": peer["p50_ms"], "site_rps": site["throughput_rps"], "peer_rps": peer["throughput_rps"],
+            "site_requests": sum(run["site"]["requests"] for run in runs), "peer_requests": sum(run["peer"]["requests"] for run in runs),
+            "site_status_400_or_more": sum(run["site"]["status_400_or_more"] + run["site"]["socket_errors"] for run in runs),
+            "peer_status_400_or_more": sum(run["peer"]["status_400_or_more"] + run["peer"]["socket_errors"] for run in runs),
+        }
         log(f"  {page:<45} site p95 {site['p95_ms']:>7.1f} ms  plain {peer['p95_ms']:>7.1f} ms  ratio {by_page[page]['ratio']}")
     ratios = sorted(figures["ratio"] for figures in by_page.values())
-    return {"clients": 16, "requests_per_page_and_server": per_page, "pages": by_page, "no_peer": no_peer, "median_ratio": round(statistics.median(ratios), 2)}
+    return {"connections_per_server": PEER_CONCURRENCY, "rounds": rounds, "seconds_per_round": PEER_SECONDS, "pages": by_page,
+            "no_peer": no_peer, "median_ratio": round(statistics.median(ratios), 2)}
 
 
 def _worker_throughput(single_url: str, site_url: str, mix: dict, rounds: int, workers: int, work: Path, log) -> dict:
@@ -296,8 +313,8 @@ def bench_seeds(db_path: Path, work: Path, requests_per_page: int, floor_request
             asyncio.run(_drive(base_url, _requests(site_mix, 1), 1))
         log(f"site as `make serve` runs it ({workers} workers), the mix at hashed URLs, against /-/versions.json:")
         result["levels"] = _levels(site_url, site_mix, requests_per_page, floor_requests, "seeds", log)
-        log("site (one worker) against plain Datasette (one worker), each page, interleaved, 8 clients at each:")
-        result["peer"] = _peer_comparison(single_url, site_mix, plain_url, mix, PEER_REQUESTS, log)
+        log("site (one worker) against plain Datasette (one worker), each page at concurrency 8 (wrk), in turn:")
+        result["peer"] = _peer_comparison(single_url, site_mix, plain_url, mix, rounds, work / "peer", log)
         log(f"throughput at concurrency 8 (wrk), {workers} workers against one:")
         result["workers_throughput"] = _worker_throughput(single_url, site_url, site_mix, rounds, workers, work, log)
         log("behind nginx caching the hashed URLs, warm, concurrency 32 (wrk):")

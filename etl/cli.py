@@ -89,15 +89,13 @@ def serve(db_path: Path, port: int) -> None:
 @click.option("--print-only", is_flag=True, help="Print the command instead of running it.")
 def publish(db_path: Path, engine: str, print_only: bool) -> None:
     """Publish the release with Datasette's own publisher, configured as `make serve` is."""
-    import subprocess
-
-    from etl.publish.deploy import publish_arguments, publish_command
+    from etl.publish.deploy import publish as publish_release
+    from etl.publish.deploy import publish_command
     from etl.publish.serve import datasette_executable
 
     click.echo(publish_command(db_path, engine))
     if not print_only:
-        arguments = publish_arguments(db_path, engine)
-        status = subprocess.call([datasette_executable(), *arguments[1:]])
+        status = publish_release(db_path, engine, datasette_executable())
         if status:
             raise click.ClickException(f"datasette {engine} failed (exit status {status})")
 

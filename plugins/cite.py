@@ -44,6 +44,7 @@ from etl.publish.citation import (
 )
 from etl.publish.edition import short_anchor
 from etl.publish.facts import load_dataset_facts
+from etl.publish.memo import remembered
 from etl.schema import TURNS_VIEW_NAME
 
 CITE_PREFIX = "/-/cite"
@@ -217,8 +218,44 @@ def query_title(table: str | None, canned: dict[str, Any] | None, arguments: lis
     return f"{name} ({', '.join(chosen)})" if chosen else name
 
 
+async def row_page_variables(datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str) -> dict[str, Any]:
+    """What a cited row's page shows: its citation in every format, and where the row is in its record."""
+    item = await row_citation_item(datasette, database, release, table, row_id, accessed)
+    if item is None:
+        return {}
+    variables: dict[str, Any] = {
+        "cite": {
+            "text": format_text(item),
+            "url": item["URL"],
+            "row_id": row_id,
+            "table": table,
+            "formats": formats_of(item, f"{CITE_PREFIX}/{table}/{tilde_encode(row_id)}" + ".{extension}"),
+        }
+    }
+    if table == "utterances":
+        variables["turn_navigation"] = await turn_navigation(datasette, database, row_id)
+    elif table == "editorial_notes":
+        note = await _one(datasette.get_database(database), "select document_id from editorial_notes where note_id = :id", {"id": row_id})
+        variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
+    return variables
+
+
+def query_page_variables(release: DatasetRelease, title: str, path: str, accessed: str) -> dict[str, Any]:
+    """The citation of a table, view or query page: its title and published address, in every format."""
+    item = cite_query(release, title, path, accessed)
+    return {
+        "text": format_text(item),
+        "url": item["URL"],
+        "checksum": release.checksum,
+        "version": release.version,
+        "formats": formats_of(item, f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace("}", "%7D")),
+    }
+
+
 @hookimpl
 def extra_template_vars(database: str | None, table: str | None, view_name: str, request: Any, datasette: Any):
+    # A citation depends on the page, the database's content and the day of access, never on the reader:
+    # each is made once per server and day (etl/publish/memo.py), not on every request.
     async def inner() -> dict[str, Any]:
         if request is None:
             return {}
@@ -230,46 +267,35 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
         local = is_local_copy(request, release)
         variables: dict[str, Any] = {"published_site": release.homepage, "is_local_copy": local}
         if view_name == "index":
-            item = cite_dataset(release, accessed)
-            variables["dataset_cite"] = {
-                "text": format_text(item),
-                "formats": formats_of(item, CITE_PREFIX + "/dataset.{extension}"),
-            }
-            cache = datasette.__dict__.setdefault("_havana_jsonld", {})
-            if accessed not in cache:  # the same all day: the database is immutable
-                cache.clear()
-                cache[accessed] = Markup(jsonld_script(await jsonld(datasette, dataset_database, release)))
-            variables["dataset_jsonld"] = cache[accessed]
+
+            async def dataset_variables() -> dict[str, Any]:
+                item = cite_dataset(release, accessed)
+                return {
+                    "dataset_cite": {"text": format_text(item), "formats": formats_of(item, CITE_PREFIX + "/dataset.{extension}")},
+                    "dataset_jsonld": Markup(jsonld_script(await jsonld(datasette, dataset_database, release))),
+                }
+
+            variables.update(await remembered(datasette, dataset_database, ("dataset citation", accessed), dataset_variables))
         elif view_name == "row" and database == dataset_database and table in CITED_TABLES:
             (row_id,) = urlsafe_components(request.url_vars["pks"])
-            item = await row_citation_item(datasette, database, release, table, row_id, accessed)
-            if item is not None:
-                variables["cite"] = {
-                    "text": format_text(item),
-                    "url": item["URL"],
-                    "row_id": row_id,
-                    "table": table,
-                    "formats": formats_of(item, f"{CITE_PREFIX}/{table}/{tilde_encode(row_id)}" + ".{extension}"),
-                }
-                if table == "utterances":
-                    variables["turn_navigation"] = await turn_navigation(datasette, database, row_id)
-                elif table == "editorial_notes":
-                    note = await _one(datasette.get_database(database), "select document_id from editorial_notes where note_id = :id", {"id": row_id})
-                    variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
+            variables.update(
+                await remembered(
+                    datasette, database, ("row citation", table, row_id, accessed),
+                    lambda: row_page_variables(datasette, database, release, table, row_id, accessed),
+                )
+            )
         elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
             # a table or view page, a canned query, or the database page running SQL typed by the reader
             path = stable_path(datasette, database, request.path + (f"?{request.query_string}" if request.query_string else ""))
             name = request.url_vars.get("table")
             canned = await datasette.get_canned_query(database, name, request.actor) if name else None
             arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
-            item = cite_query(release, query_title(table or name, canned, arguments), path, accessed)
-            variables["query_cite"] = {
-                "text": format_text(item),
-                "url": item["URL"],
-                "checksum": release.checksum,
-                "version": release.version,
-                "formats": formats_of(item, f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace("}", "%7D")),
-            }
+            title = query_title(table or name, canned, arguments)
+
+            async def query_variables() -> dict[str, Any]:
+                return query_page_variables(release, title, path, accessed)
+
+            variables["query_cite"] = await remembered(datasette, database, ("query citation", title, path, accessed), query_variables)
         return variables
 
     return inner

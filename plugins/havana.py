@@ -25,6 +25,8 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
+from etl.publish.memo import memo_of, remembered
+
 # The tables whose row pages carry a "Cite this" block, and how to find the records a row comes from.
 # Each query takes the row's primary key as :id and returns document ids.
 SOURCE_DOCUMENTS_SQL = {
@@ -156,21 +158,15 @@ def archival_citation(document: dict[str, Any]) -> str:
     return citation
 
 
-async def row_citation(datasette: Any, database: str, table: str, request: Any, release: dict) -> dict:
-    """What the "Cite this" block of a row page shows."""
-    db = datasette.get_database(database)
-    row_path = request.url_vars["pks"]
-    (row_id,) = urlsafe_components(row_path)
+async def source_records(datasette: Any, database: str, table: str, row_id: str) -> list[dict[str, Any]]:
+    """The archival records a row comes from, each with its citation and address."""
     documents = (
-        await db.execute(
+        await datasette.get_database(database).execute(
             f"select * from documents where document_id in ({SOURCE_DOCUMENTS_SQL[table]}) order by date, document_id",
             {"id": row_id},
         )
     ).rows
-    # The unversioned URL: it names the row in every release (datasette-hashed-urls redirects it to the
-    # current release's /havana-1962-<hash>/... URL), and the text names the version.
-    row_url = datasette.absolute_url(request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}"))
-    sources = [
+    return [
         {
             "document_id": document["document_id"],
             "citation": archival_citation(dict(document)),
@@ -179,6 +175,16 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
         }
         for document in documents
     ]
+
+
+async def row_citation(datasette: Any, database: str, table: str, request: Any, release: dict) -> dict:
+    """What the "Cite this" block of a row page shows."""
+    row_path = request.url_vars["pks"]
+    (row_id,) = urlsafe_components(row_path)
+    # The unversioned URL: it names the row in every release (datasette-hashed-urls redirects it to the
+    # current release's /havana-1962-<hash>/... URL), and the text names the version.
+    row_url = datasette.absolute_url(request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}"))
+    sources = await remembered(datasette, database, ("source records", table, row_id), lambda: source_records(datasette, database, table, row_id))
     text = (
         f"“{release['title']}”, version {release['version']} ({release['release_date']}), "
         f"{table} {row_id}, {row_url}."
@@ -230,8 +236,12 @@ async def row_links(datasette: Any, database: str, table: str, request: Any) -> 
     """For each foreign key of the row shown: the linked row's URL and label, so that a row page reads
     "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not).
     One query per page (``_link_plan``)."""
-    primary_keys, foreign_keys, sql = await _link_plan(datasette, database, table)
     values = urlsafe_components(request.url_vars["pks"])
+    return await remembered(datasette, database, ("row links", table, *values), lambda: _row_links(datasette, database, table, values))
+
+
+async def _row_links(datasette: Any, database: str, table: str, values: list[str]) -> dict[str, dict[str, str]]:
+    primary_keys, foreign_keys, sql = await _link_plan(datasette, database, table)
     if len(values) != len(primary_keys) or not foreign_keys:
         return {}
     rows = (await datasette.get_database(database).execute(sql, values)).rows
@@ -281,5 +291,20 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
         target = ROW_ID_TABLES[match["kind"]]
     if target is None:
         return None
-    href = datasette.urls.row(database, target, tilde_encode(value))
-    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    return row_link(datasette, database, target, value)
+
+
+def row_link(datasette: Any, database: str, table: str, row_id: str) -> Markup:
+    """A link to a row's page. Made once per server and row of an immutable database: building the URL
+    takes about 10 µs, and a query page links every id of every row it shows (the links do not change while
+    the release is served: its route is fixed at startup)."""
+    db = datasette.get_database(database)
+    key = ("row link", database, table, row_id)
+    memo = memo_of(datasette)
+    link = None if db.is_mutable else memo.get(key)
+    if link is None:
+        href = datasette.urls.row(database, table, tilde_encode(row_id))
+        link = Markup(f'<a href="{escape(href)}">{escape(row_id)}</a>')
+        if not db.is_mutable:
+            memo.put(key, link)
+    return link

@@ -15,16 +15,30 @@ import shlex
 import socket
 import stat
 import subprocess
+import sys
+import sysconfig
+import tomllib
+import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
 
 from etl.publish.asgi import listening_socket
-from etl.publish.deploy import CLOUD_RUN_MAX_INSTANCES, SERVED_PACKAGES, pinned_versions, publish_arguments, publish_command
+from etl.publish.deploy import (
+    CLOUD_RUN_MAX_INSTANCES,
+    PROJECT_WHEEL,
+    SERVED_PACKAGES,
+    WHEEL_MOUNT,
+    pinned_versions,
+    publish_arguments,
+    publish_command,
+)
 from etl.publish.serve import (
+    HOST,
     PLUGINS_DIR,
     TEMPLATES_DIR,
+    bounded_process,
     datasette_app,
     datasette_executable,
     datasette_settings,
@@ -266,3 +280,127 @@ def test_publish_commands_carry_every_setting_and_no_local_path():
         assert extra == [part for name, value in datasette_settings().items()
                          for part in ("--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value))]
         assert not any(argument.startswith("/") for argument in arguments)
+
+
+# --- the image's Python: the project as the image installs it, never the repository --------------------
+
+# The interpreter of the image, as far as it can be run here: the packages of the virtual environment
+# (Datasette, its plugins, the pinned libraries) but not its site hooks (-S), so that the editable install
+# of the repository is not seen, and the project only as the image installs it: its wheel, unpacked (what
+# pip does with a pure-Python wheel).
+IMAGE_PYTHON = "import os, sys; sys.path[:0] = [os.environ['IMAGE_SITE']]; sys.path.append(os.environ['BASE_PACKAGES']); "
+
+# Run in the image's Python from the build context: load each plugin as Datasette does (from its file) and
+# report where each module of the project came from, and which distribution each module of the installed
+# packages belongs to.
+IMPORTS_OF_THE_PLUGINS = IMAGE_PYTHON + """
+import importlib.metadata, importlib.util, json, pathlib
+for path in sorted(pathlib.Path('plugins').glob('*.py')):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+distributions = importlib.metadata.packages_distributions()
+base = os.environ['BASE_PACKAGES']
+modules = {name.partition('.')[0] for name, module in sys.modules.items() if (getattr(module, '__file__', None) or '').startswith(base)}
+print(json.dumps({
+    'project': {name: getattr(module, '__file__', None) for name, module in sys.modules.items() if name == 'etl' or name.startswith('etl.')},
+    'distributions': {name: distributions.get(name, []) for name in sorted(modules)},
+}))
+"""
+
+
+def image_environment(image_site: Path) -> dict[str, str]:
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    return {**environment, "IMAGE_SITE": str(image_site), "BASE_PACKAGES": sysconfig.get_paths()["purelib"]}
+
+
+@pytest.fixture(scope="module")
+def image_site(packaged: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project as the image's pip installs it: the one wheel of the build context, unpacked."""
+    (wheel,) = (packaged / "context" / WHEEL_MOUNT).glob("*.whl")
+    site = tmp_path_factory.mktemp("image-site")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    return site
+
+
+def requirement_closure(requirements: list[str]) -> set[str]:
+    """The normalized names of the distributions that pip installs for ``requirements``, as installed here."""
+    from importlib.metadata import PackageNotFoundError, requires
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen: set[str] = set()
+    pending = [Requirement(text) for text in requirements]
+    while pending:
+        requirement = pending.pop()
+        name = canonicalize_name(requirement.name)
+        if name in seen or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        try:
+            pending += [Requirement(text) for text in requires(requirement.name) or []]
+        except PackageNotFoundError:
+            pass  # the project itself: its requirements are read from its wheel
+    return seen
+
+
+def test_the_container_installs_the_project_the_plugins_import(published, repo_root):
+    context = published / "context"
+    install = next(line for line in (context / "Dockerfile").read_text().splitlines() if "pip install" in line)
+    assert install.split()[-1] == PROJECT_WHEEL  # the shell of RUN expands it to the one wheel
+    (wheel,) = (context / WHEEL_MOUNT).glob("*.whl")
+    version = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]["version"]
+    assert wheel.name == f"havana_1962-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for data_file in ("etl/curated/dataset.yml", "etl/curated/schemas/dataset.schema.json", "etl/curated/site.yml", "etl/publish/citation.csl"):
+        assert data_file in names  # read by the plugins at run time
+
+
+def test_without_the_project_the_plugins_cannot_start(packaged, tmp_path):
+    """The image's Python without the wheel cannot import the project: the next tests would see a missing install."""
+    empty = tmp_path / "no-project"
+    empty.mkdir()
+    run = subprocess.run([sys.executable, "-S", "-c", IMPORTS_OF_THE_PLUGINS], cwd=packaged / "context", env=image_environment(empty),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "No module named 'etl'" in run.stderr
+
+
+def test_the_plugins_import_the_installed_project_and_only_what_the_image_installs(packaged, image_site):
+    context = packaged / "context"
+    run = subprocess.run([sys.executable, "-S", "-c", IMPORTS_OF_THE_PLUGINS], cwd=context, env=image_environment(image_site),
+                         capture_output=True, text=True, timeout=120, check=True)
+    imported = json.loads(run.stdout)
+    assert "etl.publish.citation" in imported["project"] and "etl.curation" in imported["project"]
+    assert all(Path(file).is_relative_to(image_site) for file in imported["project"].values() if file)
+    install = next(line for line in (context / "Dockerfile").read_text().splitlines() if "pip install" in line)
+    (wheel_metadata,) = image_site.glob("havana_1962-*.dist-info/METADATA")
+    project_requirements = [line.removeprefix("Requires-Dist: ") for line in wheel_metadata.read_text().splitlines() if line.startswith("Requires-Dist: ")]
+    installed = requirement_closure([part for part in install.split()[4:] if part != PROJECT_WHEEL] + project_requirements)
+    from packaging.utils import canonicalize_name
+
+    missing = {module: names for module, names in imported["distributions"].items() if not {canonicalize_name(name) for name in names} & installed}
+    assert imported["distributions"] and not missing, f"imported by the plugins, installed by nothing in the image: {missing}"
+
+
+def test_the_images_command_serves_cited_rows_with_the_installed_project(packaged, image_site, tmp_path):
+    context = packaged / "context"
+    dockerfile = (context / "Dockerfile").read_text().splitlines()
+    inspect = shlex.split(next(line for line in dockerfile if line.startswith("RUN datasette inspect")).removeprefix("RUN "))
+    served = shlex.split(next(line for line in dockerfile if line.startswith("CMD ")).removeprefix("CMD "))
+    port = free_port()
+    served[served.index("--host") + 1] = HOST
+    served[served.index("--port") + 1] = str(port)
+    image_datasette = [sys.executable, "-S", "-c", IMAGE_PYTHON + "from datasette.cli import cli; cli()"]
+    subprocess.run(image_datasette + inspect[1:], cwd=context, env=image_environment(image_site), check=True, timeout=120)
+    base_url = f"http://{HOST}:{port}"
+    log = tmp_path / "image.log"
+    with bounded_process(image_datasette + served[1:], log, 120, f"{base_url}/-/versions.json", 60,
+                         lambda: f"the image's command did not start: {log.read_text()[-2000:]}", image_environment(image_site), cwd=context):
+        plugins = {plugin["name"] for plugin in httpx.get(f"{base_url}/-/plugins.json", follow_redirects=True, timeout=30).json()}
+        assert {path.name for path in PLUGINS_DIR.glob("*.py")} <= plugins
+        row = httpx.get(f"{base_url}/{DATABASE_NAME}/utterances/1962-11-05-memorandum-u001", follow_redirects=True, timeout=30)
+        assert row.status_code == 200
+        assert 'id="cite"' in row.text and "BibTeX" in row.text and load_dataset_facts()["homepage"] in row.text
+        wheel = httpx.get(f"{base_url}/{WHEEL_MOUNT}/{next(image_site.glob('*.dist-info')).name.removesuffix('.dist-info')}-py3-none-any.whl", timeout=30)
+        assert wheel.status_code == 200 and wheel.content[:2] == b"PK"  # the code that serves the release, beside it

@@ -217,16 +217,19 @@ def bounded_process(
     start_seconds: int,
     failure: Callable[[], str],
     environment: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[None]:
     """Run a server under coreutils ``timeout`` (so it stops by itself after ``lifetime_seconds`` even if
     its caller is killed), its output to a file, until ``ready_url`` answers; stop it when the block ends,
-    whatever happens. If it does not answer within ``start_seconds``, fail with ``failure()``."""
+    whatever happens. If it does not answer within ``start_seconds``, fail with ``failure()``. It runs in
+    ``cwd`` when given (a container's command runs in its working directory)."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             ["timeout", str(lifetime_seconds), *arguments],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(environment or {})},
+            cwd=cwd,
         )
         try:
             deadline = time.monotonic() + start_seconds

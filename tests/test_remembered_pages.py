@@ -1,0 +1,199 @@
+"""A page of an immutable release is worked out once per server: its citation, neighbours, links and the
+table's permission rules are remembered, and what is remembered never changes what a reader is shown.
+
+The site as served (``datasette_app``: the built database, metadata, templates, plugins), Datasette's own
+query tracer to see which SQL a page asks, and Datasettes with their own metadata for the permission rules.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+from datasette.plugins import pm
+from datasette.tracer import capture_traces
+
+from etl.publish.memo import LeastRecentlyUsed, memo_of, remembered
+from etl.publish.serve import PLUGINS_DIR, datasette_app, datasette_settings
+from etl.publish.site import DATABASE_NAME
+from served import served
+
+TURN = "1962-11-05-memorandum-u014"
+NOTE = "1962-11-05-memorandum-n003"
+# SQL only the site's plugins ask on a row page (plugins/cite.py, plugins/havana.py).
+# What differs between two answers of the same page: how long Datasette's queries took ("Queries took 4.258ms").
+QUERY_TIME = re.compile(r"took [0-9.]+ ?ms")
+# (Datasette's own row page asks with ":p0", and writes its counts of linked rows as "utterance_id=:id".)
+PLUGIN_ROW_SQL = ("where utterance_id = :id", "where note_id = :id", "seq in (:seq - 1, :seq + 1)", "where document_id = :id")
+
+
+async def traced_get(ds: Datasette, path: str) -> tuple[str, list[str]]:
+    """The page's HTML (without the time its queries took) and the SQL it asked."""
+    traces: list[dict] = []
+    with capture_traces(traces):
+        response = await ds.client.get(path)
+    assert response.status_code == 200, path
+    return QUERY_TIME.sub("took ... ms", response.text), [" ".join(trace["sql"].split()) for trace in traces if trace.get("type") == "sql"]
+
+
+@pytest.fixture
+def site(database_path: Path) -> Datasette:
+    return datasette_app(database_path)
+
+
+@pytest.mark.parametrize("table, row_id", [("utterances", TURN), ("editorial_notes", NOTE)])
+async def test_a_row_page_served_again_asks_none_of_the_plugins_questions_and_reads_the_same(site, table, row_id):
+    path = f"{await served(site)}/{table}/{row_id}"
+    first, first_sql = await traced_get(site, path)
+    again, again_sql = await traced_get(site, path)
+    assert again == first
+    assert 'id="cite"' in again
+    assert any(marker in sql for sql in first_sql for marker in PLUGIN_ROW_SQL)
+    assert not any(marker in sql for sql in again_sql for marker in PLUGIN_ROW_SQL)
+    assert len(again_sql) < len(first_sql)
+
+
+async def test_a_table_page_served_again_gives_the_same_citation_of_what_it_shows(site):
+    path = f"{await served(site)}/utterances?_search=inspection&mode=speech"
+    first, _ = await traced_get(site, path)
+    again, _ = await traced_get(site, path)
+    assert again == first
+    assert "_search=inspection" in again and "mode=speech" in again  # the citation's address: the page as shown
+    other, _ = await traced_get(site, f"{await served(site)}/utterances?_search=Turkey")
+    assert "_search=Turkey" in other and "_search=inspection" not in other
+
+
+async def test_remembered_computes_once_per_key_and_content_on_an_immutable_database(site):
+    await site.invoke_startup()
+    calls: list[str] = []
+
+    async def compute(value: str) -> str:
+        calls.append(value)
+        return value.upper()
+
+    assert await remembered(site, DATABASE_NAME, ("test", "a"), lambda: compute("a")) == "A"
+    assert await remembered(site, DATABASE_NAME, ("test", "a"), lambda: compute("a")) == "A"
+    assert await remembered(site, DATABASE_NAME, ("test", "b"), lambda: compute("b")) == "B"
+    assert calls == ["a", "b"]
+    assert any(key[:2] == (DATABASE_NAME, site.get_database(DATABASE_NAME).hash) for key in memo_of(site)._entries)
+
+
+async def test_a_mutable_database_is_never_remembered(database_path, tmp_path):
+    copy = tmp_path / f"{DATABASE_NAME}.db"
+    shutil.copy(database_path, copy)
+    ds = Datasette([str(copy)], settings=datasette_settings())
+    calls = []
+
+    async def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert [await remembered(ds, DATABASE_NAME, ("test",), compute) for _ in range(3)] == [1, 2, 3]
+
+
+def test_the_memo_forgets_the_least_recently_used_and_stays_bounded():
+    memo = LeastRecentlyUsed(3)
+    for key in "abcd":
+        memo.put(key, key.upper())
+    assert len(memo) == 3 and memo.get("a") is None
+    assert memo.get("b") == "B"  # used: now the most recent
+    memo.put("e", "E")
+    assert memo.get("c") is None and memo.get("b") == "B" and memo.get("e") == "E"
+
+
+# --- a table's permission rules (plugins/table_permissions.py) ------------------------------------------
+
+PRIVATE_METADATA = {"databases": {DATABASE_NAME: {"tables": {"seed_spans": {"allow": {"id": "editor"}}}}}}
+
+
+@pytest.fixture
+def guarded(database_path: Path) -> Datasette:
+    """The release with one table only an editor may see, and the site's plugins."""
+    return Datasette(immutables=[str(database_path)], metadata=PRIVATE_METADATA, plugins_dir=str(PLUGINS_DIR), settings=datasette_settings())
+
+
+async def test_remembered_permission_rules_still_keep_a_private_table_private(guarded):
+    await guarded.invoke_startup()
+    route = guarded.get_database(DATABASE_NAME).route
+    for _ in range(2):  # looked up, then remembered
+        assert (await guarded.client.get(f"/{route}/seed_spans")).status_code == 403
+        assert (await guarded.client.get(f"/{route}/utterances")).status_code == 200
+    editor = guarded.sign({"a": {"id": "editor"}}, "actor")
+    assert (await guarded.client.get(f"/{route}/seed_spans", cookies={"ds_actor": editor})).status_code == 200
+
+
+async def test_remembered_permission_rules_are_datasettes_own_for_every_table(guarded):
+    await guarded.invoke_startup()
+    assert "_table_permission_allows" in vars(guarded)  # the remembering lookup, in place of Datasette's own
+    tables = await guarded.get_database(DATABASE_NAME).table_names()
+    for table in tables:
+        assert guarded._table_permission_allows(DATABASE_NAME, table) == Datasette._table_permission_allows(guarded, DATABASE_NAME, table)
+    assert guarded._table_permission_allows(DATABASE_NAME, "seed_spans") == [{"id": "editor"}]
+
+
+def test_datasette_still_copies_the_whole_metadata_for_each_permission_check(guarded):
+    """The reason for plugins/table_permissions.py: when this fails, Datasette no longer copies, and the
+    plugin can go."""
+    (allow,) = Datasette._table_permission_allows(guarded, DATABASE_NAME, "seed_spans")
+    assert allow == PRIVATE_METADATA["databases"][DATABASE_NAME]["tables"]["seed_spans"]["allow"]
+    assert allow is not guarded._metadata_local["databases"][DATABASE_NAME]["tables"]["seed_spans"]["allow"]
+
+
+# --- the schema of an immutable database (plugins/immutable_schema.py) ----------------------------------
+
+# Datasette's own questions about a table's schema that its tracer records, as it words them
+# (datasette/database.py; the others run inside functions the tracer does not see).
+SCHEMA_SQL = ("select sql from sqlite_master where name = :n", "select 1 from sqlite_master where type='table' and name=?",
+              "select sql from sqlite_master where tbl_name = :n")
+
+
+async def test_a_table_page_served_again_asks_nothing_about_the_schema(site):
+    path = f"{await served(site)}/utterances?_search=inspection"
+    first, first_sql = await traced_get(site, path)
+    again, again_sql = await traced_get(site, path)
+    assert again == first
+    assert any(sql.startswith(SCHEMA_SQL) for sql in first_sql)
+    assert not any(sql.startswith(SCHEMA_SQL) for sql in again_sql)
+    assert any("utterances_fts match" in sql for sql in again_sql)  # the page's own queries are still asked
+
+
+async def test_the_remembered_schema_is_what_sqlite_says_for_every_table_and_view(site):
+    from datasette.database import Database
+
+    await site.invoke_startup()
+    db = site.get_database(DATABASE_NAME)
+    assert getattr(db.table_columns, "answered_once", False)
+    names = await Database.table_names(db) + await Database.view_names(db)
+    assert await db.table_names() == await Database.table_names(db)
+    assert await db.hidden_table_names() == await Database.hidden_table_names(db)
+    for name in names:
+        for method in ("table_columns", "table_column_details", "primary_keys", "fts_table", "label_column_for_table", "foreign_keys_for_table", "get_table_definition"):
+            for _ in range(2):  # looked up, then remembered
+                assert await getattr(db, method)(name) == await getattr(Database, method)(db, name), (method, name)
+    keys = await db.foreign_keys_for_table("utterances")
+    keys.clear()  # a caller changing its answer changes nobody else's
+    assert await db.foreign_keys_for_table("utterances") == await Database.foreign_keys_for_table(db, "utterances") != []
+
+
+async def test_a_mutable_database_is_asked_about_its_schema_every_time(database_path, tmp_path):
+    copy = tmp_path / f"{DATABASE_NAME}.db"
+    shutil.copy(database_path, copy)
+    ds = Datasette([str(copy)], plugins_dir=str(PLUGINS_DIR), settings=datasette_settings())
+    await ds.invoke_startup()
+    db = ds.get_database(DATABASE_NAME)
+    assert not getattr(db.table_columns, "answered_once", False)
+    await db.execute_write("create table added (id integer primary key)")
+    assert "added" in await db.table_names()
+
+
+async def test_the_links_of_a_query_page_are_made_once_and_lead_to_the_rows_pages(site):
+    await site.invoke_startup()
+    havana = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("havana.py"))
+    link = havana.row_link(site, DATABASE_NAME, "editorial_notes", NOTE)
+    assert link is havana.row_link(site, DATABASE_NAME, "editorial_notes", NOTE)
+    assert link == f'<a href="{site.urls.row(DATABASE_NAME, "editorial_notes", NOTE)}">{NOTE}</a>'
+    page, _ = await traced_get(site, f"{await served(site)}/notes_of_type?note_type=gloss")
+    assert f'href="{await served(site)}/editorial_notes/' in page
