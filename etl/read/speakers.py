@@ -14,6 +14,14 @@ One set of rules serves every layout:
   resumes where a sentence is about a participant rather than by them ("Then for half an hour A.I.
   Mikoyan discussed ...", "Ambassador A. Alekseev attended the conversation.") or where the curated list
   of narration resumptions says so.
+- In an account told by its author (a telegram, a resolution) the author's "I replied that ..." is his
+  turn; people show up as speakers only in the account itself ("Ikeda noted that ..."), never inside
+  someone's words; a paragraph that does not go on in the speaker's voice (no "I", no "you" to the one
+  spoken to, no "in his opinion") returns to the account. Words about what was just said ("I told this to
+  Home to prompt him"), what someone did not do, the author's reading ("One could understand ...") and
+  asides in parentheses are the account, not speech.
+- The cast comes first (``etl/read/cast.py``); where the first reading finds new speakers, the record is
+  read again with everyone known from its first line.
 """
 
 from __future__ import annotations
