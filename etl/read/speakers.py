@@ -211,7 +211,8 @@ class Attributor:
     def inverted_attribution(self) -> re.Pattern[str]:
         # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ...", "It is difficult for me, said Walton, to"
         # and after a question or exclamation in quotation marks: '"Why measures?" exclaimed de Gaulle, "when ...'
-        return re.compile(rf"(?:,|[?!][\"”])\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})[,.]")
+        # and with a few words after the name: "In any case, said R. Kennedy in conclusion, I will ..."
+        return re.compile(rf"(?:,|[?!][\"”])\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})(?:\s+[a-z]+(?:\s+[a-z]+){{0,3}})?[,.]")
 
     @cached_property
     def first_person_attribution(self) -> re.Pattern[str]:
@@ -559,7 +560,8 @@ def _cut_turns(
                 # or its first sentence says it reports someone ("Firstly, in his opinion, it would be better ...").
                 announced = current is not None and current.parts[-1].text.rstrip().endswith(":")
                 reporting = current is not None and current.mode == "reported" and current.participant_id != attributor.author_id and attributor.reports_speech(sentence)
-                goes_on = in_voice or addressed or announced or reporting or (attribution and attribution.participant_id == current.participant_id) if current else False
+                present = current is not None and current.mode == "reported" and attributor.vocabulary.phrase("speech_tense").search(_outside_quotations(sentence)) is not None
+                goes_on = in_voice or addressed or announced or reporting or present or (attribution and attribution.participant_id == current.participant_id) if current else False
                 if current is None or (current.mode == "reported" and not goes_on):
                     # Where speech is reported, a paragraph that does not go on in the speaker's voice is the
                     # account again: "After the correspondents left, we sat at another table" (a dispatch);

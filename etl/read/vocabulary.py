@@ -88,7 +88,9 @@ class Vocabulary:
         by a comma before the main clause ("In conversation with counselor Zinchuk, she said ...";
         "Secondly, welcoming A.I. Mikoyan's upcoming arrival to Washington, Thompson ... advised him")."""
         # An item number may open it: "1. British Prime Minister Home, upon seeing me, approached ...".
-        return rf"(?:\d{{1,2}}\.\s+)?(?:{self.lead_in_pattern}|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.){{0,600}}?,\s+)"
+        # A quotation inside it is passed over whole: 'Further referring to the fact that he and I have
+        # "special personal relations, ...," R. Kennedy asked me ...'.
+        return rf"(?:\d{{1,2}}\.\s+)?(?:{self.lead_in_pattern}|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.|\"[^\"]{{0,300}}\"|“[^”]{{0,300}}”){{0,600}}?(?:,|(?<=,[\"”]))\s+)"
 
     @cached_property
     def discovery_lead_in_pattern(self) -> str:
