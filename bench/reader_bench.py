@@ -63,8 +63,9 @@ def agreement() -> dict:
     for hand in hand_read_records():
         seed = read_one_record(hand.record)
         text = hand.record.read_text(encoding="utf-8")
-        checks = check_turns(hand, seed, text, speaker_names(seed, registry_names))
-        right, counted = characters_agreeing(hand, seed, text, speaker_names(seed, registry_names))
+        names = speaker_names(seed, registry_names)
+        checks = check_turns(hand, seed, text, names)
+        right, counted = characters_agreeing(hand, seed, text, names)
         characters += counted
         characters_right += right
         turns += len(checks)

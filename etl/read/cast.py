@@ -62,19 +62,24 @@ ADDRESSEE_PART = re.compile(r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)(?=\s+(?:reg
 # Where a list of those present says whose side follows: "from the Soviet side - ", "from the American side -"
 SIDE_HEADER = re.compile(r"\bfrom the (?P<side>\w+) side\s*[-–—:]?\s*")
 
+# A name printed without initials: a surname, perhaps with "de" ("Ikeda", "de Gaulle"), or (PRINTED_NAME)
+# one or two capitalized words with "de" or "von" before them ("Golda Meir", "Zalman Shazar").
+SURNAME = r"(?:[Dd]e\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+PRINTED_NAME = r"(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?"
+
 # Someone named just before the words that say they came up to the author (``meets_the_author`` in
 # reading.yml), perhaps with words set off by commas between: "British Prime Minister Home, upon seeing me,
 # approached on his own", "The Prime Minister of Sweden, Erlander, approached me" (the name is the words
 # set off), "Bhutto, whom I knew from negotiations ..., also approached me". A word after "of" or "from"
 # is a place: "The Emperor of Ethiopia approached me" names no one.
 VISITOR = (
-    r"(?<![\w.])(?P<before>\b(?:of|from)\s)?(?P<name>(?:[Dd]e\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+    r"(?<![\w.])(?P<before>\b(?:of|from)\s)?(?P<name>" + SURNAME + r")"
     r"(?:,\s*(?P<apposition>[^;.]{{1,160}}?),)?\s+(?:(?:also|then|again|[a-z]+ly)\s+)?(?:{meets})"
 )
 
 # The name after the words that say the author talked with someone ("There was a conversation at the
 # reception with de Gaulle."): one or two capitalized words, "de" or "von" before a surname.
-TALKED_WITH = re.compile(r"(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)(?=[\s.,;])")
+TALKED_WITH = re.compile(rf"(?P<name>{PRINTED_NAME})(?=[\s.,;])")
 
 # Items of a list: "A.F. Dobrynin, M.R. Smirnovsky and V.M. Sukhodrev"
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
@@ -185,7 +190,7 @@ def read_cast(
         if labels and (label := labels.match(block.text)):
             _person(label.group(0), cast, vocabulary, None, block.start)
     meets = vocabulary.phrase("meets_the_author")
-    visitor = re.compile(VISITOR.format(meets=meets.pattern))
+    visitor = _visitor_pattern(meets.pattern)
     for block in body:
         if not meets.search(block.text):
             continue  # (the words come first: the name before them is looked for only where they are)
@@ -206,6 +211,12 @@ def read_cast(
     return cast
 
 
+@lru_cache(maxsize=8)
+def _visitor_pattern(meets: str) -> re.Pattern[str]:
+    """``VISITOR`` with the curated words that say someone came up to the author (compiled once per build)."""
+    return re.compile(VISITOR.format(meets=meets))
+
+
 def _read_visitor(block: Span, match: re.Match[str], cast: Cast, vocabulary: Vocabulary) -> None:
     """The person who came up to the author: present at the talk."""
     start, end = match.span("name")
@@ -216,7 +227,7 @@ def _read_visitor(block: Span, match: re.Match[str], cast: Cast, vocabulary: Voc
     elif match["before"]:
         return
     name = block.text[start:end]
-    if any(word in vocabulary.not_names or word in vocabulary.honorifics or word in vocabulary.offices or word in vocabulary.sides for word in name.split()):
+    if any(vocabulary.names_no_one(word) or word in vocabulary.sides for word in name.split()):
         return
     span = block.sub(start, end)
     person = _person(name, cast, vocabulary, None, span.start, _office_before(block, span, vocabulary))

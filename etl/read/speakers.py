@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from etl.read.blocks import Paragraph, Span, split_sentences
-from etl.read.cast import Cast, provisional_id
+from etl.read.cast import PRINTED_NAME, SURNAME, Cast, provisional_id
 from etl.read.vocabulary import Vocabulary
 
 # The generic shape of a transcript label, for labels the registry does not know yet: initials and
@@ -48,7 +48,7 @@ SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So
 
 
 # The end of words set off by commas that is itself a name: ", the accompanying head of ..., Gatrie,"
-APPOSED_NAME = re.compile(r",\s+(?P<name>(?:[Dd]e\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
+APPOSED_NAME = re.compile(rf",\s+(?P<name>{SURNAME})$")
 
 # Words said to the one spoken to: a paragraph that addresses "you" goes on in the speaker's voice, whatever
 # its first words: "Take, for example, the question of concluding a non-aggression pact. ... but then you
@@ -236,7 +236,7 @@ class Attributor:
         # Someone the author's account shows speaking, not yet in the cast: "Alphand said that de Gaulle
         # would like to speak with me", "De Gaulle stated that ...", "Ikeda noted that ...".
         return re.compile(
-            rf"^{self.vocabulary.discovery_lead_in_pattern}{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)"
+            rf"^{self.vocabulary.discovery_lead_in_pattern}{self._honorific}(?P<name>{PRINTED_NAME})"
             rf"(?:,(?P<apposition>[^;]{{1,120}}?),|,)?\s+{self.vocabulary.adverb_pattern}{FIRST_ACT}(?P<verb>{self._verbs})\b"
         )
 
@@ -257,29 +257,26 @@ class Attributor:
             # "Although Rusk strongly emphasized ...": the name is the second word.
             name_start += len(words[0]) + 1
             words = words[1:]
-        if any(self._not_a_name(word) for word in words):
+        if any(self.vocabulary.names_no_one(word) for word in words):
             return None
         name = " ".join(words)
         known = self.cast.resolve(name)
         participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
         spoken_to = self.spoken_to.match(sentence, match.end("verb"))
-        if spoken_to and not any(self._not_a_name(word) for word in spoken_to["name"].split()) and not self.cast.resolve(spoken_to["name"]):
+        if spoken_to and not any(self.vocabulary.names_no_one(word) for word in spoken_to["name"].split()) and not self.cast.resolve(spoken_to["name"]):
             # The one spoken to takes part too: "During this meeting, Johnson told Comrade Mikoyan that ..."
             self.cast.add_speaker(spoken_to["name"], self.vocabulary, offset + spoken_to.start("name"))
         self.forget_names()
         return Attribution(participant_id, name, name_start, "reported")
 
-    def _not_a_name(self, word: str) -> bool:
-        return word in self.vocabulary.not_names or word in self.vocabulary.honorifics or word in self.vocabulary.offices
-
     @cached_property
     def spoken_to(self) -> re.Pattern[str]:
         # The person named right after a reporting verb: "told Comrade Mikoyan", "asked Rusk".
-        return re.compile(rf"\s+{self._honorific}(?P<name>(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?)(?=[\s,.;:])")
+        return re.compile(rf"\s+{self._honorific}(?P<name>{PRINTED_NAME})(?=[\s,.;:])")
 
     def forget_names(self) -> None:
         """Drop the patterns built from the cast's names, after the cast has grown."""
-        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back", "pronoun_attribution"):
+        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back"):
             self.__dict__.pop(cached, None)
 
     @cached_property

@@ -38,6 +38,10 @@ class Vocabulary:
     sides: dict[str, str]  # signal word -> side
     phrases: dict[str, tuple[str, ...]]
 
+    def names_no_one(self, word: str) -> bool:
+        """A capitalized word that is never a person's name: a not-name, an honorific or an office."""
+        return word in self.not_names or word in self.honorifics or word in self.offices
+
     def document_type(self, name: str) -> DocumentType:
         return next(t for t in self.document_types if t.document_type == name)
 
