@@ -17,6 +17,7 @@ from pathlib import Path
 from etl.curation import entry_lines, load_curated
 from etl.errors import ParseError
 from etl.paths import CURATED
+from etl.read.vocabulary import longest_first
 
 
 
@@ -60,12 +61,12 @@ class Registry:
     @cached_property
     def label_alternation(self) -> str:
         """The label forms as a regex alternation, longest first."""
-        return "|".join(re.escape(label) for label in self.label_forms)
+        return longest_first(self.label_forms)
 
     @cached_property
     def form_alternation(self) -> str:
         """Every form as a regex alternation, longest first."""
-        return "|".join(re.escape(form) for form in sorted(self.forms, key=len, reverse=True))
+        return longest_first(self.forms)
 
     @cached_property
     def label_at_start(self) -> re.Pattern[str] | None:

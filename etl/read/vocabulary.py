@@ -8,6 +8,7 @@ or a new phrase is an entry in that file, never a branch in the code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -63,20 +64,20 @@ class Vocabulary:
     @cached_property
     def honorific_pattern(self) -> str:
         """Optional honorifics before a name, as a regex fragment: "Comrade ", "Ambassador "."""
-        words = "|".join(re.escape(h) for h in sorted(self.honorifics, key=len, reverse=True))
+        words = longest_first(self.honorifics)
         return rf"(?:(?:{words})\s+)?"
 
     @cached_property
     def title_pattern(self) -> str:
         """Words of an office before a name, besides the honorifics: "White House Press Secretary Salinger"
         (but "When Thompson expressed ..." opens a clause that is not the sentence's main one)."""
-        not_titles = "|".join(re.escape(w) for w in sorted(self.subordinators, key=len, reverse=True))
+        not_titles = longest_first(self.subordinators)
         return rf"{self.honorific_pattern}(?:(?!(?:{not_titles})\b)[A-Z][\w.'-]*\s+){{0,4}}?"
 
     @cached_property
     def capitalized_verb_pattern(self) -> str:
         """Every reporting verb form as it opens a sentence ("Replied", "Emphasized"), longest first."""
-        return "|".join(re.escape(v[:1].upper() + v[1:]) for v in sorted(self.reporting_verbs, key=len, reverse=True))
+        return longest_first(v[:1].upper() + v[1:] for v in self.reporting_verbs)
 
     @cached_property
     def lead_in_pattern(self) -> str:
@@ -107,7 +108,7 @@ class Vocabulary:
     @cached_property
     def adverb_pattern(self) -> str:
         """An optional adverb between a name and its verb, as a regex fragment: "immediately ", "again "."""
-        words = "|".join(re.escape(a) for a in sorted(self.adverbs, key=len, reverse=True))
+        words = longest_first(self.adverbs)
         return rf"(?:(?:[a-z]+ly|{words})\s+){{0,2}}"
 
     @cached_property
@@ -138,24 +139,36 @@ class Vocabulary:
         return cache[(name, flags)]
 
     @cached_property
+    def office_alternation(self) -> str:
+        """The offices as a regex alternation, longest first ("Secretary of State" before "Secretary")."""
+        return longest_first(self.offices)
+
+    @cached_property
     def office_at_end(self) -> re.Pattern[str]:
         """An office at the end of the words before a name: "US Secretary of State " (D. Rusk), "the
         Japanese Foreign Minister " (Ohira), "The President of Israel Zalman " (Shazar)."""
-        offices = "|".join(re.escape(o) for o in sorted(self.offices, key=len, reverse=True))
-        return re.compile(rf"\b(?P<office>{offices})(?:'s)?(?:\s+of\s+[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+)?\s+$")
+        return re.compile(rf"\b(?P<office>{self.office_alternation})(?:'s)?(?:\s+of\s+[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+)?\s+$")
 
     @cached_property
     def mentioned_after_office(self) -> re.Pattern[str]:
         """The words before a name that make it a mention: "of", perhaps a side, an office ("the
         assassination of US President ")."""
-        offices = "|".join(re.escape(o) for o in sorted(self.offices, key=len, reverse=True))
-        return re.compile(rf"\bof\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,2}}?(?:{offices})\s+$")
+        return re.compile(rf"\bof\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,2}}?(?:{self.office_alternation})\s+$")
 
     @cached_property
     def side_pattern(self) -> re.Pattern[str]:
         """A side word before a name or in a list: "from the Soviet side", "US Ambassador"."""
-        words = "|".join(re.escape(w) for w in sorted(self.sides, key=len, reverse=True))
+        words = longest_first(self.sides)
         return re.compile(rf"(?<![\w.])(?P<side>{words})(?![\w])")
+
+
+def longest_first(words: Iterable[str]) -> str:
+    r"""Words as a regex alternation, longest first, so that "Vice President" wins over "President".
+
+    >>> longest_first(["President", "Vice President"])
+    'Vice\\ President|President'
+    """
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
 # What "..." in a reporting verb form stands for: up to four words ("spoke in a friendly manner about").
