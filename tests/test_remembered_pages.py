@@ -197,3 +197,47 @@ async def test_the_links_of_a_query_page_are_made_once_and_lead_to_the_rows_page
     assert link == f'<a href="{site.urls.row(DATABASE_NAME, "editorial_notes", NOTE)}">{NOTE}</a>'
     page, _ = await traced_get(site, f"{await served(site)}/notes_of_type?note_type=gloss")
     assert f'href="{await served(site)}/editorial_notes/' in page
+
+
+# --- templates (plugins/fixed_templates.py) ----------------------------------------------------------------
+
+
+async def test_a_template_is_looked_up_once_per_server_and_a_missing_one_is_not_searched_for_again(site, monkeypatch):
+    import os.path
+
+    path = f"{await served(site)}/words_per_participant"
+    first = (await site.client.get(path)).text
+    asked: list[str] = []
+    checked = os.path.getmtime
+    monkeypatch.setattr(os.path, "getmtime", lambda name: asked.append(name) or checked(name))
+    found = os.path.isfile
+    monkeypatch.setattr(os.path, "isfile", lambda name: asked.append(name) or found(name))
+    again = (await site.client.get(path)).text
+    assert QUERY_TIME.sub("", again) == QUERY_TIME.sub("", first) and "Words and turns per participant" in again
+    assert [name for name in asked if name.endswith(".html")] == []  # no file checked, none searched for
+    assert site.jinja_env.auto_reload is False
+
+
+async def test_a_template_that_does_not_exist_stays_missing_and_the_others_are_still_found(site):
+    from jinja2 import TemplateNotFound
+
+    await site.invoke_startup()
+    for _ in range(2):  # searched for, then remembered as missing
+        with pytest.raises(TemplateNotFound):
+            site.jinja_env.get_template("query-havana-1962-no-such-query.html")
+    template = site.jinja_env.select_template(["query-havana-1962-no-such-query.html", "query.html"])
+    assert template.name == "query.html" and "Cite this query" in Path(template.filename).read_text()
+    assert (await site.client.get("/no-such-page")).status_code == 404
+    assert "pages/no-such-page.html" in site.jinja_env.loader.missing._entries
+
+
+async def test_missing_template_names_are_remembered_up_to_a_bound(site):
+    from jinja2 import DictLoader, Environment, TemplateNotFound
+
+    await site.invoke_startup()
+    fixed = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("fixed_templates.py"))
+    environment = Environment(loader=fixed.RemembersMissing(DictLoader({"page.html": "a page"}), size=2))
+    for name in ("one.html", "two.html", "three.html"):
+        with pytest.raises(TemplateNotFound):
+            environment.get_template(name)
+    assert len(environment.loader.missing) == 2 and environment.get_template("page.html").render() == "a page"
