@@ -35,7 +35,9 @@ from etl.publish.deploy import (
     publish_command,
 )
 from etl.publish.serve import (
+    DATABASE_VARIABLE,
     HOST,
+    INSPECT_FILE_VARIABLE,
     PLUGINS_DIR,
     TEMPLATES_DIR,
     bounded_process,
@@ -150,6 +152,54 @@ def test_worker_sockets_share_one_port_and_send_without_waiting():
     finally:
         first.close()
         second.close()
+
+
+# A worker's app started by uvicorn's lifespan event, then asked for a page (run in its own interpreter: what
+# it sets aside from garbage collection stays aside for the life of the process).
+WORKER_APP = """
+import asyncio, gc, json, sys
+from etl.publish.asgi import create_app
+
+async def main():
+    app = create_app()
+    before = gc.get_freeze_count()
+    events = [{"type": "lifespan.startup"}]
+    sent = []
+    async def receive():
+        return events.pop(0) if events else await asyncio.sleep(3600)
+    async def send(message):
+        sent.append(message)
+    lifespan = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+    while not sent:
+        await asyncio.sleep(0.01)
+    set_aside = gc.get_freeze_count()
+    async def request():
+        return {"type": "http.request", "body": b"", "more_body": False}
+    answer = []
+    async def respond(message):
+        answer.append(message)
+    scope = {"type": "http", "http_version": "1.1", "method": "GET", "scheme": "http", "path": "/-/versions.json",
+             "raw_path": b"/-/versions.json", "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8001)}
+    await app(scope, request, respond)
+    lifespan.cancel()
+    print(json.dumps({"started": sent[0]["type"], "before": before, "set_aside": set_aside, "after_a_page": gc.get_freeze_count(),
+                      "status": answer[0]["status"]}))
+
+asyncio.run(main())
+"""
+
+
+def test_a_worker_sets_what_it_built_at_startup_aside_from_garbage_collection(database_path, tmp_path):
+    inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
+    environment = {**os.environ, DATABASE_VARIABLE: str(database_path), INSPECT_FILE_VARIABLE: str(inspect_file)}
+    ran = subprocess.run([sys.executable, "-c", WORKER_APP], env=environment, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    seen = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert seen["started"] == "lifespan.startup.complete" and seen["status"] == 200
+    assert seen["before"] == 0 and seen["set_aside"] > 10_000  # Datasette, its plugins and metadata
+    # once, at startup: a page's own objects are collected as usual (a few of those set aside may be freed)
+    assert seen["set_aside"] - 100 < seen["after_a_page"] <= seen["set_aside"]
 
 
 @pytest.mark.parametrize("path", ["/-/settings.json", "/-/metadata.json", "/-/plugins.json"])

@@ -20,6 +20,7 @@ Why not ``uvicorn --workers N``, measured on the 2-core machine:
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -46,12 +47,29 @@ def create_app() -> Any:
     inspect_file = Path(os.environ[INSPECT_FILE_VARIABLE])
     datasette = datasette_app(Path(os.environ[DATABASE_VARIABLE]), json.loads(inspect_file.read_text(encoding="utf-8")))
     app = datasette.app()
+    started = False
 
     async def started_app(scope: dict, receive: Any, send: Any) -> None:
-        await datasette.invoke_startup()  # once; afterwards it returns at once
+        nonlocal started
+        if not started:
+            await datasette.invoke_startup()
+            set_aside_from_garbage_collection()
+            started = True
         await app(scope, receive, send)
 
     return started_app
+
+
+def set_aside_from_garbage_collection() -> None:
+    """Leave what the server has built so far (Datasette, its plugins, the metadata, the compiled templates:
+    some 70,000 objects that live as long as the process) out of Python's garbage collection.
+
+    Every page makes and drops thousands of objects, and every so often Python's collector walks all the
+    objects it tracks; with the server's own among them, each full walk took a few milliseconds of a page's
+    time (a table page of 100 turns spent 1.0 ms per request in the collector, 0.4 ms once they were set
+    aside). ``gc.freeze`` is the standard library's way to do this for long-lived servers."""
+    gc.collect()
+    gc.freeze()
 
 
 def listening_socket(port: int, host: str = HOST) -> socket.socket:
