@@ -491,13 +491,13 @@ def _cut_turns(
             named_before = speaking or last_named
             last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
-            author_act = attributor.author_act.match(sentence) if attributor.author_id else None
+            in_transcript_turn = current is not None and current.mode in ("direct", "action")
+            # In a transcript every "I" is the speaker's: the author's acts are looked for only elsewhere.
+            author_act = attributor.author_act.match(sentence) if attributor.author_id and not in_transcript_turn else None
             if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[: 80]):
                 author_act = None
             if author_act and (attributor.parenthetical_attribution.search(sentence) or attributor.inverted_attribution.search(sentence)):
                 author_act = None  # "I would also like to emphasize, Rusk continued, that ...": Rusk's "I"
-            if author_act and current is not None and current.mode in ("direct", "action"):
-                author_act = None  # in a transcript every "I" is the speaker's
             if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
                 so_far = _text_so_far(current, paragraph, start)
                 if FIRST_PERSON.search(so_far) or _inside_quotation(so_far):
@@ -505,7 +505,8 @@ def _cut_turns(
             if author_act and current is not None and current.participant_id == attributor.author_id and current.mode == "reported":
                 if attributor.vocabulary.phrase("speaking_now").match(sentence, author_act.start("verb")) or SECOND_PERSON.search(sentence):
                     author_act = None  # the author goes on speaking: "For my part, I can say that ...", "I saw your soldiers there"
-            if (author_act or attributor.is_narration(sentence)) and (first or current is None or current.mode != "direct"):
+            # (Whether the narration resumes is asked only where it may: never mid-paragraph in a direct turn.)
+            if (first or current is None or current.mode != "direct") and (author_act or attributor.is_narration(sentence)):
                 if current is not None and current.mode == "narration" and not first:
                     continue
                 if not first:
@@ -515,17 +516,21 @@ def _cut_turns(
                 else:
                     start_turn(Turn(None, "narration"), paragraph, start)
                 continue
-            # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
-            # person speaking is reported in the third person; once that person speaks as "I" (Castro's
-            # long statement of 3 November), an "I" is theirs.
-            no_one_speaks_as_i = (
-                current is None
-                or current.mode == "narration"
-                or current.participant_id == attributor.author_id
-                or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
-            )
-            author_may_speak = first or no_one_speaks_as_i
-            attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
+            # In a direct turn no one else starts speaking: attributions are looked for only outside them.
+            attribution = None
+            no_one_speaks_as_i = False
+            if current is None or current.mode != "direct":
+                # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where
+                # the person speaking is reported in the third person; once that person speaks as "I"
+                # (Castro's long statement of 3 November), an "I" is theirs.
+                no_one_speaks_as_i = (
+                    current is None
+                    or current.mode == "narration"
+                    or current.participant_id == attributor.author_id
+                    or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+                )
+                author_may_speak = first or no_one_speaks_as_i
+                attribution = attributor.attribute(sentence, named_before, author_may_speak)
             if attribution is None and (current is None or current.mode == "narration" or (first and current.mode == "reported" and no_one_speaks_as_i)):
                 # A new speaker may appear only in the account of the talk (its narration, or a paragraph
                 # that opens while someone's words are reported in the third person): inside anyone's
