@@ -84,6 +84,13 @@ TALKED_WITH = re.compile(rf"(?P<name>{PRINTED_NAME})(?=[\s.,;])")
 # Items of a list: "A.F. Dobrynin, M.R. Smirnovsky and V.M. Sukhodrev"
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
 
+# A run of capitals that is a word in upper case, not initials: "BOLSHAKOV" in "G. BOLSHAKOV".
+UPPER_CASE_WORD = re.compile(r"[A-Z]{3,}")
+
+
+# Honorifics before a name: "Comrade ", "Ambassador " in "Comrade Ambassador A. Alekseev".
+HONORIFICS_BEFORE_NAME = re.compile(r"^(?:(?:Comrades?|Com\.|Mr\.|Mrs\.|Ambassador|President|Senator)\s+)+")
+
 
 @dataclass(frozen=True)
 class Person:
@@ -114,25 +121,33 @@ class Cast:
     roles: list[Role] = field(default_factory=list)
     new_people: list[tuple[int, str]] = field(default_factory=list)  # (offset, name as printed) of provisional people
     addressee_in_title: Span | None = None  # "... A.F. Dobrynin to USSR MFA regarding ..."
+    # The people's forms as ``resolve`` compares them, worked out again only when the people change.
+    _forms_of: "_FormsOfPeople | None" = field(default=None, init=False, repr=False, compare=False)
 
     def resolve(self, printed: str) -> str | None:
         """The person of this record a printed name names, if any."""
         printed = " ".join(printed.split())
-        folded = _fold(_strip_honorifics(printed))
-        for person in self.people.values():
-            if folded in (_fold(form) for form in person.forms):
-                return person.participant_id
+        forms = self._forms()
+        named = forms.by_folded_form.get(_fold(_strip_honorifics(printed)))
+        if named:
+            return named
         surname, initials = _fold(_surname(printed)), _initials(printed)
         if initials:
             fits = {
-                person.participant_id
-                for person in self.people.values()
-                for form in person.forms
-                if _fold(_surname(form)) == surname and _initials_agree(initials, _initials(form))
+                participant_id
+                for participant_id, form_surname, form_initials in forms.surnames_and_initials
+                if form_surname == surname and _initials_agree(initials, form_initials)
             }
             if len(fits) == 1:
                 return fits.pop()
         return None
+
+    def _forms(self) -> "_FormsOfPeople":
+        """The forms of the people as they stand (``people`` is changed in place as the cast grows)."""
+        people = tuple(self.people.values())
+        if self._forms_of is None or self._forms_of.people != people:
+            self._forms_of = _FormsOfPeople.of(people)
+        return self._forms_of
 
     def forms(self) -> list[str]:
         """Every printed form that names someone of this record, longest first."""
@@ -154,6 +169,26 @@ class Cast:
     def claim(self, participant_id: str | None, role: str, span: Span) -> None:
         if participant_id:
             self.roles.append(Role(participant_id, role, span))
+
+
+@dataclass(frozen=True)
+class _FormsOfPeople:
+    """The printed forms of a cast's people, folded, and the surname and initials of each, for ``Cast.resolve``."""
+
+    people: tuple[Person, ...]
+    by_folded_form: dict[str, str]  # folded form -> the first person (in the cast's order) with that form
+    surnames_and_initials: tuple[tuple[str, str, str], ...]  # (participant_id, folded surname, initials) per form
+
+    @classmethod
+    def of(cls, people: tuple[Person, ...]) -> "_FormsOfPeople":
+        by_folded_form: dict[str, str] = {}
+        for person in people:
+            for form in person.forms:
+                by_folded_form.setdefault(_fold(form), person.participant_id)
+        surnames_and_initials = tuple(
+            (person.participant_id, _fold(_surname(form)), _initials(form)) for person in people for form in person.forms
+        )
+        return cls(people, by_folded_form, surnames_and_initials)
 
 
 def read_cast(
@@ -439,7 +474,7 @@ def _initials(name: str) -> str:
 
 def _title_case(name: str) -> str:
     """An upper-case name in the case of running text: "G. BOLSHAKOV" -> "G. Bolshakov"."""
-    return re.sub(r"[A-Z]{3,}", lambda run: run.group(0).title(), name)
+    return UPPER_CASE_WORD.sub(lambda run: run.group(0).title(), name)
 
 
 def _initials_agree(printed: str, registered: str) -> bool:
@@ -450,7 +485,7 @@ def _initials_agree(printed: str, registered: str) -> bool:
 
 
 def _strip_honorifics(name: str) -> str:
-    return re.sub(r"^(?:(?:Comrades?|Com\.|Mr\.|Mrs\.|Ambassador|President|Senator)\s+)+", "", name)
+    return HONORIFICS_BEFORE_NAME.sub("", name)
 
 
 def _sentence_end(text: str, start: int) -> int:
