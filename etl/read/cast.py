@@ -87,7 +87,6 @@ LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
 # A run of capitals that is a word in upper case, not initials: "BOLSHAKOV" in "G. BOLSHAKOV".
 UPPER_CASE_WORD = re.compile(r"[A-Z]{3,}")
 
-
 # Honorifics before a name: "Comrade ", "Ambassador " in "Comrade Ambassador A. Alekseev".
 HONORIFICS_BEFORE_NAME = re.compile(r"^(?:(?:Comrades?|Com\.|Mr\.|Mrs\.|Ambassador|President|Senator)\s+)+")
 
