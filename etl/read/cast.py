@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 
 from etl.read.blocks import Span, split_sentences
@@ -134,8 +134,8 @@ class Cast:
         if initials:
             fits = {
                 participant_id
-                for participant_id, form_surname, form_initials in forms.surnames_and_initials
-                if form_surname == surname and _initials_agree(initials, form_initials)
+                for participant_id, form_surname, form in forms.surnames
+                if form_surname == surname and _initials_agree(initials, _initials(form))
             }
             if len(fits) == 1:
                 return fits.pop()
@@ -145,7 +145,7 @@ class Cast:
         """The forms of the people as they stand (``people`` is changed in place as the cast grows)."""
         people = tuple(self.people.values())
         if self._forms_of is None or self._forms_of.people != people:
-            self._forms_of = _FormsOfPeople.of(people)
+            self._forms_of = _FormsOfPeople(people)
         return self._forms_of
 
     def forms(self) -> list[str]:
@@ -170,24 +170,21 @@ class Cast:
             self.roles.append(Role(participant_id, role, span))
 
 
-@dataclass(frozen=True)
 class _FormsOfPeople:
-    """The printed forms of a cast's people, folded, and the surname and initials of each, for ``Cast.resolve``."""
+    """The printed forms of a cast's people as ``Cast.resolve`` compares them: folded, and (only if asked)
+    the surname of each."""
 
-    people: tuple[Person, ...]
-    by_folded_form: dict[str, str]  # folded form -> the first person (in the cast's order) with that form
-    surnames_and_initials: tuple[tuple[str, str, str], ...]  # (participant_id, folded surname, initials) per form
-
-    @classmethod
-    def of(cls, people: tuple[Person, ...]) -> "_FormsOfPeople":
-        by_folded_form: dict[str, str] = {}
+    def __init__(self, people: tuple[Person, ...]):
+        self.people = people
+        self.by_folded_form: dict[str, str] = {}  # folded form -> the first person (in the cast's order) with it
         for person in people:
             for form in person.forms:
-                by_folded_form.setdefault(_fold(form), person.participant_id)
-        surnames_and_initials = tuple(
-            (person.participant_id, _fold(_surname(form)), _initials(form)) for person in people for form in person.forms
-        )
-        return cls(people, by_folded_form, surnames_and_initials)
+                self.by_folded_form.setdefault(_fold(form), person.participant_id)
+
+    @cached_property
+    def surnames(self) -> tuple[tuple[str, str, str], ...]:
+        """(participant_id, folded surname, form) of every form."""
+        return tuple((person.participant_id, _fold(_surname(form)), form) for person in self.people for form in person.forms)
 
 
 def read_cast(
