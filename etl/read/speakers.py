@@ -166,6 +166,12 @@ class Attributor:
         return "|".join(re.escape(name) for name in names) or r"(?!x)x"
 
     @cached_property
+    def names_anywhere(self) -> re.Pattern[str]:
+        # Any printed form of the cast's names, wherever it stands: most sentences name no one of the cast,
+        # and one scan for a name spares them the attribution patterns that each need one.
+        return re.compile(self.name_pattern)
+
+    @cached_property
     def known_label(self) -> re.Pattern[str]:
         # "A.I. MIKOYAN. ...", "ALEKSEEV: ...", "A.I. MIKOYAN, to Che: ...", "A.I. MIKOYAN What ...",
         # "DORTICOS objects."
@@ -276,7 +282,7 @@ class Attributor:
 
     def forget_names(self) -> None:
         """Drop the patterns built from the cast's names, after the cast has grown."""
-        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back"):
+        for cached in ("name_pattern", "names_anywhere", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back"):
             self.__dict__.pop(cached, None)
 
     @cached_property
@@ -348,10 +354,11 @@ class Attributor:
         The earliest attribution in the sentence wins.
         """
         found: list[re.Match[str]] = []
-        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
-            match = pattern.search(sentence)
-            if match:
-                found.append(match)
+        if self.names_anywhere.search(sentence):  # (each of these attributions names someone of the cast)
+            for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
+                match = pattern.search(sentence)
+                if match:
+                    found.append(match)
         found = [match for match in found if not self._apposed_name(match)]
         if found:
             match = min(found, key=lambda m: m.start("owner") if m.groupdict().get("owner") else m.start("name"))
