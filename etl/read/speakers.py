@@ -366,23 +366,26 @@ class Attributor:
             participant_id = self.cast.resolve(match[group])
             mode = (self.vocabulary.mode_of(match["verb"]) if match["verb"] else None) or "reported"
             return Attribution(participant_id, match[group], match.start(group), mode)
-        if self.author_id:
+        if self.author_id and author_may_speak:
             # The author's "I said" is his own turn only where no one else is speaking or a paragraph
             # begins: inside Castro's reported speech, "I observed that people did not understand" and
             # "We spoke with the people" are Castro's.
             match = self.first_person_attribution.match(sentence)
-            if match and author_may_speak:
+            if match:
                 group = "pronoun" if match["pronoun"] else "bare"
                 return Attribution(self.author_id, match[group], match.start(group), "reported")
-        match = self.pronoun_attribution.search(sentence)
-        if match and last_named:
-            group = "pronoun" if match["pronoun"] else "inner"
-            return Attribution(last_named, match[group], match.start(group), "reported")
+        if last_named:  # "He" names someone only after someone is named
+            match = self.pronoun_attribution.search(sentence)
+            if match:
+                group = "pronoun" if match["pronoun"] else "inner"
+                return Attribution(last_named, match[group], match.start(group), "reported")
         return None
 
     def last_named_in(self, sentence: str) -> str | None:
         """The last person of the cast (not the author) a sentence names."""
         last = None
+        if not self.names_anywhere.search(sentence):
+            return None  # (one quick scan for a name spares most sentences the slower search for whole names)
         for match in self.any_name.finditer(sentence):
             participant_id = self.cast.resolve(match["name"])
             if participant_id and participant_id != self.author_id:
