@@ -7,6 +7,7 @@ own offsets, so that every later stage can say exactly which characters it used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -96,18 +97,21 @@ def split_blocks(seed_text: str, start: int, end: int) -> list[Span]:
     >>> [b.text for b in split_blocks("a b\\n\\u00a0\\nc\\nd\\n\\n", 0, 12)]
     ['a b', 'c\\nd']
     """
-    blocks: list[Span] = []
+    return list(iter_blocks(seed_text, start, end))
+
+
+def iter_blocks(seed_text: str, start: int, end: int) -> Iterator[Span]:
+    """The blocks of a region one at a time, for a reader that needs only the first few (``split_blocks``)."""
     position = start
     region = seed_text[start:end]
     for separator in BLANK_LINE.finditer(region):
         block = Span.of(seed_text, position, start + separator.start()).strip()
         if block.text:
-            blocks.append(block)
+            yield block
         position = start + separator.end()
     block = Span.of(seed_text, position, end).strip()
     if block.text:
-        blocks.append(block)
-    return blocks
+        yield block
 
 
 def split_lines(block: Span) -> list[Span]:

@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from etl.errors import ParseError, line_of
-from etl.read.blocks import Span, split_blocks, split_lines
+from etl.read.blocks import Span, iter_blocks, split_blocks, split_lines
 from etl.read.vocabulary import Vocabulary
 
 # --- Dates in every form the records print ---------------------------------------------------------
@@ -265,7 +266,7 @@ def recognize_layout(text: str) -> str:
     >>> recognize_layout(" 4 November 1962\\n\\nToday talks were conducted.")
     'plain_record'
     """
-    blocks = split_blocks(text, 0, len(text))
+    blocks = list(islice(iter_blocks(text, 0, len(text)), 3))  # (the first three blocks tell)
     first_line = blocks[0].text.split("\n", 1)[0] if blocks else ""
     if MARKDOWN_TITLE.match(first_line):
         return "archive_markdown_page"
@@ -308,14 +309,14 @@ def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFram
 
 def _parse_markdown_page(text: str, seed_file: str, frame: RecordFrame) -> tuple[int, int]:
     """Read the headings and sections of the Markdown page; return the bounds of the record's text."""
-    blocks = split_blocks(text, 0, len(text))
-    title_block = blocks[0]
+    blocks = iter_blocks(text, 0, len(text))  # read only up to the record's text
+    title_block = next(blocks)
     match = MARKDOWN_TITLE.match(title_block.text)
     frame.chrome.append(("markdown heading mark", title_block.sub(0, match.start("date"))))
     frame.fields.append(Field("archive_date", title_block.sub(match.start("date"), match.end("date"))))
     frame.fields.append(Field("title", title_block.sub(match.start("title"), match.end("title"))))
     section: str | None = None
-    for block in blocks[1:]:
+    for block in blocks:
         heading = MARKDOWN_SECTION.match(block.text)
         if heading:
             section = heading["label"].strip().lower()
