@@ -145,7 +145,9 @@ def join_page_breaks(blocks: list[Span]) -> list[Paragraph]:
 # Where a sentence may end: closing punctuation (perhaps a closing bracket or quote), then space, then
 # what can open a sentence: a capital, a digit, an opening quote or bracket, or an ellipsis.
 #   "...where I [...] was also present. 3 Unfortunately, A.I. Mikoyan said, ..."
-SENTENCE_BREAK = re.compile(r"""(?<=[.?!])[\]"”)]?(?P<space>\s+)(?=[A-Z0-9"“(\[]|\.\.\.)""")
+# (The punctuation is matched, not looked behind for: a pattern that opens with a character class is
+# searched for much faster, and only the space is used.)
+SENTENCE_BREAK = re.compile(r"""[.?!][\]"”)]?(?P<space>\s+)(?=[A-Z0-9"“(\[]|\.\.\.)""")
 
 # Words after which a full stop does not end a sentence: initials ("A.I. Mikoyan", "N.S. Khrushchev"),
 # titles and abbreviations ("Com. Dorticos", "i.e.", "U.N.").
