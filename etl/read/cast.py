@@ -335,7 +335,7 @@ def _names_in(segment: Span, registry: Registry) -> list[Span]:
     found: list[Span] = []
     text = segment.text.replace("\n", " ")
     taken: list[tuple[int, int]] = []
-    for match in registry.any_form.finditer(text):
+    for match in registry.forms_in(text):
         found.append(segment.sub(match.start(), match.end()))
         taken.append((match.start(), match.end()))
     for match in PERSON_NAME.finditer(text):

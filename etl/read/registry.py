@@ -9,6 +9,7 @@ provisional participants of that record (``etl/read/cast.py``), never written in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -79,6 +80,26 @@ class Registry:
     def any_form(self) -> re.Pattern[str]:
         """Every form, labels included, as whole words, longest first (for the participant_names table)."""
         return re.compile(r"(?<![\w.])(?:" + self.form_alternation + r")(?![\w])")
+
+    @cached_property
+    def _form_then_word_end(self) -> re.Pattern[str]:
+        """``any_form`` without its look behind: it opens with the forms' first letters, which the regex
+        engine skips to, instead of trying every form at every place of a text."""
+        return re.compile(r"(?:" + self.form_alternation + r")(?![\w])")
+
+    def forms_in(self, text: str) -> Iterator[re.Match[str]]:
+        """What ``any_form.finditer(text)`` finds, found faster: each place where a form may stand is found by
+        ``_form_then_word_end``, and ``any_form`` is tried there only."""
+        if not self.forms:
+            return  # (no form: nothing to find, and no empty match to loop on)
+        position = 0
+        while candidate := self._form_then_word_end.search(text, position):
+            match = self.any_form.match(text, candidate.start())  # (its look behind sees the character before)
+            if match:
+                yield match
+                position = match.end()
+            else:
+                position = candidate.start() + 1
 
     def resolve(self, printed: str) -> str | None:
         """The participant a printed form names, if the registry knows it."""
