@@ -40,8 +40,9 @@ _MONTH = "(?:" + "|".join(MONTHS) + ")"
 DATE_MONTH_FIRST = rf"{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
 # "4 November 1962", "5 November 1962"
 DATE_DAY_FIRST = rf"\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
-# The Soviet short form of a signature: "4.XI.62", "13.VI.63"
-DATE_ROMAN = r"\d{1,2}\.[IVX]{1,4}\.\d{2}(?:\d{2})?"
+# The Soviet short form of a signature: "4.XI.62", "13.VI.63" (the day as "\d\d?": a pattern that opens with
+# a plain digit, such as SIGNATURE, is searched for by skipping to the digits)
+DATE_ROMAN = r"\d\d?\.[IVX]{1,4}\.\d{2}(?:\d{2})?"
 ANY_DATE = re.compile(rf"(?<![\w.])(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST}|{DATE_ROMAN})(?![\w])")
 
 
