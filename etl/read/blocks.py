@@ -178,3 +178,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         sentences.append((start, len(text.rstrip()) if text.rstrip() else len(text)))
     return sentences
+
+
+def find_where_possible(pattern: re.Pattern[str], openings: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern each of whose matches starts where ``openings``
+    matches: ``openings`` is searched for, and ``pattern`` tried only there.
+
+    A pattern that opens with a look behind (``(?<![\\w.])``) or an alternation is tried by the regex engine
+    at every place of a text; one that opens with a plain character or class (a digit, a name's first letter)
+    is searched for by skipping to it, much faster. ``pattern`` must not match the empty string.
+
+    >>> [m.group(0) for m in find_where_possible(re.compile(r"(?<![\\w.])\\d+"), re.compile(r"\\d"), "a1 2 x.3 45")]
+    ['2', '45']
+    """
+    position = 0
+    while opening := openings.search(text, position):
+        match = pattern.match(text, opening.start())  # (a look behind sees the characters before the start)
+        if match:
+            yield match
+            position = match.end()
+        else:
+            position = opening.start() + 1

@@ -18,6 +18,7 @@ from pathlib import Path
 from etl.curation import entry_lines, load_curated
 from etl.errors import ParseError
 from etl.paths import CURATED
+from etl.read.blocks import find_where_possible
 from etl.read.vocabulary import longest_first
 
 
@@ -88,18 +89,10 @@ class Registry:
         return re.compile(r"(?:" + self.form_alternation + r")(?![\w])")
 
     def forms_in(self, text: str) -> Iterator[re.Match[str]]:
-        """What ``any_form.finditer(text)`` finds, found faster: each place where a form may stand is found by
-        ``_form_then_word_end``, and ``any_form`` is tried there only."""
+        """What ``any_form.finditer(text)`` finds, found faster: ``any_form`` is tried only where a form stands."""
         if not self.forms:
-            return  # (no form: nothing to find, and no empty match to loop on)
-        position = 0
-        while candidate := self._form_then_word_end.search(text, position):
-            match = self.any_form.match(text, candidate.start())  # (its look behind sees the character before)
-            if match:
-                yield match
-                position = match.end()
-            else:
-                position = candidate.start() + 1
+            return iter(())  # (no form: nothing to find, and no empty match to loop on)
+        return find_where_possible(self.any_form, self._form_then_word_end, text)
 
     def resolve(self, printed: str) -> str | None:
         """The participant a printed form names, if the registry knows it."""
