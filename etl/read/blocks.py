@@ -26,6 +26,8 @@ class Span:
 
     def strip(self) -> "Span":
         """The same span without surrounding whitespace (no-break spaces included)."""
+        if self.text and not self.text[0].isspace() and not self.text[-1].isspace():
+            return self  # (most lines and blocks have none)
         left = len(self.text) - len(self.text.lstrip())
         right = len(self.text.rstrip())
         if right <= left:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 
 from etl.errors import ParseError, line_of
@@ -461,8 +462,13 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
 def _heading_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:
     """The record's own heading in capitals, perhaps naming who met: "MEMORANDUM OF CONVERSATION",
     "NOTES OF CONVERSATION BETWEEN A.I. MIKOYAN and FIDEL CASTRO"."""
-    signals = sorted({s for t in vocabulary.document_types for s in t.signals if " " in s}, key=len, reverse=True)
-    alternation = "|".join(re.escape(s) for s in signals)
+    return _heading_pattern_of(tuple(s for t in vocabulary.document_types for s in t.signals if " " in s))
+
+
+@lru_cache(maxsize=8)
+def _heading_pattern_of(signals: tuple[str, ...]) -> re.Pattern[str]:
+    """``_heading_pattern`` for the signals of more than one word (built once per build)."""
+    alternation = "|".join(re.escape(s) for s in sorted(set(signals), key=len, reverse=True))
     return re.compile(rf"^(?P<heading>(?P<signal>(?i:{alternation}))(?:\ (?:[A-Z][A-Z.]+|and|with))*)")
 
 

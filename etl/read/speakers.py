@@ -47,6 +47,9 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b|[A-Z][\w\s]{0,40},\s+I\b)""")
 
 
+# Words in quotation marks, straight or curly: '"offensive" weapons'.
+QUOTATION = re.compile(r'"[^"]*"|“[^”]*”')
+
 # The end of words set off by commas that is itself a name: ", the accompanying head of ..., Gatrie,"
 APPOSED_NAME = re.compile(rf",\s+(?P<name>{SURNAME})$")
 
@@ -417,7 +420,7 @@ def _inside_quotation(text: str) -> bool:
 
 def _outside_quotations(text: str) -> str:
     """The text with what is in quotation marks left out."""
-    return re.sub(r'"[^"]*"|“[^”]*”', " ", text)
+    return QUOTATION.sub(" ", text)
 
 
 def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
