@@ -470,6 +470,16 @@ def _cut_turns(
         else:
             part.end = end
 
+    turn_speaking_as_i: Turn | None = None
+
+    def speaks_as_i(turn: Turn, paragraph: Paragraph, position: int) -> bool:
+        """Whether the words of a turn up to a position of the paragraph read hold the speaker's own "I" or
+        "We" (FIRST_PERSON). A turn's words only grow as the reading goes on: once they do, they always do."""
+        nonlocal turn_speaking_as_i
+        if turn is not turn_speaking_as_i and FIRST_PERSON.search(_text_so_far(turn, paragraph, position)):
+            turn_speaking_as_i = turn
+        return turn is turn_speaking_as_i
+
     last_named: str | None = None
     for paragraph in paragraphs:
         text = paragraph.text
@@ -512,8 +522,7 @@ def _cut_turns(
             if author_act and (attributor.parenthetical_attribution.search(sentence) or attributor.inverted_attribution.search(sentence)):
                 author_act = None  # "I would also like to emphasize, Rusk continued, that ...": Rusk's "I"
             if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
-                so_far = _text_so_far(current, paragraph, start)
-                if FIRST_PERSON.search(so_far) or _inside_quotation(so_far):
+                if speaks_as_i(current, paragraph, start) or _inside_quotation(_text_so_far(current, paragraph, start)):
                     author_act = None  # the person speaking speaks as "I", or is being quoted: the "I" is theirs
             if author_act and current is not None and current.participant_id == attributor.author_id and current.mode == "reported":
                 if attributor.vocabulary.phrase("speaking_now").match(sentence, author_act.start("verb")) or SECOND_PERSON.search(sentence):
@@ -540,7 +549,7 @@ def _cut_turns(
                     current is None
                     or current.mode == "narration"
                     or current.participant_id == attributor.author_id
-                    or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+                    or not speaks_as_i(current, paragraph, start)
                 )
                 author_may_speak = first or no_one_speaks_as_i
                 attribution = attributor.attribute(sentence, named_before, author_may_speak)
@@ -569,7 +578,7 @@ def _cut_turns(
                 if in_voice and sentence.startswith(("I ", "We ")) and current and current.participant_id != attributor.author_id:
                     # "I await instructions ..." after Rusk's reported words is the author again, unless the
                     # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
-                    in_voice = FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+                    in_voice = speaks_as_i(current, paragraph, start)
                 addressed = SECOND_PERSON.search(_outside_quotations(text)) and current and current.mode == "reported" and current.participant_id == attributor.author_id
                 # Still their words: the turn's last paragraph announced them ("Thompson ... advised him:"),
                 # or its first sentence says it reports someone ("Firstly, in his opinion, it would be better ...").
