@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 
 from etl.read.blocks import Span, split_sentences
@@ -84,6 +84,12 @@ TALKED_WITH = re.compile(rf"(?P<name>{PRINTED_NAME})(?=[\s.,;])")
 # Items of a list: "A.F. Dobrynin, M.R. Smirnovsky and V.M. Sukhodrev"
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*")
 
+# A run of capitals that is a word in upper case, not initials: "BOLSHAKOV" in "G. BOLSHAKOV".
+UPPER_CASE_WORD = re.compile(r"[A-Z]{3,}")
+
+# Honorifics before a name: "Comrade ", "Ambassador " in "Comrade Ambassador A. Alekseev".
+HONORIFICS_BEFORE_NAME = re.compile(r"^(?:(?:Comrades?|Com\.|Mr\.|Mrs\.|Ambassador|President|Senator)\s+)+")
+
 
 @dataclass(frozen=True)
 class Person:
@@ -114,25 +120,33 @@ class Cast:
     roles: list[Role] = field(default_factory=list)
     new_people: list[tuple[int, str]] = field(default_factory=list)  # (offset, name as printed) of provisional people
     addressee_in_title: Span | None = None  # "... A.F. Dobrynin to USSR MFA regarding ..."
+    # The people's forms as ``resolve`` compares them, worked out again only when the people change.
+    _forms_of: "_FormsOfPeople | None" = field(default=None, init=False, repr=False, compare=False)
 
     def resolve(self, printed: str) -> str | None:
         """The person of this record a printed name names, if any."""
         printed = " ".join(printed.split())
-        folded = _fold(_strip_honorifics(printed))
-        for person in self.people.values():
-            if folded in (_fold(form) for form in person.forms):
-                return person.participant_id
+        forms = self._forms()
+        named = forms.by_folded_form.get(_fold(_strip_honorifics(printed)))
+        if named:
+            return named
         surname, initials = _fold(_surname(printed)), _initials(printed)
         if initials:
             fits = {
-                person.participant_id
-                for person in self.people.values()
-                for form in person.forms
-                if _fold(_surname(form)) == surname and _initials_agree(initials, _initials(form))
+                participant_id
+                for participant_id, form_surname, form in forms.surnames
+                if form_surname == surname and _initials_agree(initials, _initials(form))
             }
             if len(fits) == 1:
                 return fits.pop()
         return None
+
+    def _forms(self) -> "_FormsOfPeople":
+        """The forms of the people as they stand (``people`` is changed in place as the cast grows)."""
+        people = tuple(self.people.values())
+        if self._forms_of is None or self._forms_of.people != people:
+            self._forms_of = _FormsOfPeople(people)
+        return self._forms_of
 
     def forms(self) -> list[str]:
         """Every printed form that names someone of this record, longest first."""
@@ -154,6 +168,23 @@ class Cast:
     def claim(self, participant_id: str | None, role: str, span: Span) -> None:
         if participant_id:
             self.roles.append(Role(participant_id, role, span))
+
+
+class _FormsOfPeople:
+    """The printed forms of a cast's people as ``Cast.resolve`` compares them: folded, and (only if asked)
+    the surname of each."""
+
+    def __init__(self, people: tuple[Person, ...]):
+        self.people = people
+        self.by_folded_form: dict[str, str] = {}  # folded form -> the first person (in the cast's order) with it
+        for person in people:
+            for form in person.forms:
+                self.by_folded_form.setdefault(_fold(form), person.participant_id)
+
+    @cached_property
+    def surnames(self) -> tuple[tuple[str, str, str], ...]:
+        """(participant_id, folded surname, form) of every form."""
+        return tuple((person.participant_id, _fold(_surname(form)), form) for person in self.people for form in person.forms)
 
 
 def read_cast(
@@ -304,7 +335,7 @@ def _names_in(segment: Span, registry: Registry) -> list[Span]:
     found: list[Span] = []
     text = segment.text.replace("\n", " ")
     taken: list[tuple[int, int]] = []
-    for match in registry.any_form.finditer(text):
+    for match in registry.forms_in(text):
         found.append(segment.sub(match.start(), match.end()))
         taken.append((match.start(), match.end()))
     for match in PERSON_NAME.finditer(text):
@@ -439,7 +470,7 @@ def _initials(name: str) -> str:
 
 def _title_case(name: str) -> str:
     """An upper-case name in the case of running text: "G. BOLSHAKOV" -> "G. Bolshakov"."""
-    return re.sub(r"[A-Z]{3,}", lambda run: run.group(0).title(), name)
+    return UPPER_CASE_WORD.sub(lambda run: run.group(0).title(), name)
 
 
 def _initials_agree(printed: str, registered: str) -> bool:
@@ -450,7 +481,7 @@ def _initials_agree(printed: str, registered: str) -> bool:
 
 
 def _strip_honorifics(name: str) -> str:
-    return re.sub(r"^(?:(?:Comrades?|Com\.|Mr\.|Mrs\.|Ambassador|President|Senator)\s+)+", "", name)
+    return HONORIFICS_BEFORE_NAME.sub("", name)
 
 
 def _sentence_end(text: str, start: int) -> int:

@@ -24,9 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from itertools import islice
 
 from etl.errors import ParseError, line_of
-from etl.read.blocks import Span, split_blocks, split_lines
+from etl.read.blocks import Span, iter_blocks, split_blocks, split_lines
 from etl.read.vocabulary import Vocabulary
 
 # --- Dates in every form the records print ---------------------------------------------------------
@@ -39,8 +41,9 @@ _MONTH = "(?:" + "|".join(MONTHS) + ")"
 DATE_MONTH_FIRST = rf"{_MONTH}\s+\d{{1,2}},\s+\d{{4}}"
 # "4 November 1962", "5 November 1962"
 DATE_DAY_FIRST = rf"\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
-# The Soviet short form of a signature: "4.XI.62", "13.VI.63"
-DATE_ROMAN = r"\d{1,2}\.[IVX]{1,4}\.\d{2}(?:\d{2})?"
+# The Soviet short form of a signature: "4.XI.62", "13.VI.63" (the day as "\d\d?": a pattern that opens with
+# a plain digit, such as SIGNATURE, is searched for by skipping to the digits)
+DATE_ROMAN = r"\d\d?\.[IVX]{1,4}\.\d{2}(?:\d{2})?"
 ANY_DATE = re.compile(rf"(?<![\w.])(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST}|{DATE_ROMAN})(?![\w])")
 
 
@@ -265,7 +268,7 @@ def recognize_layout(text: str) -> str:
     >>> recognize_layout(" 4 November 1962\\n\\nToday talks were conducted.")
     'plain_record'
     """
-    blocks = split_blocks(text, 0, len(text))
+    blocks = list(islice(iter_blocks(text, 0, len(text)), 3))  # (the first three blocks tell)
     first_line = blocks[0].text.split("\n", 1)[0] if blocks else ""
     if MARKDOWN_TITLE.match(first_line):
         return "archive_markdown_page"
@@ -308,14 +311,14 @@ def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFram
 
 def _parse_markdown_page(text: str, seed_file: str, frame: RecordFrame) -> tuple[int, int]:
     """Read the headings and sections of the Markdown page; return the bounds of the record's text."""
-    blocks = split_blocks(text, 0, len(text))
-    title_block = blocks[0]
+    blocks = iter_blocks(text, 0, len(text))  # read only up to the record's text
+    title_block = next(blocks)
     match = MARKDOWN_TITLE.match(title_block.text)
     frame.chrome.append(("markdown heading mark", title_block.sub(0, match.start("date"))))
     frame.fields.append(Field("archive_date", title_block.sub(match.start("date"), match.end("date"))))
     frame.fields.append(Field("title", title_block.sub(match.start("title"), match.end("title"))))
     section: str | None = None
-    for block in blocks[1:]:
+    for block in blocks:
         heading = MARKDOWN_SECTION.match(block.text)
         if heading:
             section = heading["label"].strip().lower()
@@ -459,8 +462,13 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
 def _heading_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:
     """The record's own heading in capitals, perhaps naming who met: "MEMORANDUM OF CONVERSATION",
     "NOTES OF CONVERSATION BETWEEN A.I. MIKOYAN and FIDEL CASTRO"."""
-    signals = sorted({s for t in vocabulary.document_types for s in t.signals if " " in s}, key=len, reverse=True)
-    alternation = "|".join(re.escape(s) for s in signals)
+    return _heading_pattern_of(tuple(s for t in vocabulary.document_types for s in t.signals if " " in s))
+
+
+@lru_cache(maxsize=8)
+def _heading_pattern_of(signals: tuple[str, ...]) -> re.Pattern[str]:
+    """``_heading_pattern`` for the signals of more than one word (built once per build)."""
+    alternation = "|".join(re.escape(s) for s in sorted(set(signals), key=len, reverse=True))
     return re.compile(rf"^(?P<heading>(?P<signal>(?i:{alternation}))(?:\ (?:[A-Z][A-Z.]+|and|with))*)")
 
 

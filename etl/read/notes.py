@@ -93,6 +93,8 @@ def scan_brackets(span: Span, known_note_texts: tuple[str, ...] = ()) -> list[Br
     ['[UN]', '[our]']
     """
     text = span.text
+    if "[" not in text:
+        return []  # no opening bracket, no note (most pieces of a record have none)
     found: list[BracketNote] = []
     open_at: list[int] = []
     for bracket in BRACKET.finditer(text):

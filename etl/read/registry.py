@@ -9,6 +9,7 @@ provisional participants of that record (``etl/read/cast.py``), never written in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from etl.curation import entry_lines, load_curated
 from etl.errors import ParseError
 from etl.paths import CURATED
+from etl.read.blocks import find_where_possible
 from etl.read.vocabulary import longest_first
 
 
@@ -79,6 +81,18 @@ class Registry:
     def any_form(self) -> re.Pattern[str]:
         """Every form, labels included, as whole words, longest first (for the participant_names table)."""
         return re.compile(r"(?<![\w.])(?:" + self.form_alternation + r")(?![\w])")
+
+    @cached_property
+    def _form_then_word_end(self) -> re.Pattern[str]:
+        """``any_form`` without its look behind: it opens with the forms' first letters, which the regex
+        engine skips to, instead of trying every form at every place of a text."""
+        return re.compile(r"(?:" + self.form_alternation + r")(?![\w])")
+
+    def forms_in(self, text: str) -> Iterator[re.Match[str]]:
+        """What ``any_form.finditer(text)`` finds, found faster: ``any_form`` is tried only where a form stands."""
+        if not self.forms:
+            return iter(())  # (no form: nothing to find, and no empty match to loop on)
+        return find_where_possible(self.any_form, self._form_then_word_end, text)
 
     def resolve(self, printed: str) -> str | None:
         """The participant a printed form names, if the registry knows it."""

@@ -47,6 +47,9 @@ UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-
 SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b|[A-Z][\w\s]{0,40},\s+I\b)""")
 
 
+# Words in quotation marks, straight or curly: '"offensive" weapons'.
+QUOTATION = re.compile(r'"[^"]*"|“[^”]*”')
+
 # The end of words set off by commas that is itself a name: ", the accompanying head of ..., Gatrie,"
 APPOSED_NAME = re.compile(rf",\s+(?P<name>{SURNAME})$")
 
@@ -166,6 +169,12 @@ class Attributor:
         return "|".join(re.escape(name) for name in names) or r"(?!x)x"
 
     @cached_property
+    def names_anywhere(self) -> re.Pattern[str]:
+        # Any printed form of the cast's names, wherever it stands: most sentences name no one of the cast,
+        # and one scan for a name spares them the attribution patterns that each need one.
+        return re.compile(self.name_pattern)
+
+    @cached_property
     def known_label(self) -> re.Pattern[str]:
         # "A.I. MIKOYAN. ...", "ALEKSEEV: ...", "A.I. MIKOYAN, to Che: ...", "A.I. MIKOYAN What ...",
         # "DORTICOS objects."
@@ -276,7 +285,7 @@ class Attributor:
 
     def forget_names(self) -> None:
         """Drop the patterns built from the cast's names, after the cast has grown."""
-        for cached in ("name_pattern", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back"):
+        for cached in ("name_pattern", "names_anywhere", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back"):
             self.__dict__.pop(cached, None)
 
     @cached_property
@@ -348,10 +357,11 @@ class Attributor:
         The earliest attribution in the sentence wins.
         """
         found: list[re.Match[str]] = []
-        for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
-            match = pattern.search(sentence)
-            if match:
-                found.append(match)
+        if self.names_anywhere.search(sentence):  # (each of these attributions names someone of the cast)
+            for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
+                match = pattern.search(sentence)
+                if match:
+                    found.append(match)
         found = [match for match in found if not self._apposed_name(match)]
         if found:
             match = min(found, key=lambda m: m.start("owner") if m.groupdict().get("owner") else m.start("name"))
@@ -359,23 +369,26 @@ class Attributor:
             participant_id = self.cast.resolve(match[group])
             mode = (self.vocabulary.mode_of(match["verb"]) if match["verb"] else None) or "reported"
             return Attribution(participant_id, match[group], match.start(group), mode)
-        if self.author_id:
+        if self.author_id and author_may_speak:
             # The author's "I said" is his own turn only where no one else is speaking or a paragraph
             # begins: inside Castro's reported speech, "I observed that people did not understand" and
             # "We spoke with the people" are Castro's.
             match = self.first_person_attribution.match(sentence)
-            if match and author_may_speak:
+            if match:
                 group = "pronoun" if match["pronoun"] else "bare"
                 return Attribution(self.author_id, match[group], match.start(group), "reported")
-        match = self.pronoun_attribution.search(sentence)
-        if match and last_named:
-            group = "pronoun" if match["pronoun"] else "inner"
-            return Attribution(last_named, match[group], match.start(group), "reported")
+        if last_named:  # "He" names someone only after someone is named
+            match = self.pronoun_attribution.search(sentence)
+            if match:
+                group = "pronoun" if match["pronoun"] else "inner"
+                return Attribution(last_named, match[group], match.start(group), "reported")
         return None
 
     def last_named_in(self, sentence: str) -> str | None:
         """The last person of the cast (not the author) a sentence names."""
         last = None
+        if not self.names_anywhere.search(sentence):
+            return None  # (one quick scan for a name spares most sentences the slower search for whole names)
         for match in self.any_name.finditer(sentence):
             participant_id = self.cast.resolve(match["name"])
             if participant_id and participant_id != self.author_id:
@@ -407,7 +420,7 @@ def _inside_quotation(text: str) -> bool:
 
 def _outside_quotations(text: str) -> str:
     """The text with what is in quotation marks left out."""
-    return re.sub(r'"[^"]*"|“[^”]*”', " ", text)
+    return QUOTATION.sub(" ", text)
 
 
 def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
@@ -457,6 +470,16 @@ def _cut_turns(
         else:
             part.end = end
 
+    turn_speaking_as_i: Turn | None = None
+
+    def speaks_as_i(turn: Turn, paragraph: Paragraph, position: int) -> bool:
+        """Whether the words of a turn up to a position of the paragraph read hold the speaker's own "I" or
+        "We" (FIRST_PERSON). A turn's words only grow as the reading goes on: once they do, they always do."""
+        nonlocal turn_speaking_as_i
+        if turn is not turn_speaking_as_i and FIRST_PERSON.search(_text_so_far(turn, paragraph, position)):
+            turn_speaking_as_i = turn
+        return turn is turn_speaking_as_i
+
     last_named: str | None = None
     for paragraph in paragraphs:
         text = paragraph.text
@@ -491,21 +514,21 @@ def _cut_turns(
             named_before = speaking or last_named
             last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
-            author_act = attributor.author_act.match(sentence) if attributor.author_id else None
+            in_transcript_turn = current is not None and current.mode in ("direct", "action")
+            # In a transcript every "I" is the speaker's: the author's acts are looked for only elsewhere.
+            author_act = attributor.author_act.match(sentence) if attributor.author_id and not in_transcript_turn else None
             if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[: 80]):
                 author_act = None
             if author_act and (attributor.parenthetical_attribution.search(sentence) or attributor.inverted_attribution.search(sentence)):
                 author_act = None  # "I would also like to emphasize, Rusk continued, that ...": Rusk's "I"
-            if author_act and current is not None and current.mode in ("direct", "action"):
-                author_act = None  # in a transcript every "I" is the speaker's
             if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
-                so_far = _text_so_far(current, paragraph, start)
-                if FIRST_PERSON.search(so_far) or _inside_quotation(so_far):
+                if speaks_as_i(current, paragraph, start) or _inside_quotation(_text_so_far(current, paragraph, start)):
                     author_act = None  # the person speaking speaks as "I", or is being quoted: the "I" is theirs
             if author_act and current is not None and current.participant_id == attributor.author_id and current.mode == "reported":
                 if attributor.vocabulary.phrase("speaking_now").match(sentence, author_act.start("verb")) or SECOND_PERSON.search(sentence):
                     author_act = None  # the author goes on speaking: "For my part, I can say that ...", "I saw your soldiers there"
-            if (author_act or attributor.is_narration(sentence)) and (first or current is None or current.mode != "direct"):
+            # (Whether the narration resumes is asked only where it may: never mid-paragraph in a direct turn.)
+            if (first or current is None or current.mode != "direct") and (author_act or attributor.is_narration(sentence)):
                 if current is not None and current.mode == "narration" and not first:
                     continue
                 if not first:
@@ -515,17 +538,21 @@ def _cut_turns(
                 else:
                     start_turn(Turn(None, "narration"), paragraph, start)
                 continue
-            # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
-            # person speaking is reported in the third person; once that person speaks as "I" (Castro's
-            # long statement of 3 November), an "I" is theirs.
-            no_one_speaks_as_i = (
-                current is None
-                or current.mode == "narration"
-                or current.participant_id == attributor.author_id
-                or not FIRST_PERSON.search(_text_so_far(current, paragraph, start))
-            )
-            author_may_speak = first or no_one_speaks_as_i
-            attribution = attributor.attribute(sentence, named_before, author_may_speak) if (current is None or current.mode != "direct") else None
+            # In a direct turn no one else starts speaking: attributions are looked for only outside them.
+            attribution = None
+            no_one_speaks_as_i = False
+            if current is None or current.mode != "direct":
+                # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where
+                # the person speaking is reported in the third person; once that person speaks as "I"
+                # (Castro's long statement of 3 November), an "I" is theirs.
+                no_one_speaks_as_i = (
+                    current is None
+                    or current.mode == "narration"
+                    or current.participant_id == attributor.author_id
+                    or not speaks_as_i(current, paragraph, start)
+                )
+                author_may_speak = first or no_one_speaks_as_i
+                attribution = attributor.attribute(sentence, named_before, author_may_speak)
             if attribution is None and (current is None or current.mode == "narration" or (first and current.mode == "reported" and no_one_speaks_as_i)):
                 # A new speaker may appear only in the account of the talk (its narration, or a paragraph
                 # that opens while someone's words are reported in the third person): inside anyone's
@@ -551,7 +578,7 @@ def _cut_turns(
                 if in_voice and sentence.startswith(("I ", "We ")) and current and current.participant_id != attributor.author_id:
                     # "I await instructions ..." after Rusk's reported words is the author again, unless the
                     # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
-                    in_voice = FIRST_PERSON.search(_text_so_far(current, paragraph, start))
+                    in_voice = speaks_as_i(current, paragraph, start)
                 addressed = SECOND_PERSON.search(_outside_quotations(text)) and current and current.mode == "reported" and current.participant_id == attributor.author_id
                 # Still their words: the turn's last paragraph announced them ("Thompson ... advised him:"),
                 # or its first sentence says it reports someone ("Firstly, in his opinion, it would be better ...").

@@ -86,7 +86,7 @@ def name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
                 "first_char_start": start,
             }
 
-    for match in registry.any_form.finditer(text):
+    for match in registry.forms_in(text):
         printed = match.group(0)
         kind = registry.forms[printed].kind
         if kind == "speaker label" and printed not in used_as_label:
