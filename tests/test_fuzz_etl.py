@@ -260,7 +260,7 @@ CRASH_POINTS = {
     "inserting rows": ("etl.build.append_rows", _insert_first_table_then_crash),
     "a row batch": ("etl.build.append_rows", _failing_inside_a_batch(InjectedCrash("injected inside a batch"))),
     "full-text index": ("sqlite_utils.db.Table.enable_fts", _crash),
-    "vacuum": ("sqlite_utils.db.Database.vacuum", _crash),
+    "sync to disk": ("etl.load.os.fsync", _crash),
     "rename into place": ("etl.load.os.replace", _crash),
     "Ctrl-C while inserting": ("etl.build.append_rows", _failing_inside_a_batch(KeyboardInterrupt())),
 }

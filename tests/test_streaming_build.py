@@ -39,6 +39,17 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(collection, tmp_
     assert serial.warnings == parallel.warnings
 
 
+def test_the_built_database_has_no_free_pages_and_is_sound(collection, tmp_path):
+    """Why the build does not vacuum: one transaction that deletes nothing leaves no free page behind."""
+    import sqlite3
+
+    build_database(collection, tmp_path / "built.db", log=lambda line: None, workers=2)
+    with sqlite3.connect(tmp_path / "built.db") as conn:
+        assert conn.execute("pragma freelist_count").fetchone() == (0,)
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        assert conn.execute("select count(*) from utterances_fts where utterances_fts match 'inspection'").fetchone()[0] > 0
+
+
 def test_a_bad_record_read_in_a_worker_stops_the_build_and_leaves_the_old_database(collection, tmp_path):
     good = tmp_path / "out" / "havana-1962.db"
     build_database(collection, good, log=lambda line: None, workers=2)
