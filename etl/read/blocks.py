@@ -201,3 +201,106 @@ def find_where_possible(pattern: re.Pattern[str], openings: re.Pattern[str], tex
             position = match.end()
         else:
             position = opening.start() + 1
+
+
+def find_at_line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern each of whose matches starts where a line does
+    (every alternative opens with ``^``): ``pattern`` is tried at the start of each line only, instead of at
+    every place of the text.
+
+    >>> [m.group(0) for m in find_at_line_starts(re.compile(r"^Present:|^(?:\\d\\.\\s)?Visited", re.MULTILINE), "Present: A\\n1. Visited B, Present:")]
+    ['Present:', '1. Visited']
+    """
+    position = 0
+    while True:
+        match = pattern.match(text, position)  # (``^`` fails at once where no line starts)
+        if match and match.end() == match.start():
+            # After an empty match ``finditer`` must move on by one character: the rest is left to it.
+            yield from pattern.finditer(text, match.start())
+            return
+        if match:
+            yield match
+            position = match.end()  # (the search goes on from there, as ``finditer``'s does)
+            continue
+        newline = text.find("\n", position)
+        if newline < 0:
+            return
+        position = newline + 1
+
+
+# The characters that end a phrase's plain words: those that mean something in a regular expression.
+SPECIAL_CHARACTERS = frozenset("\\.^$*+?{}[]|()")
+
+# What a phrase may open with that stands for no character: a word boundary, the start of a line.
+ZERO_WIDTH_OPENING = re.compile(r"(?:\\b|\^)*")
+
+# A quantifier: the plain character before it may not be there ("in the presence of:?").
+QUANTIFIERS = "?*{"
+
+
+def plain_opening(phrase: str) -> str:
+    r"""The plain words every match of a regular expression opens with, after a leading ``\b`` or ``^``;
+    '' where it has none (it opens with a group or a class, or is an alternation of its own).
+
+    Where every phrase of a kind has plain words to open with, a search for those words finds each place
+    where a phrase may stand, far faster than trying the phrases at every place (``find_where_possible``).
+
+    >>> plain_opening(r"\bin the presence of:?")
+    'in the presence of'
+    >>> plain_opening(r"approached(?=[.;])")
+    'approached'
+    >>> plain_opening(r"^(?:\d+\.\s+)?There was a")
+    ''
+    >>> plain_opening(r"was absent|could not come")  # (an alternation opens with either)
+    ''
+    """
+    if has_alternation(phrase):
+        return ""
+    rest = phrase[ZERO_WIDTH_OPENING.match(phrase).end() :]
+    end = 0
+    while end < len(rest) and rest[end] not in SPECIAL_CHARACTERS:
+        end += 1
+    if end < len(rest) and rest[end] in QUANTIFIERS:
+        end = max(end - 1, 0)
+    return rest[:end]
+
+
+def opens_lines(phrase: str) -> bool:
+    r"""Whether every match of a regular expression starts where a line does (it opens with ``^``).
+
+    >>> opens_lines(r"^Present:"), opens_lines(r"^Present:|Present at"), opens_lines(r"\bin the presence")
+    (True, False, False)
+    """
+    return phrase.startswith("^") and not has_alternation(phrase)
+
+
+def has_alternation(phrase: str) -> bool:
+    r"""Whether a regular expression is an alternation at its top level, outside any group or class.
+
+    >>> has_alternation(r"a|b"), has_alternation(r"(?:a|b)c"), has_alternation(r"[|]\|")
+    (True, False, False)
+    """
+    depth, in_class, position = 0, False, 0
+    while position < len(phrase):
+        character = phrase[position]
+        if character == "\\":
+            position += 2
+            continue
+        if in_class:
+            in_class = character != "]"
+        elif character == "[":
+            in_class = True
+            position += 1
+            if phrase.startswith("^", position):
+                position += 1
+            if phrase.startswith("]", position):
+                position += 1  # (a "]" first in a class is one of its characters)
+            continue
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "|" and depth == 0:
+            return True
+        position += 1
+    return False

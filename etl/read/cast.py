@@ -220,23 +220,20 @@ def read_cast(
     for block in body:
         if labels and (label := labels.match(block.text)):
             _person(label.group(0), cast, vocabulary, None, block.start)
-    meets = vocabulary.phrase("meets_the_author")
-    visitor = _visitor_pattern(meets.pattern)
+    visitor = _visitor_pattern(vocabulary.phrase("meets_the_author").pattern)
     for block in body:
-        if not meets.search(block.text):
+        if not vocabulary.search_phrase("meets_the_author", block.text):
             continue  # (the words come first: the name before them is looked for only where they are)
         for match in visitor.finditer(block.text):
             _read_visitor(block, match, cast, vocabulary)
-    talk_with = vocabulary.phrase("talk_with", re.MULTILINE)
     for block in body:
-        for match in talk_with.finditer(block.text):
+        for match in vocabulary.find_phrases("talk_with", block.text, re.MULTILINE):
             name = TALKED_WITH.match(block.text, match.end())
             if name and not any(word in vocabulary.not_names or word in vocabulary.offices for word in name["name"].split()):
                 person = _person(name["name"], cast, vocabulary, None, block.start + name.start("name"))
                 cast.claim(person, "present", block.sub(name.start("name"), name.end("name")))
-    presence = vocabulary.phrase("presence_list", re.MULTILINE)
     for block in body:
-        for match in presence.finditer(block.text):
+        for match in vocabulary.find_phrases("presence_list", block.text, re.MULTILINE):
             end = _sentence_end(block.text, match.end())
             _read_list(block.sub(match.end(), end), cast, vocabulary, "present")
     return cast

@@ -8,11 +8,12 @@ or a new phrase is an entry in that file, never a branch in the code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from etl.curation import load_curated
+from etl.read.blocks import find_at_line_starts, find_where_possible, opens_lines, plain_opening
 
 VOCABULARY_FILE = "reading.yml"
 
@@ -136,6 +137,38 @@ class Vocabulary:
         cache = self.__dict__.setdefault("_phrase_patterns", {})
         if (name, flags) not in cache:
             cache[(name, flags)] = re.compile("|".join(f"(?:{p})" for p in self.phrases[name]), flags)
+        return cache[(name, flags)]
+
+    def find_phrases(self, name: str, text: str, flags: int = 0) -> Iterator[re.Match[str]]:
+        """What ``phrase(name, flags).finditer(text)`` finds, found without trying the phrases at every place
+        of the text where they allow it (a phrase that opens with ``\\b`` or ``^`` is otherwise tried at every
+        place): where every phrase of the kind opens with plain words ("in the presence of"), they are tried
+        only where those words stand; where every one opens a line, only where a line starts."""
+        pattern = self.phrase(name, flags)
+        openings, at_line_starts = self._phrase_openings(name, flags)
+        if openings is not None:
+            return find_where_possible(pattern, openings, text)
+        if at_line_starts:
+            return find_at_line_starts(pattern, text)
+        return pattern.finditer(text)
+
+    def search_phrase(self, name: str, text: str, flags: int = 0) -> re.Match[str] | None:
+        """What ``phrase(name, flags).search(text)`` finds (the first of ``find_phrases``)."""
+        return next(self.find_phrases(name, text, flags), None)
+
+    def _phrase_openings(self, name: str, flags: int) -> tuple[re.Pattern[str] | None, bool]:
+        """The plain words each phrase of a kind opens with, as one pattern, or None where a phrase has none
+        (``plain_opening``) or the phrases are read verbosely; and whether every phrase opens a line.
+        Worked out once per kind."""
+        cache = self.__dict__.setdefault("_phrase_openings_patterns", {})
+        if (name, flags) not in cache:
+            phrases = self.phrases[name]
+            openings = [plain_opening(phrase) for phrase in phrases]
+            usable = bool(openings) and all(openings) and not flags & re.VERBOSE
+            cache[(name, flags)] = (
+                re.compile("|".join(map(re.escape, openings)), flags) if usable else None,
+                bool(phrases) and all(opens_lines(phrase) for phrase in phrases) and not flags & re.VERBOSE,
+            )
         return cache[(name, flags)]
 
     @cached_property

@@ -32,7 +32,6 @@ def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, v
         claim(participant_id, "absent", Span.of(text, match.start(), match.end()))
 
     attended = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases['attended'])})\b")
-    author_present = vocabulary.phrase("author_present")
     author = seed.document["author_id"]
     for turn in turns:
         if turn.mode == "narration":
@@ -44,7 +43,7 @@ def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, v
             claim(turn.participant_id, "present", turn.label)
     for turn in turns:
         for part in turn.parts:
-            for match in author_present.finditer(part.text):
+            for match in vocabulary.find_phrases("author_present", part.text):
                 spans = part.paragraph.seed_spans(part.start + match.start(), part.start + match.end())
                 claim(author, "present", spans[0])
     for participant_id in absent:

@@ -1,0 +1,50 @@
+"""The reader's faster searches find exactly what the plain searches find, on every real record.
+
+A search that tries a pattern only where its opening words stand, or only where a line starts, is there for
+speed alone: on the seeds and the whole shared corpus it must give the same matches as ``finditer``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from etl.read.blocks import find_at_line_starts
+from etl.read.vocabulary import load_vocabulary
+from seedfolder import REPO
+
+VOCABULARY = load_vocabulary()
+RECORDS = sorted((REPO / "seeds").glob("*.txt")) + sorted((REPO.parent / "shared" / "corpus" / "jfk-russia-1963").glob("no-*.txt"))
+# Texts made to trip a search up: a phrase at the very start and end, after a newline, inside a word.
+TRICKY = [
+    "Present: A. Dobrynin\nPresent at the conversation were: Rusk",
+    "unin the presence of: no\nThe conversation was attended by Thompson approached me",
+    "approached.approached on his own, as well as myselfish, where I [A. Alekseev] was also present",
+    "1. There was a conversation at the reception with de Gaulle.\nVisited Thompson at his request.",
+]
+
+
+def texts() -> list[str]:
+    found = [path.read_text(encoding="utf-8") for path in RECORDS]
+    return found + [block for text in found for block in re.split(r"\n\s*\n", text)] + TRICKY
+
+
+def spans(matches) -> list[tuple]:
+    return [(match.span(), match.groups()) for match in matches]
+
+
+@pytest.mark.parametrize("name", sorted(VOCABULARY.phrases))
+@pytest.mark.parametrize("flags", [0, re.MULTILINE], ids=["plain", "multiline"])
+def test_each_kind_of_phrase_is_found_where_finditer_finds_it(name, flags):
+    pattern = VOCABULARY.phrase(name, flags)
+    assert len(RECORDS) > 90
+    for text in texts():
+        assert spans(VOCABULARY.find_phrases(name, text, flags)) == spans(pattern.finditer(text)), text[:80]
+        assert spans(filter(None, [VOCABULARY.search_phrase(name, text, flags)])) == spans(filter(None, [pattern.search(text)]))
+
+
+def test_a_pattern_that_may_match_nothing_at_a_line_start_is_found_as_finditer_finds_it():
+    pattern = re.compile(r"^(?:Present:)?", re.MULTILINE)
+    for text in ["Present:\n\nPresent: x", "a\nPresent:", ""]:
+        assert spans(find_at_line_starts(pattern, text)) == spans(pattern.finditer(text))
