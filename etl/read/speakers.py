@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from etl.read.blocks import Paragraph, Span, split_sentences
+from etl.read.blocks import Paragraph, Span, find_where_possible, split_sentences
 from etl.read.cast import PRINTED_NAME, SURNAME, Cast, provisional_id
 from etl.read.vocabulary import Vocabulary
 
@@ -389,7 +389,8 @@ class Attributor:
         last = None
         if not self.names_anywhere.search(sentence):
             return None  # (one quick scan for a name spares most sentences the slower search for whole names)
-        for match in self.any_name.finditer(sentence):
+        # (``any_name``'s names are some of ``names_anywhere``'s: it is tried only where one of those stands.)
+        for match in find_where_possible(self.any_name, self.names_anywhere, sentence):
             participant_id = self.cast.resolve(match["name"])
             if participant_id and participant_id != self.author_id:
                 last = participant_id
