@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.read.blocks import Span
+from etl.read.blocks import Span, find_where_possible
 
 # "[Ed. note: Article 13 of the draft protocol read: "..." Draft Soviet-American-Cuban protocol ...]"
 EDITORS_NOTE = re.compile(r"^Ed\.\s+note:\s*(?P<text>.*)$", re.DOTALL)
@@ -41,7 +41,7 @@ FOOTNOTE_IN_BRACKETS = re.compile(r"^\d{1,4}$")
 # a letter or a closing mark count: "1963", "B-52" and "the 10th" are words of the text.
 FOOTNOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+))")
 
-# A character without which FOOTNOTE_NUMBER cannot match: a digit or a superscript digit.
+# What every FOOTNOTE_NUMBER opens with: a digit or a superscript digit.
 FOOTNOTE_DIGIT = re.compile(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]")
 
 # An acronym directly before a bracket that spells it out: "National CDR [Committees for the Defense of
@@ -124,9 +124,9 @@ def scan_footnote_numbers(span: Span) -> list[Span]:
     ['229', '¹²⁸']
     """
     text = span.text
-    if not FOOTNOTE_DIGIT.search(text):
-        return []  # most pieces have no digit at all: one scan for a character, not the pattern at every place
-    numbers = list(FOOTNOTE_NUMBER.finditer(text))
+    # Every number opens with a digit: the pattern (which opens with a look behind) is tried only at the
+    # digits, not at every place (most pieces have none at all).
+    numbers = list(find_where_possible(FOOTNOTE_NUMBER, FOOTNOTE_DIGIT, text))
     if not numbers:
         return []
     inside = [(n.marker.start - span.start, n.marker.end - span.start) for n in scan_brackets(span) if n.closed]
