@@ -203,6 +203,30 @@ def find_where_possible(pattern: re.Pattern[str], openings: re.Pattern[str], tex
             position = opening.start() + 1
 
 
+def find_where_words_stand(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern each of whose matches opens with one of ``words``
+    (in their case): the words are looked for with ``str.find``, and ``pattern`` tried only where one stands.
+
+    For a few words this is faster than a pattern of them (``find_where_possible``): the regex engine tries
+    an alternation of words at every place that holds the first letter of one of them.
+
+    >>> [m.group(0) for m in find_where_words_stand(re.compile(r"\\bas well as myself|\\bwhere I\\b"), ("as well as myself", "where I"), "somewhere I, as well as myself")]
+    ['as well as myself']
+    """
+    position = 0
+    while True:
+        starts = [start for word in words if (start := text.find(word, position)) >= 0]
+        if not starts:
+            return
+        start = min(starts)
+        match = pattern.match(text, start)  # (a look behind or \\b sees the characters before the start)
+        if match:
+            yield match
+            position = match.end()
+        else:
+            position = start + 1
+
+
 def find_at_line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """What ``pattern.finditer(text)`` finds, for a pattern each of whose matches starts where a line does
     (every alternative opens with ``^``): ``pattern`` is tried at the start of each line only, instead of at
@@ -243,7 +267,7 @@ def plain_opening(phrase: str) -> str:
     '' where it has none (it opens with a group or a class, or is an alternation of its own).
 
     Where every phrase of a kind has plain words to open with, a search for those words finds each place
-    where a phrase may stand, far faster than trying the phrases at every place (``find_where_possible``).
+    where a phrase may stand, far faster than trying the phrases at every place (``find_where_words_stand``).
 
     >>> plain_opening(r"\bin the presence of:?")
     'in the presence of'

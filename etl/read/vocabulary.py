@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from etl.curation import load_curated
-from etl.read.blocks import find_at_line_starts, find_where_possible, opens_lines, plain_opening
+from etl.read.blocks import find_at_line_starts, find_where_words_stand, opens_lines, plain_opening
 
 VOCABULARY_FILE = "reading.yml"
 
@@ -145,9 +145,9 @@ class Vocabulary:
         place): where every phrase of the kind opens with plain words ("in the presence of"), they are tried
         only where those words stand; where every one opens a line, only where a line starts."""
         pattern = self.phrase(name, flags)
-        openings, at_line_starts = self._phrase_openings(name, flags)
-        if openings is not None:
-            return find_where_possible(pattern, openings, text)
+        words, at_line_starts = self._phrase_openings(name, flags)
+        if words:
+            return find_where_words_stand(pattern, words, text)
         if at_line_starts:
             return find_at_line_starts(pattern, text)
         return pattern.finditer(text)
@@ -156,17 +156,19 @@ class Vocabulary:
         """What ``phrase(name, flags).search(text)`` finds (the first of ``find_phrases``)."""
         return next(self.find_phrases(name, text, flags), None)
 
-    def _phrase_openings(self, name: str, flags: int) -> tuple[re.Pattern[str] | None, bool]:
-        """The plain words each phrase of a kind opens with, as one pattern, or None where a phrase has none
-        (``plain_opening``) or the phrases are read verbosely; and whether every phrase opens a line.
+    def _phrase_openings(self, name: str, flags: int) -> tuple[tuple[str, ...], bool]:
+        """The plain words the phrases of a kind open with (``plain_opening``; none where a phrase has none,
+        or where the phrases are read in any case or verbosely), and whether every phrase opens a line.
         Worked out once per kind."""
-        cache = self.__dict__.setdefault("_phrase_openings_patterns", {})
+        cache = self.__dict__.setdefault("_phrase_openings_of", {})
         if (name, flags) not in cache:
             phrases = self.phrases[name]
-            openings = [plain_opening(phrase) for phrase in phrases]
-            usable = bool(openings) and all(openings) and not flags & re.VERBOSE
+            openings = {plain_opening(phrase) for phrase in phrases}
+            usable = bool(phrases) and "" not in openings and not flags & (re.IGNORECASE | re.VERBOSE)
+            # A word that opens with another of them adds no place to look: "approached" finds "approached on".
+            words = tuple(sorted(word for word in openings if not any(other != word and word.startswith(other) for other in openings)))
             cache[(name, flags)] = (
-                re.compile("|".join(map(re.escape, openings)), flags) if usable else None,
+                words if usable else (),
                 bool(phrases) and all(opens_lines(phrase) for phrase in phrases) and not flags & re.VERBOSE,
             )
         return cache[(name, flags)]
