@@ -42,6 +42,14 @@ def test_each_kind_of_phrase_is_found_where_finditer_finds_it(name, flags):
     for text in texts():
         assert spans(VOCABULARY.find_phrases(name, text, flags)) == spans(pattern.finditer(text)), text[:80]
         assert spans(filter(None, [VOCABULARY.search_phrase(name, text, flags)])) == spans(filter(None, [pattern.search(text)]))
+        if pattern.search(text):
+            assert VOCABULARY.may_hold_phrase(name, text)
+
+
+def test_a_text_without_the_opening_words_of_a_kind_holds_none_of_its_phrases():
+    assert not VOCABULARY.may_hold_phrase("absence", "Fidel Castro came to the talks")
+    assert VOCABULARY.may_hold_phrase("absence", "Fidel Castro had not been able to come because he is feeling poorly")
+    assert VOCABULARY.may_hold_phrase("talk_with", "no plain words open these phrases: any text may hold one")
 
 
 def test_a_pattern_that_may_match_nothing_at_a_line_start_is_found_as_finditer_finds_it():

@@ -156,6 +156,12 @@ class Vocabulary:
         """What ``phrase(name, flags).search(text)`` finds (the first of ``find_phrases``)."""
         return next(self.find_phrases(name, text, flags), None)
 
+    def may_hold_phrase(self, name: str, text: str) -> bool:
+        """False only where no phrase of a kind can stand in a text, even inside a larger pattern: none of the
+        plain words every phrase of the kind opens with is in it (``str.find``, one quick scan per word)."""
+        words, _ = self._phrase_openings(name, 0)
+        return not words or any(word in text for word in words)
+
     def _phrase_openings(self, name: str, flags: int) -> tuple[tuple[str, ...], bool]:
         """The plain words the phrases of a kind open with (``plain_opening``; none where a phrase has none,
         or where the phrases are read in any case or verbosely), and whether every phrase opens a line.

@@ -22,21 +22,32 @@ def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, v
 
     for role in cast.roles:
         claim(role.participant_id, role.role, role.span)
-    registry_names = cast.registry.form_alternation
-    names = "|".join(filter(None, [registry_names, "|".join(re.escape(f) for f in cast.forms())]))
-    absent_pattern = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases['absence'])})\b")
-    absent = set()
-    for match in absent_pattern.finditer(text):
-        participant_id = cast.resolve(match["name"]) or cast.registry.resolve(match["name"])
-        absent.add(participant_id)
-        claim(participant_id, "absent", Span.of(text, match.start(), match.end()))
+    # A name, then the words that say its person was absent or attended: these patterns hold every name of
+    # the registry and the cast and are slow to build and to search, so they are built and searched only
+    # where the words they need stand (``Vocabulary.may_hold_phrase``), which in most records is nowhere.
+    patterns: dict[str, re.Pattern[str]] = {}
 
-    attended = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases['attended'])})\b")
+    def name_then(kind: str) -> re.Pattern[str]:
+        if kind not in patterns:
+            registry_names = cast.registry.form_alternation
+            names = "|".join(filter(None, [registry_names, "|".join(re.escape(f) for f in cast.forms())]))
+            patterns[kind] = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases[kind])})\b")
+        return patterns[kind]
+
+    absent = set()
+    if vocabulary.may_hold_phrase("absence", text):
+        for match in name_then("absence").finditer(text):
+            participant_id = cast.resolve(match["name"]) or cast.registry.resolve(match["name"])
+            absent.add(participant_id)
+            claim(participant_id, "absent", Span.of(text, match.start(), match.end()))
+
     author = seed.document["author_id"]
     for turn in turns:
         if turn.mode == "narration":
             for part in turn.parts:
-                for match in attended.finditer(part.text):
+                if not vocabulary.may_hold_phrase("attended", part.text):
+                    continue
+                for match in name_then("attended").finditer(part.text):
                     spans = part.paragraph.seed_spans(part.start + match.start("name"), part.start + match.end())
                     claim(cast.resolve(match["name"]) or cast.registry.resolve(match["name"]), "present", spans[0])
         elif turn.participant_id and turn.label:
