@@ -58,6 +58,13 @@ APPOSED_NAME = re.compile(rf",\s+(?P<name>{SURNAME})$")
 # suddenly completely froze this issue" (Mikoyan to Rusk, 1963 collection, No. 44).
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|You|Your)\b")
 
+# "He" or "She" as a word, at the start of a sentence or after a space, and before a space: where every
+# ``pronoun_attribution`` names its speaker ("He noted that ...", "..., he said, ..."). Most sentences have
+# none and are not tried against that pattern, whose lead-in is slow to try (a sentence is a few µs); this one
+# opens with a space, which the regex engine skips to.
+PRONOUN_SUBJECT = re.compile(r"\s(?:[Hh]e|[Ss]he)\s")
+PRONOUN_OPENINGS = ("He", "he", "She", "she")
+
 # An act or two before the words, joined by "and" or ", then": "Alphand ... approached me and began
 # reminiscing about ...", "Johnson thanked for conveying the message and said that ...", "Salinger
 # approached comrade Sukhodrev and asked him to ...", "Home ... approached on his own and greeted me
@@ -377,7 +384,8 @@ class Attributor:
             if match:
                 group = "pronoun" if match["pronoun"] else "bare"
                 return Attribution(self.author_id, match[group], match.start(group), "reported")
-        if last_named:  # "He" names someone only after someone is named
+        if last_named and (sentence.startswith(PRONOUN_OPENINGS) or PRONOUN_SUBJECT.search(sentence)):
+            # "He" names someone only after someone is named, and only where it stands (``PRONOUN_SUBJECT``).
             match = self.pronoun_attribution.search(sentence)
             if match:
                 group = "pronoun" if match["pronoun"] else "inner"
