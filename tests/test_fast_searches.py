@@ -13,7 +13,7 @@ import pytest
 from etl.read.blocks import find_at_line_starts, split_sentences
 from etl.read.cast import read_cast
 from etl.read.registry import load_registry
-from etl.read.speakers import PRONOUN_OPENINGS, PRONOUN_SUBJECT, Attributor
+from etl.read.speakers import FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT, PRONOUN_OPENINGS, PRONOUN_SUBJECT, Attributor
 from etl.read.vocabulary import load_vocabulary
 from seedfolder import REPO
 
@@ -69,3 +69,17 @@ def test_every_pronoun_attribution_stands_where_the_quick_scan_for_he_or_she_fin
     assert len(found) > 10
     for sentence in found:
         assert sentence.startswith(PRONOUN_OPENINGS) or PRONOUN_SUBJECT.search(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "pattern, openings, subject",
+    [("pronoun_act", PRONOUN_OPENINGS, PRONOUN_SUBJECT), ("author_act", FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)],
+)
+def test_every_act_of_he_or_i_stands_where_the_quick_scan_finds_its_subject(pattern, openings, subject):
+    attributor = Attributor(read_cast(None, None, [], None, [], load_registry(), VOCABULARY), VOCABULARY)
+    sentences = [text[a:b] for text in texts() for a, b in split_sentences(text)]
+    sentences += ["He handed it over.", "Then I\nwent home.", "After that, She left", "1. I left"]
+    found = [sentence for sentence in sentences if getattr(attributor, pattern).match(sentence)]
+    assert len(found) > 3
+    for sentence in found:
+        assert sentence.startswith(openings) or subject.search(sentence), sentence
