@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-from etl.build import build_database
-from etl.invariants import printed_words
+import pytest
+
+from etl.build import build_database, load_curated_inputs
+from etl.errors import InvariantError
+from etl.invariants import check_invariants, printed_words
+from etl.rows.record import parse_seed
 from etl.schema import TABLES
 
 
@@ -94,3 +98,24 @@ def test_two_builds_give_identical_bytes(tmp_path, repo_root):
         build_database(repo_root / "seeds", tmp_path / name, strict=True, log=lambda line: None)
         digests.append(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
     assert digests[0] == digests[1]
+
+
+@pytest.mark.parametrize(
+    "table, fault, message",
+    [
+        ("seed_spans", lambda rows: rows.append(dict(rows[0])), "primary key .* is empty or repeated"),
+        ("seed_spans", lambda rows: rows[-1].update(category="margin"), "category='margin' is not one of"),
+        ("seed_spans", lambda rows: rows[-1].update(document_id=None), "required column document_id is empty"),
+        ("seed_spans", lambda rows: rows[-1].pop("seed_file"), "required column seed_file is empty"),
+        ("utterances", lambda rows: rows[-1].update(text=rows[-1]["text"] + " more"), "offsets do not reproduce the text's words"),
+    ],
+)
+def test_the_invariants_name_a_row_at_fault_among_rows_that_hold(table, fault, message, seed_texts):
+    """Each record's rows are checked a column at a time, and the row at fault is then named."""
+    seed_file, inputs = "000_1350c6598e69a2c4.txt", load_curated_inputs()
+    parsed = parse_seed(seed_texts[seed_file], seed_file, "0" * 64, inputs.registry, inputs.for_record(seed_file))
+    rows = {"documents": [parsed.document], **{name: [dict(row) for row in table_rows] for name, table_rows in parsed.rows.items()}}
+    check_invariants(rows, {seed_file: seed_texts[seed_file]})
+    fault(rows[table])
+    with pytest.raises(InvariantError, match=message):
+        check_invariants(rows, {seed_file: seed_texts[seed_file]})

@@ -10,7 +10,10 @@ import re
 
 import pytest
 
-from etl.read.blocks import find_at_line_starts
+from etl.read.blocks import find_at_line_starts, split_sentences
+from etl.read.cast import read_cast
+from etl.read.registry import load_registry
+from etl.read.speakers import FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT, PRONOUN_OPENINGS, PRONOUN_SUBJECT, Attributor
 from etl.read.vocabulary import load_vocabulary
 from seedfolder import REPO
 
@@ -56,3 +59,27 @@ def test_a_pattern_that_may_match_nothing_at_a_line_start_is_found_as_finditer_f
     pattern = re.compile(r"^(?:Present:)?", re.MULTILINE)
     for text in ["Present:\n\nPresent: x", "a\nPresent:", ""]:
         assert spans(find_at_line_starts(pattern, text)) == spans(pattern.finditer(text))
+
+
+def test_every_pronoun_attribution_stands_where_the_quick_scan_for_he_or_she_finds_a_word():
+    attributor = Attributor(read_cast(None, None, [], None, [], load_registry(), VOCABULARY), VOCABULARY)
+    sentences = [text[a:b] for text in texts() for a, b in split_sentences(text)]
+    sentences += ["He noted that", "she said so", "Then, in reply, he\tstated that", "1. He said", "Yes, he said, it is so."]
+    found = [sentence for sentence in sentences if attributor.pronoun_attribution.search(sentence)]
+    assert len(found) > 10
+    for sentence in found:
+        assert sentence.startswith(PRONOUN_OPENINGS) or PRONOUN_SUBJECT.search(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "pattern, openings, subject",
+    [("pronoun_act", PRONOUN_OPENINGS, PRONOUN_SUBJECT), ("author_act", FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)],
+)
+def test_every_act_of_he_or_i_stands_where_the_quick_scan_finds_its_subject(pattern, openings, subject):
+    attributor = Attributor(read_cast(None, None, [], None, [], load_registry(), VOCABULARY), VOCABULARY)
+    sentences = [text[a:b] for text in texts() for a, b in split_sentences(text)]
+    sentences += ["He handed it over.", "Then I\nwent home.", "After that, She left", "1. I left"]
+    found = [sentence for sentence in sentences if getattr(attributor, pattern).match(sentence)]
+    assert len(found) > 3
+    for sentence in found:
+        assert sentence.startswith(openings) or subject.search(sentence), sentence

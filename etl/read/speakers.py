@@ -58,6 +58,18 @@ APPOSED_NAME = re.compile(rf",\s+(?P<name>{SURNAME})$")
 # suddenly completely froze this issue" (Mikoyan to Rusk, 1963 collection, No. 44).
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|You|Your)\b")
 
+# "He" or "She" as a word, at the start of a sentence or after a space, and before a space: where every
+# ``pronoun_attribution`` names its speaker ("He noted that ...", "..., he said, ..."). Most sentences have
+# none and are not tried against that pattern, whose lead-in is slow to try (a sentence is a few µs); this one
+# opens with a space, which the regex engine skips to.
+PRONOUN_SUBJECT = re.compile(r"\s(?:[Hh]e|[Ss]he)\s")
+PRONOUN_OPENINGS = ("He", "he", "She", "she")
+
+# "I" as a word in the same places: where the author's own act ("I await instructions ...") names him
+# (``author_act``).
+FIRST_PERSON_SUBJECT = re.compile(r"\sI\s")
+FIRST_PERSON_OPENINGS = ("I",)
+
 # An act or two before the words, joined by "and" or ", then": "Alphand ... approached me and began
 # reminiscing about ...", "Johnson thanked for conveying the message and said that ...", "Salinger
 # approached comrade Sukhodrev and asked him to ...", "Home ... approached on his own and greeted me
@@ -377,7 +389,8 @@ class Attributor:
             if match:
                 group = "pronoun" if match["pronoun"] else "bare"
                 return Attribution(self.author_id, match[group], match.start(group), "reported")
-        if last_named:  # "He" names someone only after someone is named
+        if last_named and _holds_subject(sentence, PRONOUN_OPENINGS, PRONOUN_SUBJECT):
+            # "He" names someone only after someone is named, and only where it stands (``PRONOUN_SUBJECT``).
             match = self.pronoun_attribution.search(sentence)
             if match:
                 group = "pronoun" if match["pronoun"] else "inner"
@@ -402,7 +415,10 @@ class Attributor:
         return re.compile(rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+(?:'t)?)\b")
 
     def is_narration(self, sentence: str) -> bool:
-        match = self.narration_sentence.match(sentence) or self.pronoun_act.match(sentence)
+        # (Each pattern is tried only where the name or the "He" it needs stands: most sentences have neither.)
+        match = (self.narration_sentence.match(sentence) if self.names_anywhere.search(sentence) else None) or (
+            self.pronoun_act.match(sentence) if _holds_subject(sentence, PRONOUN_OPENINGS, PRONOUN_SUBJECT) else None
+        )
         if self.vocabulary.phrase("narration_sentence").match(sentence):
             return True
         if self.speech_referring_back.match(sentence):
@@ -410,6 +426,12 @@ class Attributor:
         return bool(match and self._is_act(sentence, match)) or any(
             sentence.startswith(opening) for opening in self.narration_openings
         )
+
+
+def _holds_subject(sentence: str, openings: tuple[str, ...], subject: re.Pattern[str]) -> bool:
+    """Whether a sentence opens with one of some words, or holds one after a space (``PRONOUN_SUBJECT``):
+    where a pattern whose subject is that word may stand, the only places it need be tried."""
+    return sentence.startswith(openings) or subject.search(sentence) is not None
 
 
 def _inside_quotation(text: str) -> bool:
@@ -516,8 +538,10 @@ def _cut_turns(
             last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
             in_transcript_turn = current is not None and current.mode in ("direct", "action")
-            # In a transcript every "I" is the speaker's: the author's acts are looked for only elsewhere.
-            author_act = attributor.author_act.match(sentence) if attributor.author_id and not in_transcript_turn else None
+            # In a transcript every "I" is the speaker's: the author's acts are looked for only elsewhere (and
+            # only in a sentence where an "I" stands: most have none).
+            author_may_act = attributor.author_id and not in_transcript_turn and _holds_subject(sentence, FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)
+            author_act = attributor.author_act.match(sentence) if author_may_act else None
             if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[: 80]):
                 author_act = None
             if author_act and (attributor.parenthetical_attribution.search(sentence) or attributor.inverted_attribution.search(sentence)):

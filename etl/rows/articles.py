@@ -38,9 +38,10 @@ def article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[dic
 
     references: list[dict] = []
     for index, turn in enumerate(turns):
-        for phrase in find_article_phrases(turn.text):
+        text = turn.text  # (joined from its parts at each call: once here)
+        for phrase in find_article_phrases(text):
             references.append({"utterance_id": utterance_ids[index], "note_id": None, "number": phrase.number, "phrase": phrase.phrase, "offset": phrase.offset, "turn": index})
-        for partial in find_partial_quotations(turn.text):
+        for partial in find_partial_quotations(text):
             articles.setdefault(partial.number, {"partial": partial.text, "utterance_id": utterance_ids[index]})
     for note in notes:
         if note["note_type"] != "ed_note":

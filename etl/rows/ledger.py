@@ -14,27 +14,28 @@ class Ledger:
 
     def __init__(self, seed: SeedRows, document_id: str, seed_file: str):
         self.seed, self.document_id, self.seed_file = seed, document_id, seed_file
-        self.spans: list[tuple[str, str, Span]] = []
+        # (start, end, category, what, text) of each span used: tuples that sort in the order of the seed
+        # (two entries alike in their first four are alike in their text, which the offsets give).
+        self.entries: list[tuple[int, int, str, str, str]] = []
 
     def add(self, category: str, what: str, span: Span) -> None:
         if span.text:
-            self.spans.append((category, what, span))
+            self.entries.append((span.start, span.end, category, what, span.text))
 
     def unaccounted(self, text: str) -> list[Span]:
         """Enter the ledger's rows in seed order; return the runs of non-blank text no span covers."""
+        ordered = sorted(self.entries)
         gaps: list[Span] = []
+        # The end of the text covered so far: a span that starts after it leaves a gap, which counts only if it
+        # is not blank (most are the blank lines between blocks: ``isspace`` says so without making a Span).
         position = 0
-        for start, end in _merged((span.start, span.end) for _, _, span in self.spans):
-            if start > position:
-                gap = Span.of(text, position, start).strip()
-                if gap.text:
-                    gaps.append(gap)
+        for start, end, *_ in ordered:
+            if start > position and not text[position:start].isspace():
+                gaps.append(Span.of(text, position, start).strip())
             position = max(position, end)
-        tail = Span.of(text, position, len(text)).strip()
-        if tail.text:
-            gaps.append(tail)
-        ordered = sorted(self.spans, key=lambda item: (item[2].start, item[2].end, item[0], item[1]))
-        for number, (category, what, span) in enumerate(ordered, start=1):
+        if position < len(text) and not text[position:].isspace():
+            gaps.append(Span.of(text, position, len(text)).strip())
+        for number, (start, end, category, what, span_text) in enumerate(ordered, start=1):
             self.seed.add(
                 "seed_spans",
                 {
@@ -42,21 +43,10 @@ class Ledger:
                     "document_id": self.document_id,
                     "category": category,
                     "field": what,
-                    "text": span.text,
+                    "text": span_text,
                     "seed_file": self.seed_file,
-                    "char_start": span.start,
-                    "char_end": span.end,
+                    "char_start": start,
+                    "char_end": end,
                 },
             )
         return gaps
-
-
-def _merged(ranges) -> list[tuple[int, int]]:
-    """Overlapping or touching ranges merged, in order."""
-    merged: list[list[int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end) for start, end in merged]

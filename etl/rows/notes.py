@@ -45,13 +45,16 @@ def find_notes(text: str, layout, paragraphs: list[Paragraph], note_paragraphs, 
     """Every note of a record: brackets (nested ones too), footnote numbers, closing notes, curated defects."""
     note_paragraph_after = {np.paragraph.start: np.after_turn for np in note_paragraphs}
     pieces = [(paragraph, piece) for paragraph in paragraphs for piece in paragraph.pieces]
-    first_pass = [note for _, piece in pieces for note in scan_brackets(piece)]
-    known_texts = tuple(sorted({note.text.text for note in first_pass if note.closed}))
+    first_pass = [scan_brackets(piece) for _, piece in pieces]
+    known_texts = tuple(sorted({note.text.text for notes in first_pass for note in notes if note.closed}))
     found: list[FoundNote] = []
-    for paragraph, piece in pieces:
+    for (paragraph, piece), first_notes in zip(pieces, first_pass):
         after_turn = note_paragraph_after.get(paragraph.start)
         enclosing_stack: list[tuple[int, Span]] = []
-        for note in scan_brackets(piece, known_texts):
+        # The known notes only say where an unclosed bracket's marker ends: a piece whose brackets all close
+        # (nearly every one) is not scanned again.
+        piece_notes = first_notes if all(note.closed for note in first_notes) else scan_brackets(piece, known_texts)
+        for note in piece_notes:
             if not note.closed:
                 explanation = (
                     f"Unclosed bracket: {note.marker.text!r} is never closed (the rest of the note was lost "

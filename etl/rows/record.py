@@ -70,8 +70,8 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
             f"{seed_file}:{line_of(text, offset)}: {printed!r} is not in the registry: "
             "created a provisional participant; add it to etl/curated/participants.yml"
         )
-    utterance_ids = utterance_rows(seed, turns, document_id, seed_file, ledger)
     segments = [turn_segments(turn) for turn in turns]
+    utterance_ids = utterance_rows(seed, turns, segments, document_id, seed_file, ledger)
     found = find_notes(text, layout, paragraphs, note_paragraphs, curated, seed_file)
     notes = note_rows(document_id, seed_file, found, segments, utterance_ids, curated, ledger)
     article_rows(seed, turns, segments, utterance_ids, notes.rows, notes.enclosing_note)

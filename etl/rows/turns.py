@@ -8,12 +8,14 @@ from etl.rows.ledger import Ledger
 from etl.rows.types import SeedRows
 
 
-def utterance_rows(seed: SeedRows, turns: list[Turn], document_id: str, seed_file: str, ledger: Ledger) -> list[str]:
+def utterance_rows(seed: SeedRows, turns: list[Turn], segments: list[list[tuple[Span, int]]], document_id: str, seed_file: str, ledger: Ledger) -> list[str]:
+    """The ``utterances`` rows, each turn's seed spans (``turn_segments``, worked out once for the notes and
+    articles too) entered in the ledger with its label's."""
     ids = []
-    for seq, turn in enumerate(turns, start=1):
+    for seq, (turn, spans_of_turn) in enumerate(zip(turns, segments), start=1):
         utterance_id = f"{document_id}-u{seq:03d}"
         ids.append(utterance_id)
-        text = turn.text
+        text, start = turn.text, turn.start
         seed.add(
             "utterances",
             {
@@ -30,18 +32,17 @@ def utterance_rows(seed: SeedRows, turns: list[Turn], document_id: str, seed_fil
                 "paragraphs": len(turn.parts),
                 "words": len(text.split()),
                 "seed_file": seed_file,
-                "char_start": turn.start,
+                "char_start": start,
                 "char_end": turn.end,
             },
         )
-        for part in turn.parts:
-            for span in part.paragraph.seed_spans(part.start, part.end):
-                ledger.add("utterance", utterance_id, span)
-            if part is turn.parts[0] and turn.label and turn.label.start < turn.start:
-                # A transcript label and what follows it up to the text: "A.I. MIKOYAN, to Che: "
-                label_span = part.paragraph.seed_spans(0, part.start)
-                for span in label_span:
-                    ledger.add("speaker_label", utterance_id, span.strip())
+        for span, _ in spans_of_turn:
+            ledger.add("utterance", utterance_id, span)
+        if turn.label and turn.label.start < start:
+            # A transcript label and what follows it up to the text: "A.I. MIKOYAN, to Che: "
+            first = turn.parts[0]
+            for span in first.paragraph.seed_spans(0, first.start):
+                ledger.add("speaker_label", utterance_id, span.strip())
     return ids
 
 
