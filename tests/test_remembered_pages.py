@@ -241,3 +241,15 @@ async def test_missing_template_names_are_remembered_up_to_a_bound(site):
         with pytest.raises(TemplateNotFound):
             environment.get_template(name)
     assert len(environment.loader.missing) == 2 and environment.get_template("page.html").render() == "a page"
+
+
+async def test_the_choices_of_a_query_parameter_are_linked_once_per_server_and_lead_to_the_query(site):
+    await site.invoke_startup()
+    queries = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("queries.py"))
+    query_url = site.urls.database(DATABASE_NAME) + "/notes_of_type"
+    links = await queries.parameter_choice_links(site, DATABASE_NAME, "notes_of_type", "note_type", query_url)
+    assert links is await queries.parameter_choice_links(site, DATABASE_NAME, "notes_of_type", "note_type", query_url)
+    assert {link["value"] for link in links} >= {"defect", "gloss"}
+    assert all(link["url"] == f"{query_url}?note_type={link['value']}" for link in links)
+    page, _ = await traced_get(site, f"{await served(site)}/notes_of_type?note_type=gloss")
+    assert 'aria-current="true">' in page and f'href="{query_url}?note_type=defect"' in page
