@@ -285,17 +285,19 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
                 )
             )
         elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
-            # a table or view page, a canned query, or the database page running SQL typed by the reader
-            path = stable_path(datasette, database, request.path + (f"?{request.query_string}" if request.query_string else ""))
-            name = request.url_vars.get("table")
-            canned = await datasette.get_canned_query(database, name, request.actor) if name else None
-            arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
-            title = query_title(table or name, canned, arguments)
+            # a table or view page, a canned query, or the database page running SQL typed by the reader: its
+            # title and path are read from its address, so the address is what the citation is remembered by
+            address = request.path + (f"?{request.query_string}" if request.query_string else "")
 
             async def query_variables() -> dict[str, Any]:
-                return query_page_variables(release, title, path, accessed)
+                name = request.url_vars.get("table")
+                canned = await datasette.get_canned_query(database, name, request.actor) if name else None
+                arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
+                title = query_title(table or name, canned, arguments)
+                return query_page_variables(release, title, stable_path(datasette, database, address), accessed)
 
-            variables["query_cite"] = await remembered(datasette, database, ("query citation", title, path, accessed), query_variables)
+            key = ("query citation", view_name, table, address, accessed)
+            variables["query_cite"] = await remembered(datasette, database, key, query_variables)
         return variables
 
     return inner
