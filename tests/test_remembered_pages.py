@@ -253,3 +253,36 @@ async def test_the_choices_of_a_query_parameter_are_linked_once_per_server_and_l
     assert all(link["url"] == f"{query_url}?note_type={link['value']}" for link in links)
     page, _ = await traced_get(site, f"{await served(site)}/notes_of_type?note_type=gloss")
     assert 'aria-current="true">' in page and f'href="{query_url}?note_type=defect"' in page
+
+
+async def test_a_query_pages_citation_block_is_rendered_once_and_reads_the_same(site):
+    path = f"{await served(site)}/notes_of_type?note_type=gloss"
+    first, _ = await traced_get(site, path)
+    fragments = site.jinja_env.remembered_fragments
+    remembered_blocks = len(fragments)
+    again, _ = await traced_get(site, path)
+    assert again == first and first.count('<section class="cite-this" id="cite">') == 1 and "Cite this query" in first
+    assert len(fragments) == remembered_blocks >= 1  # the second page took the block rendered for the first
+    other, _ = await traced_get(site, f"{await served(site)}/notes_of_type?note_type=defect")
+    assert len(fragments) == remembered_blocks + 1 and "note_type%3Ddefect" in other.split('id="cite"')[1]
+
+
+@pytest.mark.parametrize("enable_async", [True, False])
+def test_a_remembered_fragment_is_rendered_once_per_key(site, enable_async):
+    import asyncio
+
+    from jinja2 import DictLoader, Environment
+
+    asyncio.run(site.invoke_startup())
+    fixed = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("fixed_templates.py"))
+    renders: list[str] = []
+    environment = Environment(loader=DictLoader({"page.html": "{% remember (key,) %}{{ count(key) }}{% endremember %}"}),
+                              extensions=[fixed.RememberExtension], enable_async=enable_async, autoescape=True)
+    count = lambda key: renders.append(key) or f"<b>{key}</b> #{len(renders)}"  # noqa: E731
+    template = environment.get_template("page.html")
+
+    def render(key: str) -> str:
+        return asyncio.run(template.render_async(key=key, count=count)) if enable_async else template.render(key=key, count=count)
+
+    assert [render("a"), render("a"), render("b"), render("a")] == ["&lt;b&gt;a&lt;/b&gt; #1"] * 2 + ["&lt;b&gt;b&lt;/b&gt; #2", "&lt;b&gt;a&lt;/b&gt; #1"]
+    assert renders == ["a", "b"]
