@@ -7,7 +7,7 @@ own offsets, so that every later stage can say exactly which characters it used.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -193,14 +193,11 @@ def find_where_possible(pattern: re.Pattern[str], openings: re.Pattern[str], tex
     >>> [m.group(0) for m in find_where_possible(re.compile(r"(?<![\\w.])\\d+"), re.compile(r"\\d"), "a1 2 x.3 45")]
     ['2', '45']
     """
-    position = 0
-    while opening := openings.search(text, position):
-        match = pattern.match(text, opening.start())  # (a look behind sees the characters before the start)
-        if match:
-            yield match
-            position = match.end()
-        else:
-            position = opening.start() + 1
+    def next_opening(position: int) -> int:
+        opening = openings.search(text, position)
+        return opening.start() if opening else -1
+
+    return _tried_at_openings(pattern, text, next_opening)
 
 
 def find_where_words_stand(pattern: re.Pattern[str], words: tuple[str, ...], text: str) -> Iterator[re.Match[str]]:
@@ -213,12 +210,17 @@ def find_where_words_stand(pattern: re.Pattern[str], words: tuple[str, ...], tex
     >>> [m.group(0) for m in find_where_words_stand(re.compile(r"\\bas well as myself|\\bwhere I\\b"), ("as well as myself", "where I"), "somewhere I, as well as myself")]
     ['as well as myself']
     """
+    def next_opening(position: int) -> int:
+        return min((start for word in words if (start := text.find(word, position)) >= 0), default=-1)
+
+    return _tried_at_openings(pattern, text, next_opening)
+
+
+def _tried_at_openings(pattern: re.Pattern[str], text: str, next_opening: Callable[[int], int]) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, ``pattern`` tried only at each place ``next_opening(position)``
+    gives (the first at or after ``position``; -1 for none), going on after each match as ``finditer`` does."""
     position = 0
-    while True:
-        starts = [start for word in words if (start := text.find(word, position)) >= 0]
-        if not starts:
-            return
-        start = min(starts)
+    while (start := next_opening(position)) >= 0:
         match = pattern.match(text, start)  # (a look behind or \\b sees the characters before the start)
         if match:
             yield match

@@ -39,9 +39,8 @@ def make_row(table: str, **values: object) -> dict:
 
 
 # Each table's columns in order and as a set, looked up once: a large build makes hundreds of thousands of rows.
-_COLUMNS = {name: table.column_names for name, table in TABLES_BY_NAME.items()}
+_COLUMNS = {name: tuple(table.column_names) for name, table in TABLES_BY_NAME.items()}
 _COLUMN_SETS = {name: set(columns) for name, columns in _COLUMNS.items()}
-_COLUMN_ORDER = {name: tuple(columns) for name, columns in _COLUMNS.items()}
 
 
 def one_line(text: str) -> str:
@@ -60,7 +59,7 @@ class SeedRows:
 
     def add(self, table: str, row: dict) -> None:
         """Add a row, checked against the schema's columns of its table (``make_row``)."""
-        if tuple(row) == _COLUMN_ORDER[table]:
+        if tuple(row) == _COLUMNS[table]:
             # The row has exactly the schema's columns in their order (as every row module writes them): a
             # copy is the row ``make_row`` would make, at a fraction of the cost of its keyword arguments.
             self.rows.setdefault(table, []).append(dict(row))
