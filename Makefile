@@ -10,7 +10,11 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data read validate serve publish test browser tools ids release bench clean
+.PHONY: help venv build data read validate serve publish test browser tools ids release bench clean corpus
+
+# The shared corpus of real records that the reader's tests read (tests/corpus.py); never committed.
+HAVANA_CORPUS ?= ../shared/corpus/jfk-russia-1963
+export HAVANA_CORPUS
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,6 +25,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
+	# For its copy of the Citation File Format 1.2.0 schema only, which the tests read (never imported: its
+	# own dependencies would pin an older jsonschema).
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps cffconvert==2.0.0
 	touch $@
 
 build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
@@ -52,8 +59,11 @@ publish: $(DB) ## Build the release's container image with datasette package (Do
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 
-test: $(DB) browser ## Build, then run the whole test suite (browser tests included)
+test: $(DB) browser ## Build, then run the whole test suite (browser tests included; the corpus tests skip, saying why, without the corpus)
 	$(PY) -m pytest
+
+corpus: $(INSTALLED) ## Fetch the shared corpus of real records into $(HAVANA_CORPUS), checked against tests/fixtures/records/jfk-russia-1963/SHA256SUMS
+	$(PY) tests/corpus.py
 
 ids: $(DB) ## Record the ids of the current version in tests/ids/<version>.json (REPLACE=1 before it is published)
 	$(PY) -c "from etl.publish.release import write_stable_ids; print(write_stable_ids('$(DB)', 'tests/ids', replace=$(if $(REPLACE),True,False)))"

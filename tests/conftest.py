@@ -1,8 +1,15 @@
 """Shared fixtures: a real database built from the real seeds, once per test session; the site configured
-like the server (Datasette's test client); one headless Chromium per module and a desktop page in it."""
+like the server (Datasette's test client); one headless Chromium per module and a desktop page in it.
+
+Tests marked ``corpus`` read the shared corpus of real records (tests/corpus.py). Where it is absent they
+are skipped with one line saying how to get it, and the run ends by saying how many were skipped and why.
+With ``HAVANA_NO_SKIPS=1`` (as CI runs) a skipped test fails the run, so a moved folder can never silently
+turn the reader's proof off."""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,9 +17,41 @@ import sqlite_utils
 from playwright.sync_api import Browser
 
 from chromium import chromium_browser
+from corpus import absent_reason, corpus_present
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+
+# Set by CI: any skipped test fails the run.
+NO_SKIPS = "HAVANA_NO_SKIPS"
+SKIPPED: Counter[str] = Counter()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if corpus_present():
+        return
+    skip = pytest.mark.skip(reason=absent_reason())
+    for item in items:
+        if item.get_closest_marker("corpus"):
+            item.add_marker(skip)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        SKIPPED[str(report.longrepr[2]).removeprefix("Skipped: ")] += 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    for reason, count in SKIPPED.most_common():
+        terminalreporter.write_line(f"{count} {'test' if count == 1 else 'tests'} skipped: {reason}")
+    if SKIPPED and os.environ.get(NO_SKIPS):
+        terminalreporter.write_line(f"{NO_SKIPS} is set: a skipped test fails this run", red=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if SKIPPED and os.environ.get(NO_SKIPS) and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

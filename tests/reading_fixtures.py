@@ -1,7 +1,8 @@
 """The hand-read records of tests/fixtures/records/ and how a reading of one compares with what was read by hand.
 
-Shared by the tests of the reader (tests/test_reader_corpus.py) and by ``make bench``, which reports the
-same agreement figures.
+The expectations are this project's own files; the records' texts are read from the shared corpus
+(tests/corpus.py), never from a committed copy. Shared by the tests of the reader
+(tests/test_reader_corpus.py) and by ``make bench``, which reports the same agreement figures.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from corpus import corpus_folder
 from etl.rows.types import SeedRows
 
 RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
@@ -34,12 +36,13 @@ FRAME_COLUMNS = {
 
 @dataclass(frozen=True)
 class HandRead:
+    collection: str
     record: Path
     expected: dict
 
     @property
     def name(self) -> str:
-        return f"{self.record.parent.name}/{self.record.name}"
+        return f"{self.collection}/{self.record.name}"
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,11 @@ class TurnCheck:
 
 
 def hand_read_records() -> list[HandRead]:
+    """Each expected file with the path of its record in the corpus (which may be absent: see tests/corpus.py)."""
     found = []
     for expected_path in sorted(RECORDS.glob("*/*.expected.yml")):
-        record = expected_path.with_name(expected_path.name.replace(".expected.yml", ".txt"))
-        found.append(HandRead(record, yaml.safe_load(expected_path.read_text(encoding="utf-8"))))
+        record = corpus_folder() / expected_path.name.replace(".expected.yml", ".txt")
+        found.append(HandRead(expected_path.parent.name, record, yaml.safe_load(expected_path.read_text(encoding="utf-8"))))
     return found
 
 

@@ -189,17 +189,17 @@ async def test_a_new_record_person_side_and_role_need_no_new_code(grown_database
 
 
 # The shared corpus: 90 real records of 1963-64 (telegrams, letters, records of conversation) that the reader
-# was not written against (tests/test_reader_corpus.py).
-CORPUS = REPO.parent / "shared" / "corpus" / "jfk-russia-1963"
+# was not written against (tests/corpus.py, tests/test_reader_corpus.py).
 
 
 @pytest.fixture(scope="module")
 def corpus_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from corpus import corpus_records
     from etl.build import build_database
     from seedfolder import write_manifest
 
     folder = tmp_path_factory.mktemp("corpus-seeds")
-    for path in sorted(CORPUS.glob("no-*.txt")):
+    for path in corpus_records():
         (folder / path.name).write_bytes(path.read_bytes())
     write_manifest(folder)
     out = tmp_path_factory.mktemp("corpus") / "havana-1962.db"
@@ -207,6 +207,7 @@ def corpus_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.corpus
 async def test_every_record_of_the_shared_corpus_reads_as_a_document_with_each_note_once(corpus_database: Path):
     from etl.publish.serve import datasette_app
 

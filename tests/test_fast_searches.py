@@ -15,10 +15,11 @@ from etl.read.cast import read_cast
 from etl.read.registry import load_registry
 from etl.read.speakers import FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT, PRONOUN_OPENINGS, PRONOUN_SUBJECT, Attributor
 from etl.read.vocabulary import load_vocabulary
+from corpus import corpus_records
 from seedfolder import REPO
 
 VOCABULARY = load_vocabulary()
-RECORDS = sorted((REPO / "seeds").glob("*.txt")) + sorted((REPO.parent / "shared" / "corpus" / "jfk-russia-1963").glob("no-*.txt"))
+RECORDS = sorted((REPO / "seeds").glob("*.txt")) + corpus_records()
 # Texts made to trip a search up: a phrase at the very start and end, after a newline, inside a word.
 TRICKY = [
     "Present: A. Dobrynin\nPresent at the conversation were: Rusk",
@@ -37,6 +38,7 @@ def spans(matches) -> list[tuple]:
     return [(match.span(), match.groups()) for match in matches]
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("name", sorted(VOCABULARY.phrases))
 @pytest.mark.parametrize("flags", [0, re.MULTILINE], ids=["plain", "multiline"])
 def test_each_kind_of_phrase_is_found_where_finditer_finds_it(name, flags):
@@ -61,6 +63,7 @@ def test_a_pattern_that_may_match_nothing_at_a_line_start_is_found_as_finditer_f
         assert spans(find_at_line_starts(pattern, text)) == spans(pattern.finditer(text))
 
 
+@pytest.mark.corpus
 def test_every_pronoun_attribution_stands_where_the_quick_scan_for_he_or_she_finds_a_word():
     attributor = Attributor(read_cast(None, None, [], None, [], load_registry(), VOCABULARY), VOCABULARY)
     sentences = [text[a:b] for text in texts() for a, b in split_sentences(text)]
@@ -71,6 +74,7 @@ def test_every_pronoun_attribution_stands_where_the_quick_scan_for_he_or_she_fin
         assert sentence.startswith(PRONOUN_OPENINGS) or PRONOUN_SUBJECT.search(sentence), sentence
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "pattern, openings, subject",
     [("pronoun_act", PRONOUN_OPENINGS, PRONOUN_SUBJECT), ("author_act", FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)],

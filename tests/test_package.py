@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 import shutil
@@ -345,8 +346,8 @@ def test_citation_cff_is_a_dataset_citing_each_record_and_the_published_translat
 
 
 # The official schema of the Citation File Format 1.2.0 (citation-file-format project, CC-BY-4.0), as
-# shipped in the cffconvert 2.0.0 package; kept beside the tests so that they need no network.
-CFF_SCHEMA = Path(__file__).resolve().parent / "fixtures" / "citation-file-format-1.2.0.schema.json"
+# shipped in the cffconvert 2.0.0 package (installed by `make venv` for this file alone, never imported).
+CFF_SCHEMA = Path(importlib.util.find_spec("cffconvert").submodule_search_locations[0]) / "schemas" / "1.2.0" / "schema.json"
 
 
 def _cff_errors(document: dict) -> list[str]:

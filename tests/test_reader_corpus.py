@@ -16,11 +16,11 @@ import sqlite_utils
 
 from etl.build import build_database, read_one_record
 from etl.errors import ParseError
+from corpus import MANIFEST, corpus_folder, corpus_records, folder_matches_manifest, manifest
 from etl.read.registry import load_registry
 from reading_fixtures import FRAME_COLUMNS, HandRead, characters_agreeing, check_turns, fold, hand_read_records, speaker_names
 from seedfolder import REPO, copy_seeds, write_manifest
 
-CORPUS = REPO.parent / "shared" / "corpus" / "jfk-russia-1963"
 HAND_READ = hand_read_records()
 REGISTRY_NAMES = {p.participant_id: p.name for p in load_registry().participants.values()}
 
@@ -37,14 +37,37 @@ def readings() -> dict[str, tuple[HandRead, object, str]]:
     return {hand.name: (hand, read_one_record(hand.record), hand.record.read_text(encoding="utf-8")) for hand in HAND_READ}
 
 
-def test_at_least_fifteen_records_of_conversation_were_read_by_hand_with_their_licence():
+def test_at_least_fifteen_records_of_conversation_were_read_by_hand_each_a_record_of_the_manifest():
     assert len(HAND_READ) >= 15
-    assert (REPO / "tests" / "fixtures" / "records" / "jfk-russia-1963" / "LICENSE").read_text().startswith("MIT License")
     for hand in HAND_READ:
-        assert hand.record.read_bytes() == (CORPUS / hand.record.name).read_bytes(), f"{hand.name} is a verbatim copy"
+        assert hand.record.name in manifest(), f"{hand.name} is not a record of {MANIFEST.name}"
+        assert hand.expected["record"] == hand.record.name
         assert any(turn["speaker"] for turn in hand.expected["turns"]) or hand.expected["participants"], hand.name
 
 
+def test_the_project_commits_the_expectations_and_the_manifest_never_a_record_text():
+    committed = sorted(path.name for path in MANIFEST.parent.iterdir())
+    assert committed == sorted(["SHA256SUMS", *(f"{hand.record.stem}.expected.yml" for hand in HAND_READ)])
+    assert len(manifest()) == 90
+
+
+@pytest.mark.corpus
+def test_the_corpus_found_by_the_setting_is_the_pinned_collection():
+    assert folder_matches_manifest(corpus_folder(), manifest()) == []
+    assert [path.name for path in corpus_records()] == sorted(manifest())
+
+
+@pytest.mark.corpus
+def test_no_committed_file_holds_a_line_of_a_corpus_record():
+    """The longest line of each record (a sentence found nowhere else) appears in no file git tracks."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], capture_output=True, cwd=REPO, check=True).stdout.decode().split("\0")
+    committed = "\n".join((REPO / name).read_text(encoding="utf-8", errors="replace") for name in tracked if name and (REPO / name).is_file())
+    for path in corpus_records():
+        longest = max(path.read_text(encoding="utf-8").splitlines(), key=len)
+        assert len(longest) > 80 and longest not in committed, f"a line of {path.name} is committed"
+
+
+@pytest.mark.corpus
 @pytest.mark.parametrize("hand", HAND_READ, ids=lambda hand: hand.name)
 def test_the_frame_of_each_hand_read_record_is_read_as_printed(readings, hand):
     _, seed, _ = readings[hand.name]
@@ -53,6 +76,7 @@ def test_the_frame_of_each_hand_read_record_is_read_as_printed(readings, hand):
     assert {key: (str(value) if value is not None else None) for key, value in found.items()} == expected
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("hand", HAND_READ, ids=lambda hand: hand.name)
 def test_no_one_only_mentioned_ever_speaks(readings, hand):
     _, seed, _ = readings[hand.name]
@@ -65,6 +89,7 @@ def test_no_one_only_mentioned_ever_speaks(readings, hand):
         assert not any(fold(mentioned) in speaker for speaker in speakers), f"{mentioned} is only mentioned in {hand.name}"
 
 
+@pytest.mark.corpus
 def test_authors_are_read_from_the_signature_or_the_title(readings):
     found = expected = 0
     for hand, seed, _ in readings.values():
@@ -78,6 +103,7 @@ def test_authors_are_read_from_the_signature_or_the_title(readings):
     assert found == expected
 
 
+@pytest.mark.corpus
 def test_the_reader_agrees_with_the_hand_reading_on_who_speaks_and_how(readings):
     checks = [check for hand, seed, text in readings.values() for check in check_turns(hand, seed, text, speaker_names(seed, REGISTRY_NAMES))]
     agreed = sum(check.agrees for check in checks)
@@ -85,6 +111,7 @@ def test_the_reader_agrees_with_the_hand_reading_on_who_speaks_and_how(readings)
     assert agreed / len(checks) >= TURN_AGREEMENT_FLOOR, f"{agreed} of {len(checks)} turns"
 
 
+@pytest.mark.corpus
 def test_most_of_the_words_of_each_hand_read_turn_go_to_its_speaker(readings):
     # Stricter than the openings: a turn cut in two by a stray narration counts against the reader.
     counts = [characters_agreeing(hand, seed, text, speaker_names(seed, REGISTRY_NAMES)) for hand, seed, text in readings.values()]
@@ -93,6 +120,7 @@ def test_most_of_the_words_of_each_hand_read_turn_go_to_its_speaker(readings):
     assert agreeing / total >= CHARACTER_AGREEMENT_FLOOR, f"{agreeing} of {total} characters"
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "record, speaker, mode, opening",
     [
@@ -123,6 +151,7 @@ def test_turns_of_real_records(readings, record, speaker, mode, opening):
         assert fold(speaker) in fold(names[turn["participant_id"]])
 
 
+@pytest.mark.corpus
 def test_the_apparatus_of_the_printed_collection_is_kept_and_typed(readings):
     _, seed, text = readings["jfk-russia-1963/no-38.txt"]
     spans = seed.rows["seed_spans"]
@@ -140,6 +169,7 @@ def test_the_apparatus_of_the_printed_collection_is_kept_and_typed(readings):
     assert seed.document["unaccounted_chars"] == 0
 
 
+@pytest.mark.corpus
 def test_a_copy_stamp_in_another_wording_is_page_furniture_not_words(readings):
     # No. 44 prints "127Special exemplar" alone on its line between two halves of Mikoyan's sentence.
     _, seed, _ = readings["jfk-russia-1963/no-44.txt"]
@@ -147,16 +177,17 @@ def test_a_copy_stamp_in_another_wording_is_page_furniture_not_words(readings):
     assert not any("exemplar" in t["text"] for t in seed.rows["utterances"])
 
 
+@pytest.mark.corpus
 def test_the_corpus_builds_with_no_code_change_and_complete_coverage(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
-    for path in sorted(CORPUS.glob("no-*.txt")):
+    for path in corpus_records():
         shutil.copyfile(path, folder / path.name)
     write_manifest(folder)
     out = tmp_path / "corpus.db"
     report = build_database(folder, out, log=lambda line: None)
     db = sqlite_utils.Database(out)
-    assert db["documents"].count == len(list(CORPUS.glob("no-*.txt"))) >= 80
+    assert db["documents"].count == len(corpus_records()) >= 80
     assert [row for row in db.query("select document_id from documents where unaccounted_chars > 0")] == []
     assert db.execute("pragma foreign_key_check").fetchall() == []
     assert any("not in the registry" in warning for warning in report.warnings), "people the registry lacks are provisional, with a warning"
@@ -166,6 +197,7 @@ def test_the_corpus_builds_with_no_code_change_and_complete_coverage(tmp_path):
         build_database(folder, tmp_path / "strict.db", strict=True, log=lambda line: None)
 
 
+@pytest.mark.corpus
 def test_every_note_type_occurs_in_the_seeds_or_the_hand_read_records(readings, db):
     found = {row["note_type"] for row in db.query("select distinct note_type from editorial_notes")}
     for _, seed, _ in readings.values():
@@ -192,8 +224,9 @@ def test_a_record_whose_frame_cannot_be_read_still_builds_with_a_warning(tmp_pat
         build_database(seeds, tmp_path / "strict.db", strict=True, log=lambda line: None)
 
 
+@pytest.mark.corpus
 def test_the_read_command_shows_an_editor_how_a_record_is_read():
-    record = REPO / "tests" / "fixtures" / "records" / "jfk-russia-1963" / "no-38.txt"
+    record = corpus_folder() / "no-38.txt"
     result = subprocess.run([sys.executable, "-m", "etl", "read", str(record)], capture_output=True, text=True, cwd=REPO, check=True)
     out = result.stdout
     assert out.startswith("no-38.txt: read as collection_document")
@@ -215,9 +248,10 @@ def test_the_read_command_names_file_line_and_expectation_for_bad_input(tmp_path
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.corpus
 def test_the_readme_shows_what_the_read_command_prints_today():
-    record = REPO / "tests" / "fixtures" / "records" / "jfk-russia-1963" / "no-22.txt"
-    result = subprocess.run([sys.executable, "-m", "etl", "read", str(record.relative_to(REPO))], capture_output=True, text=True, cwd=REPO, check=True)
+    record = corpus_folder() / "no-22.txt"
+    result = subprocess.run([sys.executable, "-m", "etl", "read", str(record)], capture_output=True, text=True, cwd=REPO, check=True)
     indented = "".join("   " + line if line.strip() else "\n" for line in result.stdout.splitlines(keepends=True))
     assert indented in (REPO / "README.md").read_text(encoding="utf-8"), "paste `python -m etl read` of no-22.txt into README.md"
 

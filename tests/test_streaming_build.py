@@ -11,9 +11,11 @@ import pytest
 
 from etl.build import PARALLEL_FROM, build_database
 from etl.errors import ParseError
+from corpus import corpus_records
 from seedfolder import REPO, write_manifest
 
-CORPUS = REPO.parent / "shared" / "corpus" / "jfk-russia-1963"
+# The seeds and the shared corpus are enough records for the build to use its pool.
+pytestmark = pytest.mark.corpus
 
 
 def sha256(path: Path) -> str:
@@ -24,7 +26,7 @@ def sha256(path: Path) -> str:
 def collection(tmp_path_factory) -> Path:
     """The seeds and the shared corpus together: enough records for the build to use its pool."""
     folder = tmp_path_factory.mktemp("collection")
-    for path in [*sorted((REPO / "seeds").glob("*.txt")), *sorted(CORPUS.glob("no-*.txt"))]:
+    for path in [*sorted((REPO / "seeds").glob("*.txt")), *corpus_records()]:
         shutil.copyfile(path, folder / path.name)
     write_manifest(folder)
     assert len(list(folder.glob("*.txt"))) >= PARALLEL_FROM
