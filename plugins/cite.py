@@ -27,7 +27,9 @@ from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
 from etl.publish.citation import (
+    DEFAULT_STYLE,
     FORMATS,
+    STYLES,
     DatasetRelease,
     cite_article,
     cite_dataset,
@@ -37,7 +39,7 @@ from etl.publish.citation import (
     cite_record,
     cite_turn,
     dataset_jsonld,
-    format_text,
+    formatted_in_every_style,
     jsonld_script,
     release_from_facts,
     render,
@@ -115,14 +117,15 @@ async def row_citation_item(
 ) -> dict[str, Any] | None:
     """The CSL-JSON item citing one row, or None if the row does not exist."""
     db = datasette.get_database(database)
-    path = stable_row_path(database, table, row_id)
+    path = stable_row_path(database, table, row_id) + "/"  # a folder of the static edition
     if table == "utterances":
         turn = await _one(db, "select * from utterances where utterance_id = :id", {"id": row_id})
         if turn is None:
             return None
         document = await _one(db, "select * from documents where document_id = :id", {"id": turn["document_id"]})
         speaker = await _one(db, "select name from participants where participant_id = :id", {"id": turn["participant_id"]})
-        who = speaker["name"] if speaker else (turn["speaker_label"] or await _recorders_text(db, turn["document_id"]) or "the recorder")
+        # Narration is the record's own account: its writers are its authors.
+        who = [speaker["name"]] if speaker else ([turn["speaker_label"]] if turn["speaker_label"] else await _writers(db, turn["document_id"]))
         total = (await db.execute("select count(*) from utterances where document_id = :id", {"id": turn["document_id"]})).rows[0][0]
         return cite_turn(release, turn, document, who, total, path, accessed)
     if table == "editorial_notes":
@@ -141,8 +144,7 @@ async def row_citation_item(
         document = await _one(db, "select * from documents where document_id = :id", {"id": row_id})
         if document is None:
             return None
-        writers = [row["name"] for row in (await db.execute(WRITERS_SQL, {"id": row_id})).rows]
-        return cite_record(release, document, writers, path, accessed)
+        return cite_record(release, document, await _writers(db, row_id), path, accessed)
     if table == "protocol_articles":
         article = await _one(db, "select * from protocol_articles where article_id = :id", {"id": row_id})
         if article is None:
@@ -167,9 +169,8 @@ order by participants.name
 """
 
 
-async def _recorders_text(db: Any, document_id: str) -> str | None:
-    names = [row["name"] for row in (await db.execute(WRITERS_SQL, {"id": document_id})).rows]
-    return " and ".join(names) + " (recorder)" if names else None
+async def _writers(db: Any, document_id: str) -> list[str]:
+    return [row["name"] for row in (await db.execute(WRITERS_SQL, {"id": document_id})).rows]
 
 
 def formats_of(item: dict[str, Any], download_path: str) -> list[dict[str, str]]:
@@ -178,6 +179,13 @@ def formats_of(item: dict[str, Any], download_path: str) -> list[dict[str, str]]
         {"extension": extension, "name": FORMATS[extension][1], "text": render(item, extension), "url": download_path.format(extension=extension)}
         for extension in ("bib", "ris", "json")
     ]
+
+
+def citation_variables(item: dict[str, Any], download_path: str) -> dict[str, Any]:
+    """What a "Cite this" block shows: the citation in each style (the first shown first), its address, and
+    each machine format to copy or download (``download_path`` has ``{extension}`` where the format goes)."""
+    styles = formatted_in_every_style(item)
+    return {"text": styles[0]["text"], "styles": styles, "url": item["URL"], "formats": formats_of(item, download_path)}
 
 
 def is_local_copy(request: Any, release: DatasetRelease) -> bool:
@@ -225,11 +233,9 @@ async def row_page_variables(datasette: Any, database: str, release: DatasetRele
         return {}
     variables: dict[str, Any] = {
         "cite": {
-            "text": format_text(item),
-            "url": item["URL"],
+            **citation_variables(item, f"{CITE_PREFIX}/{table}/{tilde_encode(row_id)}" + ".{extension}"),
             "row_id": row_id,
             "table": table,
-            "formats": formats_of(item, f"{CITE_PREFIX}/{table}/{tilde_encode(row_id)}" + ".{extension}"),
         }
     }
     if table == "utterances":
@@ -243,13 +249,8 @@ async def row_page_variables(datasette: Any, database: str, release: DatasetRele
 def query_page_variables(release: DatasetRelease, title: str, path: str, accessed: str) -> dict[str, Any]:
     """The citation of a table, view or query page: its title and published address, in every format."""
     item = cite_query(release, title, path, accessed)
-    return {
-        "text": format_text(item),
-        "url": item["URL"],
-        "checksum": release.checksum,
-        "version": release.version,
-        "formats": formats_of(item, f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace("}", "%7D")),
-    }
+    download_path = f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace("}", "%7D")
+    return {**citation_variables(item, download_path), "checksum": release.checksum, "version": release.version}
 
 
 @hookimpl
@@ -271,7 +272,7 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
             async def dataset_variables() -> dict[str, Any]:
                 item = cite_dataset(release, accessed)
                 return {
-                    "dataset_cite": {"text": format_text(item), "formats": formats_of(item, CITE_PREFIX + "/dataset.{extension}")},
+                    "dataset_cite": citation_variables(item, CITE_PREFIX + "/dataset.{extension}"),
                     "dataset_jsonld": Markup(jsonld_script(await jsonld(datasette, dataset_database, release))),
                 }
 
@@ -323,26 +324,30 @@ async def jsonld(datasette: Any, database: str, release: DatasetRelease) -> dict
 # Citations as files
 
 
-def _file(item: dict[str, Any], extension: str, stem: str) -> Response:
-    media_type = FORMATS[extension][0]
+def _file(request: Any, item: dict[str, Any], stem: str) -> Response:
+    """The citation as a file in the format the address asks for (formatted text in ``?style=``, one of STYLES)."""
+    extension = request.url_vars["extension"]
+    style = request.args.get("style") or DEFAULT_STYLE
+    if style not in STYLES:
+        return Response.text(f"No citation style {style!r}: choose one of {', '.join(STYLES)}.\n", status=400)
     filename = f"{stem}.{'csl.json' if extension == 'json' else extension}"
     return Response(
-        render(item, extension),
-        content_type=media_type,
+        render(item, extension, style),
+        content_type=FORMATS[extension][0],
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Access-Control-Allow-Origin": "*"},
     )
 
 
 async def cite_row_file(request: Any, datasette: Any) -> Response:
     served = await served_release(datasette)
-    table, extension = request.url_vars["table"], request.url_vars["extension"]
+    table = request.url_vars["table"]
     if served is None or table not in CITED_TABLES:
         raise NotFound("No citation for this table")
     (row_id,) = urlsafe_components(request.url_vars["id"])
     item = await row_citation_item(datasette, served[0], served[1], table, row_id, today())
     if item is None:
         raise NotFound(f"No row {row_id} in {table}")
-    return _file(item, extension, row_id)
+    return _file(request, item, row_id)
 
 
 async def cite_dataset_file(request: Any, datasette: Any) -> Response:
@@ -350,14 +355,14 @@ async def cite_dataset_file(request: Any, datasette: Any) -> Response:
     if served is None:
         raise NotFound("No dataset is served")
     release = served[1]
-    return _file(cite_dataset(release, today()), request.url_vars["extension"], f"{release.name}-{release.version}")
+    return _file(request, cite_dataset(release, today()), f"{release.name}-{release.version}")
 
 
 async def cite_query_file(request: Any, datasette: Any) -> Response:
     served = await served_release(datasette)
     path = request.args.get("path", "")
-    if served is None or not path.startswith("/"):
-        raise NotFound("Give the page's path and query string as ?path=/...")
+    if served is None or not path.startswith("/") or urlsplit(path).netloc:
+        raise NotFound("Give the path and query string of a page of this site as ?path=/...")
     database, release = served
     path = stable_path(datasette, database, path)
     target = urlsplit(path)
@@ -365,7 +370,7 @@ async def cite_query_file(request: Any, datasette: Any) -> Response:
     table = None if name == database else name  # /<database>?sql=... is SQL typed by the reader
     canned = await datasette.get_canned_query(database, table, request.actor) if table else None
     title = query_title(table, canned, parse_qsl(target.query))
-    return _file(cite_query(release, title, path, today()), request.url_vars["extension"], f"{release.name}-query")
+    return _file(request, cite_query(release, title, path, today()), f"{release.name}-query")
 
 
 @hookimpl

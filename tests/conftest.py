@@ -1,8 +1,8 @@
 """Shared fixtures: a real database built from the real seeds, once per test session; the site configured
 like the server (Datasette's test client); one headless Chromium per module and a desktop page in it.
 
-Tests marked ``corpus`` read the shared corpus of real records (tests/corpus.py). Where it is absent they
-are skipped with one line saying how to get it, and the run ends by saying how many were skipped and why.
+Tests marked ``corpus`` read the shared corpus of real records (tests/corpus.py), tests marked
+``csl_schema`` the CSL-JSON schema. Where one is absent they are skipped with one line saying how to get it, and the run ends by saying how many were skipped and why.
 With ``HAVANA_NO_SKIPS=1`` (as CI runs) a skipped test fails the run, so a moved folder can never silently
 turn the reader's proof off."""
 
@@ -27,13 +27,25 @@ NO_SKIPS = "HAVANA_NO_SKIPS"
 SKIPPED: Counter[str] = Counter()
 
 
+# The CSL-JSON schema of the Citation Style Language project (MIT), a third-party text read where it lies.
+CSL_SCHEMA_SETTING = "HAVANA_CSL_SCHEMA"
+CSL_SCHEMA = Path(os.environ.get(CSL_SCHEMA_SETTING) or REPO.parent / "shared" / "schemas" / "csl" / "csl-data.json")
+
+# Each marker of a test that reads a third-party input, with the reason it is skipped where that is absent.
+THIRD_PARTY_INPUTS = {
+    "corpus": lambda: None if corpus_present() else absent_reason(),
+    "csl_schema": lambda: None if CSL_SCHEMA.is_file() else f"needs the CSL-JSON schema, not found at {CSL_SCHEMA}: set {CSL_SCHEMA_SETTING} to csl-data.json of the CSL project's schema repository",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if corpus_present():
-        return
-    skip = pytest.mark.skip(reason=absent_reason())
-    for item in items:
-        if item.get_closest_marker("corpus"):
-            item.add_marker(skip)
+    for marker, absent in THIRD_PARTY_INPUTS.items():
+        reason = absent()
+        if reason is None:
+            continue
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -124,7 +124,7 @@ async def test_pages_outside_the_database_are_not_cached_for_a_year(ds):
 async def test_row_links_and_citations_point_where_they_should(ds, release_hash):
     page = (await ds.client.get(f"{DB}/utterances/1962-11-05-memorandum-u001")).text
     assert f'href="{DB}-{release_hash}/documents/1962-11-05-memorandum"' in page  # links: this release
-    assert f"{load_dataset_facts()['homepage']}{DB}/utterances/1962-11-05-memorandum-u001," in page  # the citation: the row in every release
+    assert f"{load_dataset_facts()['homepage']}{DB}/utterances/1962-11-05-memorandum-u001/" in page  # the citation: the row in every release
 
 
 def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_path, release_hash):
@@ -403,7 +403,7 @@ def test_the_container_installs_the_project_the_plugins_import(published, repo_r
     assert wheel.name == f"havana_1962-{version}-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for data_file in ("etl/curated/dataset.yml", "etl/curated/schemas/dataset.schema.json", "etl/curated/site.yml", "etl/publish/citation.csl"):
+    for data_file in ("etl/curated/dataset.yml", "etl/curated/schemas/dataset.schema.json", "etl/curated/site.yml"):
         assert data_file in names  # read by the plugins at run time
 
 

