@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data read validate serve publish test browser tools ids release bench clean corpus
+.PHONY: help venv build data read validate serve publish test browser tools ids release bench clean corpus site
 
 # The shared corpus of real records that the reader's tests read (tests/corpus.py); never committed.
 HAVANA_CORPUS ?= ../shared/corpus/jfk-russia-1963
@@ -68,8 +68,11 @@ corpus: $(INSTALLED) ## Fetch the shared corpus of real records into $(HAVANA_CO
 ids: $(DB) ## Record the ids of the current version in tests/ids/<version>.json (REPLACE=1 before it is published)
 	$(PY) -c "from etl.publish.release import write_stable_ids; print(write_stable_ids('$(DB)', 'tests/ids', replace=$(if $(REPLACE),True,False)))"
 
-release: $(DB) ## Write dist/havana-1962-<version>.zip, byte-identical for the same commit
+release: $(DB) ## Write dist/havana-1962-<version>.zip (the static edition inside), byte-identical for the same commit
 	$(PY) -m etl release --db $(DB) --out dist
+
+site: $(DB) ## Write the static edition to build/site/: pages, citations, downloads and search, for any static host
+	$(PY) -m etl site --db $(DB) --out build/site
 
 tools: ## Install Debian's nginx and wrk for the serving benchmark when they are missing
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -q && apt-get install -y -q nginx; }

@@ -104,11 +104,23 @@ def publish(db_path: Path, engine: str, print_only: bool) -> None:
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True)
 def release(db_path: Path, out_dir: Path) -> None:
-    """Write dist/havana-1962-<version>.zip: byte-identical for the same inputs."""
+    """Write dist/havana-1962-<version>.zip, with the static edition in it: byte-identical for the same inputs."""
     from etl.publish.release import write_release
+    from etl.publish.static import render_site
 
-    path = write_release(db_path, out_dir)
+    site, _ = render_site(db_path, log=click.echo)
+    path = write_release(db_path, out_dir, site=site)
     click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build/site"), show_default=True)
+def site(db_path: Path, out_dir: Path) -> None:
+    """Write the static edition (build/site/): every page a citation names, the downloads and a search index."""
+    from etl.publish.static import write_site
+
+    write_site(db_path, out_dir, log=click.echo)
 
 
 @main.command()

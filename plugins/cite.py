@@ -85,6 +85,17 @@ def today() -> str:
     return datetime.now(timezone.utc).date().isoformat()
 
 
+def is_static_edition(datasette: Any) -> bool:
+    """Whether the pages are rendered for the static edition (``etl/publish/serve.py`` STATIC_EDITION_PLUGINS)."""
+    return bool((datasette.plugin_config("cite") or {}).get("static_edition"))
+
+
+def access_date(datasette: Any) -> str | None:
+    """The date of access a citation gives: today, except on the pages of the static edition, which cannot
+    know when they are read (the reader adds the date)."""
+    return None if is_static_edition(datasette) else today()
+
+
 async def served_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
     """The served database that holds the dataset, and its newest release (version, date, checksum).
 
@@ -113,7 +124,7 @@ async def _one(db: Any, sql: str, params: dict[str, Any]) -> dict[str, Any] | No
 
 
 async def row_citation_item(
-    datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str
+    datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str | None
 ) -> dict[str, Any] | None:
     """The CSL-JSON item citing one row, or None if the row does not exist."""
     db = datasette.get_database(database)
@@ -226,7 +237,7 @@ def query_title(table: str | None, canned: dict[str, Any] | None, arguments: lis
     return f"{name} ({', '.join(chosen)})" if chosen else name
 
 
-async def row_page_variables(datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str) -> dict[str, Any]:
+async def row_page_variables(datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str | None) -> dict[str, Any]:
     """What a cited row's page shows: its citation in every format, and where the row is in its record."""
     item = await row_citation_item(datasette, database, release, table, row_id, accessed)
     if item is None:
@@ -246,7 +257,7 @@ async def row_page_variables(datasette: Any, database: str, release: DatasetRele
     return variables
 
 
-def query_page_variables(release: DatasetRelease, title: str, path: str, accessed: str) -> dict[str, Any]:
+def query_page_variables(release: DatasetRelease, title: str, path: str, accessed: str | None) -> dict[str, Any]:
     """The citation of a table, view or query page: its title and published address, in every format."""
     item = cite_query(release, title, path, accessed)
     download_path = f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace("}", "%7D")
@@ -264,9 +275,9 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
         if served is None:
             return {}
         dataset_database, release = served
-        accessed = today()
+        accessed = access_date(datasette)
         local = is_local_copy(request, release)
-        variables: dict[str, Any] = {"published_site": release.homepage, "is_local_copy": local}
+        variables: dict[str, Any] = {"published_site": release.homepage, "is_local_copy": local, "static_edition": is_static_edition(datasette)}
         if view_name == "index":
 
             async def dataset_variables() -> dict[str, Any]:
@@ -344,7 +355,7 @@ async def cite_row_file(request: Any, datasette: Any) -> Response:
     if served is None or table not in CITED_TABLES:
         raise NotFound("No citation for this table")
     (row_id,) = urlsafe_components(request.url_vars["id"])
-    item = await row_citation_item(datasette, served[0], served[1], table, row_id, today())
+    item = await row_citation_item(datasette, served[0], served[1], table, row_id, access_date(datasette))
     if item is None:
         raise NotFound(f"No row {row_id} in {table}")
     return _file(request, item, row_id)
@@ -355,7 +366,7 @@ async def cite_dataset_file(request: Any, datasette: Any) -> Response:
     if served is None:
         raise NotFound("No dataset is served")
     release = served[1]
-    return _file(request, cite_dataset(release, today()), f"{release.name}-{release.version}")
+    return _file(request, cite_dataset(release, access_date(datasette)), f"{release.name}-{release.version}")
 
 
 async def cite_query_file(request: Any, datasette: Any) -> Response:
@@ -370,13 +381,51 @@ async def cite_query_file(request: Any, datasette: Any) -> Response:
     table = None if name == database else name  # /<database>?sql=... is SQL typed by the reader
     canned = await datasette.get_canned_query(database, table, request.actor) if table else None
     title = query_title(table, canned, parse_qsl(target.query))
-    return _file(request, cite_query(release, title, path, today()), f"{release.name}-query")
+    return _file(request, cite_query(release, title, path, access_date(datasette)), f"{release.name}-query")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The version page: one place that ties a release's number, date, checksum and addresses together
+
+# What a release offers to download on the static edition (``make site``), by path under its address.
+DOWNLOADS = (
+    ("{database}.db", "The SQLite database (open it with Datasette, sqlite3 or any SQLite client)"),
+    ("{name}-{version}.zip", "The release: database, CSVs, data package, README, CITATION.cff, CHANGELOG.md and SHA256SUMS"),
+    ("datapackage.json", "The Frictionless data package: every table and column described, with its CSV"),
+    ("CITATION.cff", "The citation file (Citation File Format 1.2.0)"),
+    ("CHANGELOG.md", "What each version changed, and the versioning policy"),
+)
+
+
+async def version_page(request: Any, datasette: Any) -> Response:
+    served = await served_release(datasette)
+    if served is None:
+        raise NotFound("No dataset is served")
+    database, release = served
+    facts = load_dataset_facts()
+    changes = facts.get("changes") or {}
+    route = getattr(datasette.get_database(database), "route", None) or database
+    fields = {"database": tilde_encode(database), "name": release.name, "version": release.version}
+    context = {
+        "release": release,
+        "database": database,
+        "route": route,
+        "short_hash": route[len(database) + 1 :] if route.startswith(f"{database}-") else None,
+        "changes": changes.get(release.version, {}).get("changes"),
+        "versions": [{"version": version, **entry} for version, entry in reversed(list(changes.items()))],
+        "downloads": [{"url": release.url(path.format(**fields)), "name": path.format(**fields), "what": what} for path, what in DOWNLOADS],
+        "tables": [release.url(f"/{tilde_encode(database)}/{table}.csv") for table in CITED_TABLES],
+        "example_row": release.url(stable_row_path(database, "utterances", "1962-11-05-memorandum-u057") + "/"),
+        "dataset_cite": citation_variables(cite_dataset(release, access_date(datasette)), CITE_PREFIX + "/dataset.{extension}"),
+    }
+    return Response.html(await datasette.render_template("edition/version.html", context, request=request))
 
 
 @hookimpl
 def register_routes():
     extensions = "|".join(FORMATS)
     return [
+        (r"^/version$", version_page),
         (rf"^{CITE_PREFIX}/dataset\.(?P<extension>{extensions})$", cite_dataset_file),
         (rf"^{CITE_PREFIX}/query\.(?P<extension>{extensions})$", cite_query_file),
         (rf"^{CITE_PREFIX}/(?P<table>[a-z_]+)/(?P<id>[^/]+)\.(?P<extension>{extensions})$", cite_row_file),

@@ -194,12 +194,14 @@ def opening_words(text: str, count: int = OPENING_WORDS) -> str:
 # What the edition says of its own (a person, an article, a query) is by the dataset's creators.
 
 
-def _in_edition(release: DatasetRelease, item: dict[str, Any], path: str, accessed: str) -> dict[str, Any]:
+def _in_edition(release: DatasetRelease, item: dict[str, Any], path: str, accessed: str | None) -> dict[str, Any]:
     """A part of the dataset: the edition it is in, its version and editors, the day it was released there, its address."""
     edition = [csl_name(creator) for creator in release.creators]
     item.update({"container-title": release.title, "version": release.version})
     item.update({"author": edition} if "author" not in item else {"editor": edition})
-    item.update({"available-date": csl_date(release.release_date), "URL": release.url(path), "accessed": csl_date(accessed)})
+    item.update({"available-date": csl_date(release.release_date), "URL": release.url(path)})
+    if accessed:
+        item["accessed"] = csl_date(accessed)
     if release.doi:
         item["DOI"] = release.doi
     return item
@@ -228,7 +230,7 @@ def cite_turn(
     speakers: list[str],
     turns_in_record: int,
     path: str,
-    accessed: str,
+    accessed: str | None,
 ) -> dict[str, Any]:
     """A turn of the talks: the speaker (or the record's writers, for narration), the opening words, its
     place in the record, the record, the edition."""
@@ -262,7 +264,7 @@ def cite_note(
     note_number: int,
     notes_in_record: int,
     path: str,
-    accessed: str,
+    accessed: str | None,
 ) -> dict[str, Any]:
     """An editorial note: whose note it is, its kind, its words as printed, its place, the record, the edition."""
     item = {
@@ -278,7 +280,7 @@ def cite_note(
     return _in_edition(release, item, path, accessed)
 
 
-def cite_record(release: DatasetRelease, document: dict[str, Any], writers: list[str], path: str, accessed: str) -> dict[str, Any]:
+def cite_record(release: DatasetRelease, document: dict[str, Any], writers: list[str], path: str, accessed: str | None) -> dict[str, Any]:
     """A record as this dataset gives it: who wrote it, its title, date, translator, archive and number."""
     item = {
         "id": f"{release.name}:{document['document_id']}",
@@ -290,7 +292,7 @@ def cite_record(release: DatasetRelease, document: dict[str, Any], writers: list
     return _in_edition(release, item, path, accessed)
 
 
-def cite_article(release: DatasetRelease, article: dict[str, Any], places: int, path: str, accessed: str) -> dict[str, Any]:
+def cite_article(release: DatasetRelease, article: dict[str, Any], places: int, path: str, accessed: str | None) -> dict[str, Any]:
     """A protocol article as the records quote or name it, dated by its protocol."""
     item = {
         "id": f"{release.name}:{article['article_id']}",
@@ -302,7 +304,7 @@ def cite_article(release: DatasetRelease, article: dict[str, Any], places: int, 
     return _in_edition(release, item, path, accessed)
 
 
-def cite_person(release: DatasetRelease, participant: dict[str, Any], turns: int, path: str, accessed: str) -> dict[str, Any]:
+def cite_person(release: DatasetRelease, participant: dict[str, Any], turns: int, path: str, accessed: str | None) -> dict[str, Any]:
     """A participant in the talks: the dataset's entry on them (name, office held in November 1962 where
     known), dated by the release that describes them."""
     described = ", ".join(part for part in (participant.get("position"), participant.get("side")) if part)
@@ -316,7 +318,7 @@ def cite_person(release: DatasetRelease, participant: dict[str, Any], turns: int
     return _in_edition(release, item, path, accessed)
 
 
-def cite_query(release: DatasetRelease, title: str, path: str, accessed: str) -> dict[str, Any]:
+def cite_query(release: DatasetRelease, title: str, path: str, accessed: str | None) -> dict[str, Any]:
     """A query or a filtered table, by its address on the live site, with the version and its content checksum."""
     item = {
         "id": f"{release.name}:query:{hashlib.sha256(path.encode('utf-8')).hexdigest()[:12]}",
@@ -330,7 +332,7 @@ def cite_query(release: DatasetRelease, title: str, path: str, accessed: str) ->
     return item
 
 
-def cite_dataset(release: DatasetRelease, accessed: str) -> dict[str, Any]:
+def cite_dataset(release: DatasetRelease, accessed: str | None) -> dict[str, Any]:
     """The dataset as a whole, in its version, dated by its release."""
     item: dict[str, Any] = {
         "id": f"{release.name}:{release.version}",
@@ -340,8 +342,9 @@ def cite_dataset(release: DatasetRelease, accessed: str) -> dict[str, Any]:
         "version": release.version,
         "issued": csl_date(release.release_date),
         "URL": release.url("/"),
-        "accessed": csl_date(accessed),
     }
+    if accessed:
+        item["accessed"] = csl_date(accessed)
     if release.doi:
         item["DOI"] = release.doi
     if release.description:
@@ -442,7 +445,7 @@ def to_bibtex(item: dict[str, Any]) -> str:
         ("addendum", _release_note(item), _latex),
         ("doi", item.get("DOI"), str),
         ("url", item["URL"], str),
-        ("urldate", _iso(item["accessed"]), str),
+        ("urldate", _iso(item["accessed"]) if item.get("accessed") else None, str),
     ]
     fields += [(key, render(value)) for key, value, render in other_fields if value]
     entry = Entry(BIBTEX_TYPE, item["id"], [Field(key, value) for key, value in fields])
@@ -475,7 +478,7 @@ def to_ris(item: dict[str, Any]) -> str:
         "accession_number": item.get("archive_location"),
         "doi": item.get("DOI"),
         "urls": [item["URL"]],
-        "access_date": _iso(item["accessed"]).replace("-", "/"),
+        "access_date": _iso(item["accessed"]).replace("-", "/") if item.get("accessed") else None,
         "notes": [note for note in (item.get("note"), _release_note(item)) if note],
         "id": item["id"],
     }

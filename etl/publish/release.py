@@ -69,8 +69,15 @@ def render_checksums(files: dict[str, bytes]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def release_files(db_path: Path, root: Path = REPOSITORY, dataset: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Every file of the release by its path inside the release folder, SHA256SUMS included."""
+# The folder of the release that holds the static edition (etl/publish/static.py), when it is given.
+SITE_FOLDER = "site"
+
+
+def release_files(
+    db_path: Path, root: Path = REPOSITORY, dataset: dict[str, Any] | None = None, site: dict[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """Every file of the release by its path inside the release folder, SHA256SUMS included, and the static
+    edition's files under ``site/`` when they are given."""
     dataset = dataset or load_dataset_facts()
     package = render_package_files(db_path, dataset)
     files = {name: content for name, content in package.items() if name.startswith(f"{DATA_FOLDER}/")}
@@ -79,6 +86,8 @@ def release_files(db_path: Path, root: Path = REPOSITORY, dataset: dict[str, Any
     files[f"{dataset['name']}.db"] = Path(db_path).read_bytes()
     for name in RELEASED_DOCUMENTS:
         files[name] = (Path(root) / name).read_bytes()
+    for name, content in (site or {}).items():
+        files[f"{SITE_FOLDER}/{name}"] = content
     files[CHECKSUMS_FILE] = render_checksums(files)
     return files
 
@@ -96,11 +105,12 @@ def render_zip(files: dict[str, bytes], folder: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_release(db_path: Path, out_dir: Path, root: Path = REPOSITORY) -> Path:
-    """Write ``<out_dir>/havana-1962-<version>.zip`` (atomically) and return its path."""
+def write_release(db_path: Path, out_dir: Path, root: Path = REPOSITORY, site: dict[str, bytes] | None = None) -> Path:
+    """Write ``<out_dir>/havana-1962-<version>.zip`` (atomically), with the static edition's files under
+    ``site/`` when they are given, and return its path."""
     dataset = load_dataset_facts()
     name = release_name(dataset)
-    content = render_zip(release_files(Path(db_path), Path(root), dataset), folder=name)
+    content = render_zip(release_files(Path(db_path), Path(root), dataset, site), folder=name)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name}.zip"

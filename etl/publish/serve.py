@@ -135,13 +135,21 @@ class BrowsingClient(DatasetteClient):
         return await super().request(method, path, **kwargs)
 
 
-def datasette_app(db_path: Path, inspect_data: dict | None = None) -> Datasette:
+# The plugin configuration (Datasette's ``plugins`` block of metadata) that renders the pages of the static
+# edition: citations without a date of access, which the reader adds (etl/publish/static.py).
+STATIC_EDITION_PLUGINS = {"cite": {"static_edition": True}}
+
+
+def datasette_app(db_path: Path, inspect_data: dict | None = None, static_edition: bool = False) -> Datasette:
     """A Datasette configured exactly as ``datasette_arguments`` configures the server, for in-process use
-    (the test client, the uvicorn workers); its ``client`` is a ``BrowsingClient``."""
+    (the test client, the uvicorn workers, the static edition); its ``client`` is a ``BrowsingClient``."""
+    metadata = load_metadata()
+    if static_edition:
+        metadata["plugins"] = {**metadata.get("plugins", {}), **STATIC_EDITION_PLUGINS}
     datasette = Datasette(
         immutables=[str(db_path)],
         inspect_data=inspect_data,
-        metadata=load_metadata(),
+        metadata=metadata,
         template_dir=str(TEMPLATES_DIR),
         plugins_dir=str(PLUGINS_DIR),
         settings=datasette_settings(),
