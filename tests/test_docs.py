@@ -44,3 +44,22 @@ def test_the_console_script_is_installed_and_answers_help():
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
     for command in ("build", "read", "data", "serve", "release", "dictionary"):
         assert f"  {command} " in result.stdout, command
+
+
+def test_the_readmes_table_of_versions_is_generated_from_the_curated_facts(repo_root):
+    from etl.publish.docs import render_versions_table
+    from etl.publish.facts import load_dataset_facts
+
+    facts = load_dataset_facts()
+    assert render_versions_table(facts) in (repo_root / "README.md").read_text(encoding="utf-8")
+    assert f"| {facts['version']} | {facts['release_date']} |" in render_versions_table(facts)
+
+
+async def test_the_readme_quotes_the_citations_the_static_edition_gives(repo_root, database_path):
+    from etl.publish.serve import datasette_app
+
+    edition = datasette_app(database_path, static_edition=True)
+    readme = " ".join(line.removeprefix("> ") for line in (repo_root / "README.md").read_text(encoding="utf-8").splitlines())
+    for path in ("/-/cite/utterances/1962-11-05-memorandum-u057.txt", "/-/cite/dataset.txt"):
+        text = (await edition.client.get(path)).text.strip()
+        assert " ".join(text.split()) in " ".join(readme.split()), f"quote {path} in README.md as the static edition gives it"

@@ -58,3 +58,12 @@ def render_data_dictionary() -> str:
         "is null; booleans are `true`/`false`.\n"
     )
     return heading + "".join("\n" + render_table_dictionary(table) for table in package_tables())
+
+
+def render_versions_table(facts: dict) -> str:
+    """The README's table of versions, from the curated facts every release reads (``etl/curated/dataset.yml``
+    ``changes``), newest first: the same facts as the version page (``/version``) and CHANGELOG.md's headings."""
+    lines = ["| version | released | changes |", "|---|---|---|"]
+    for version, entry in reversed(list((facts.get("changes") or {}).items())):
+        lines.append(f"| {version} | {entry['release_date']} | {_cell(entry['changes'])} |")
+    return "\n".join(lines) + "\n"

@@ -196,6 +196,9 @@ def rewrite_page(html: str, file: str, addresses: Addresses) -> tuple[str, list[
         return addresses.rewrite(link, file)
 
     document.rewrite_links(rewrite, resolve_base_href=False)
+    # A file says its own encoding: a static host may serve it without one (Datasette sends it in a header).
+    if not document.xpath("//head/meta[@charset]"):
+        document.head.insert(0, lxml.html.Element("meta", charset="utf-8"))
     doctype = document.getroottree().docinfo.doctype or "<!DOCTYPE html>"
     return lxml.html.tostring(document, doctype=doctype, encoding="unicode") + "\n", linked
 
