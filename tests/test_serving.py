@@ -12,11 +12,12 @@ import hashlib
 import json
 import os
 import shlex
-import socket
+import signal
 import stat
 import subprocess
 import sys
 import sysconfig
+import time
 import tomllib
 import zipfile
 from pathlib import Path
@@ -24,7 +25,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from etl.publish.asgi import listening_socket
 from etl.publish.deploy import (
     CLOUD_RUN_MAX_INSTANCES,
     PROJECT_WHEEL,
@@ -47,6 +47,7 @@ from etl.publish.serve import (
     free_port,
     load_metadata,
     running_server,
+    server_command,
     site_options,
     write_inspect_file,
 )
@@ -139,67 +140,41 @@ def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_pat
     assert error.status_code == 404 and error.headers["cache-control"] == "no-store"
     log = (tmp_path / "server.log").read_text()
     assert log.count("Application startup complete") == 2, log[-2000:]
+    assert "Started parent process" in log  # uvicorn's own supervisor
 
 
-def test_worker_sockets_share_one_port_and_send_without_waiting():
-    port = free_port()
-    first, second = listening_socket(port), listening_socket(port)  # each worker binds its own
-    try:
-        for sock in (first, second):
-            assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
-            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
-            assert sock.getsockname() == ("127.0.0.1", port)
-    finally:
-        first.close()
-        second.close()
+def worker_pids(log: Path) -> list[int]:
+    """The worker processes uvicorn's supervisor has started so far, as its log names them."""
+    return [int(line.split("[")[1].split("]")[0]) for line in log.read_text().splitlines() if "Started server process" in line]
 
 
-# A worker's app started by uvicorn's lifespan event, then asked for a page (run in its own interpreter: what
-# it sets aside from garbage collection stays aside for the life of the process).
-WORKER_APP = """
-import asyncio, gc, json, sys
-from etl.publish.asgi import create_app
-
-async def main():
-    app = create_app()
-    before = gc.get_freeze_count()
-    events = [{"type": "lifespan.startup"}]
-    sent = []
-    async def receive():
-        return events.pop(0) if events else await asyncio.sleep(3600)
-    async def send(message):
-        sent.append(message)
-    lifespan = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
-    while not sent:
-        await asyncio.sleep(0.01)
-    set_aside = gc.get_freeze_count()
-    async def request():
-        return {"type": "http.request", "body": b"", "more_body": False}
-    answer = []
-    async def respond(message):
-        answer.append(message)
-    scope = {"type": "http", "http_version": "1.1", "method": "GET", "scheme": "http", "path": "/-/versions.json",
-             "raw_path": b"/-/versions.json", "query_string": b"", "root_path": "", "headers": [(b"host", b"127.0.0.1")],
-             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8001)}
-    await app(scope, request, respond)
-    lifespan.cancel()
-    print(json.dumps({"started": sent[0]["type"], "before": before, "set_aside": set_aside, "after_a_page": gc.get_freeze_count(),
-                      "status": answer[0]["status"]}))
-
-asyncio.run(main())
-"""
-
-
-def test_a_worker_sets_what_it_built_at_startup_aside_from_garbage_collection(database_path, tmp_path):
+def test_a_killed_worker_is_replaced_and_the_next_request_succeeds(database_path, tmp_path, release_hash):
     inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
-    environment = {**os.environ, DATABASE_VARIABLE: str(database_path), INSPECT_FILE_VARIABLE: str(inspect_file)}
-    ran = subprocess.run([sys.executable, "-c", WORKER_APP], env=environment, capture_output=True, text=True, timeout=120)
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    seen = json.loads(ran.stdout.strip().splitlines()[-1])
-    assert seen["started"] == "lifespan.startup.complete" and seen["status"] == 200
-    assert seen["before"] == 0 and seen["set_aside"] > 10_000  # Datasette, its plugins and metadata
-    # once, at startup: a page's own objects are collected as usual (a few of those set aside may be freed)
-    assert seen["set_aside"] - 100 < seen["after_a_page"] <= seen["set_aside"]
+    log = tmp_path / "server.log"
+    with running_server(database_path, inspect_file, log, 120, 60, workers=2) as base_url:
+        deadline = time.monotonic() + 30
+        while len(worker_pids(log)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first, _ = worker_pids(log)
+        os.kill(first, signal.SIGKILL)
+        while len(worker_pids(log)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(worker_pids(log)) == 3, log.read_text()[-2000:]  # a new worker in its place
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            answers = [client.get(f"{DB}-{release_hash}/utterances.json?_size=1").status_code for _ in range(10)]
+    assert answers == [200] * 10
+
+
+def test_a_second_server_on_a_busy_port_stops_with_a_message(database_path, tmp_path):
+    inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
+    with running_server(database_path, inspect_file, tmp_path / "first.log", 120, 60, workers=1) as base_url:
+        port = int(base_url.rsplit(":", 1)[1])
+        arguments, environment = server_command(database_path, port, inspect_file, workers=2)
+        second = subprocess.run(arguments, env={**os.environ, **environment}, capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert "address already in use" in second.stderr.lower()
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            assert client.get("/-/versions.json").status_code == 200  # the first server is untouched
 
 
 @pytest.mark.parametrize("path", ["/-/settings.json", "/-/metadata.json", "/-/plugins.json"])

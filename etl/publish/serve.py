@@ -6,10 +6,10 @@ and ``plugins/``. ``site_options()`` is the one place that turns them into Datas
 options, so ``make serve``, ``make publish``, the browser tests and the benchmarks all run the same site.
 
 One Datasette process answers requests on one core (its event loop and SQLite threads share the GIL).
-``make serve`` therefore runs Datasette's ASGI app under uvicorn with one worker process per core
-(``server_command``, ``etl/publish/asgi.py``); every worker builds the app with ``datasette_app`` from
-the same files, and a test checks that it serves the settings, metadata and plugins that ``datasette
-serve`` with ``site_options()`` serves.
+``make serve`` therefore runs Datasette's ASGI app under uvicorn's own supervisor with one worker process
+per core (``server_command``, ``etl/publish/asgi.py``): it replaces a worker that dies and refuses a port
+already in use. Every worker builds the app with ``datasette_app`` from the same files, and a test checks
+that it serves the settings, metadata and plugins that ``datasette serve`` with ``site_options()`` serves.
 The database is immutable, so the workers share nothing but the file. datasette-hashed-urls (installed
 with the pinned packages) serves the database under a name carrying its content hash
 (``/havana-1962-<hash>/...``) with a far-future ``Cache-Control``, and redirects the unversioned URLs there.
@@ -102,10 +102,14 @@ def worker_count() -> int:
 
 
 def server_command(db_path: Path, port: int, inspect_file: Path | None = None, workers: int | None = None) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of the public server: ``workers`` uvicorn processes (one per core by
-    default) sharing 127.0.0.1:``port``, each running the Datasette app ``datasette_app`` builds
-    (``etl/publish/asgi.py``)."""
-    arguments = [sys.executable, "-m", "etl.publish.asgi", "--workers", str(workers or worker_count()), "--port", str(port)]
+    """The command line and environment of the public server: uvicorn's supervisor with ``workers`` worker
+    processes (one per core by default) on 127.0.0.1:``port``, each running the Datasette app
+    ``datasette_app`` builds (``etl/publish/asgi.py``). No access log: a proxy or CDN in front logs requests."""
+    arguments = [
+        sys.executable, "-m", "uvicorn", "etl.publish.asgi:create_app", "--factory",
+        "--workers", str(workers or worker_count()), "--host", HOST, "--port", str(port),
+        "--lifespan", "on", "--no-access-log",
+    ]
     environment = {
         DATABASE_VARIABLE: str(Path(db_path).resolve()),
         INSPECT_FILE_VARIABLE: str(Path(inspect_file or inspect_file_for(db_path)).resolve()),
