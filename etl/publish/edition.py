@@ -1,6 +1,6 @@
 """The reading edition's text work, kept pure: turn rows of the database into what a reader sees.
 
-The site's record pages (``plugins/edition.py``) show each record as a document, not as rows: turns as
+The site's record pages (``etl/site/edition.py``) show each record as a document, not as rows: turns as
 paragraphs with the speaker first, editorial notes as numbered footnotes at the place their offsets give,
 defects of the text highlighted where they sit, protocol articles linked where a turn names them. The
 plugin does the SQL and the HTTP; everything that decides *what the text looks like* is here, as plain

@@ -30,14 +30,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from datasette.app import Datasette, DatasetteClient
+from datasette.app import Datasette
 from etl.paths import REPOSITORY
 
 REPO = REPOSITORY
 SETTINGS_FILE = REPO / "settings.json"
 METADATA_FILE = REPO / "metadata.yml"
-TEMPLATES_DIR = REPO / "templates"
-PLUGINS_DIR = REPO / "plugins"
 HOST = "127.0.0.1"
 # At most this many worker processes, however many cores: each holds its own copy of the app (~60 MB).
 MAX_WORKERS = 8
@@ -61,11 +59,11 @@ def datasette_executable() -> str:
     return str(Path(sys.executable).with_name("datasette"))
 
 
-def site_options(metadata: Path = METADATA_FILE, templates: Path = TEMPLATES_DIR, plugins: Path = PLUGINS_DIR) -> list[str]:
+def site_options(metadata: Path = METADATA_FILE) -> list[str]:
     """The options that make the site what it is, for ``datasette serve`` and ``datasette publish``/``package``
-    alike: metadata, templates, plugins, CORS and every setting of settings.json."""
-    options = ["--metadata", str(metadata), "--template-dir", str(templates), "--plugins-dir", str(plugins), "--cors"]
-    return options + setting_options()
+    alike: metadata, CORS and every setting of settings.json. The plugins, templates and stylesheet come with
+    the installed project (``etl/site``, registered as Datasette plugins by entry points)."""
+    return ["--metadata", str(metadata), "--cors", *setting_options()]
 
 
 def setting_options() -> list[str]:
@@ -122,26 +120,36 @@ def load_metadata() -> dict[str, Any]:
     return yaml.safe_load(METADATA_FILE.read_text(encoding="utf-8"))
 
 
-class BrowsingClient(DatasetteClient):
-    """Datasette's test client, behaving as a browser does with the served site: the startup hooks have run
-    (``datasette serve`` runs them before it answers; datasette-hashed-urls names the database there), and
-    redirects are followed (``/havana-1962/...`` redirects to ``/havana-1962-<hash>/...``). Pass
-    ``follow_redirects=False`` to see a redirect itself."""
+class BrowsingClient:
+    """Datasette's test client (``datasette.client``, documented), behaving as a browser does with the served
+    site: the startup hooks have run (``datasette serve`` runs them before it answers; datasette-hashed-urls
+    names the database there), and redirects are followed (``/havana-1962/...`` redirects to
+    ``/havana-1962-<hash>/...``). Pass ``follow_redirects=False`` to see a redirect itself."""
 
-    async def _request(self, method: str, path: str, **kwargs: Any):
-        await self.ds.invoke_startup()
-        kwargs.setdefault("follow_redirects", True)
-        return await super()._request(method, path, **kwargs)
+    METHODS = ("get", "options", "head", "post", "put", "patch", "delete")
+
+    def __init__(self, datasette: Datasette) -> None:
+        self.datasette = datasette
+        self.client = datasette.client
 
     async def request(self, method: str, path: str, **kwargs: Any):
-        await self.ds.invoke_startup()
+        await self.datasette.invoke_startup()
         kwargs.setdefault("follow_redirects", True)
-        return await super().request(method, path, **kwargs)
+        return await self.client.request(method, path, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.METHODS:
+            raise AttributeError(name)
+
+        async def send(path: str, **kwargs: Any):
+            return await self.request(name.upper(), path, **kwargs)
+
+        return send
 
 
 # The plugin configuration (Datasette's ``plugins`` block of metadata) that renders the pages of the static
 # edition: citations without a date of access, which the reader adds (etl/publish/static.py).
-STATIC_EDITION_PLUGINS = {"cite": {"static_edition": True}}
+STATIC_EDITION_PLUGINS = {"havana-1962": {"static_edition": True}}
 
 
 def datasette_app(db_path: Path, inspect_data: dict | None = None, static_edition: bool = False) -> Datasette:
@@ -154,8 +162,6 @@ def datasette_app(db_path: Path, inspect_data: dict | None = None, static_editio
         immutables=[str(db_path)],
         inspect_data=inspect_data,
         metadata=metadata,
-        template_dir=str(TEMPLATES_DIR),
-        plugins_dir=str(PLUGINS_DIR),
         settings=datasette_settings(),
         cors=True,
     )

@@ -54,7 +54,7 @@ def view_column_descriptions(view: View = TURNS_VIEW) -> dict[str, str]:
 
 
 # What etl/curated/site.yml may set on a table page: Datasette's facets, sort and page size, and the
-# site's own lead_columns (read by templates/_table.html).
+# site's own lead_columns (read by etl/site/templates/_table.html).
 CURATED_TABLE_KEYS = ("facets", "sort", "size", "lead_columns")
 
 
@@ -76,7 +76,7 @@ def _table_metadata(table: Table, curated: dict[str, Any]) -> dict[str, Any]:
     if table.label_column:
         metadata["label_column"] = table.label_column
     if table.full_text_columns:
-        # searchmode raw: plugins/search.py gives Datasette's :search parameter its own reading of the query
+        # searchmode raw: etl/site/search.py gives Datasette's :search parameter its own reading of the query
         # (OR, NOT, quotes, prefix*, names in every printed form) as a safe FTS5 expression;
         # ?_searchmode=raw takes SQLite's syntax as typed, ?_searchmode=escaped every word literally.
         metadata.update(fts_table=fts_table_name(table), fts_pk="rowid", searchmode="raw")

@@ -45,7 +45,7 @@ from etl.publish.package import package_tables
 from etl.publish.release import release_files, release_name, render_zip
 from etl.publish.site import DATABASE_NAME
 
-# The tables whose rows a citation names, each with its key column (plugins/cite.py cites them).
+# The tables whose rows a citation names, each with its key column (etl/site/cite.py cites them).
 CITED_ROWS = {
     "documents": "document_id",
     "utterances": "utterance_id",

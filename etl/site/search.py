@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import weakref
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,8 @@ from urllib.parse import urlencode
 from datasette import Response, hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import tilde_encode
+
+from etl.site import canned_query
 from markupsafe import Markup, escape
 
 from etl.publish.search import (
@@ -147,9 +150,13 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("search_expression", 1, lambda text: search_expression(text, names), deterministic=True)
 
 
+# Each running Datasette's name index per database (the app's own memo of its own pure function).
+_NAME_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 async def name_index(datasette: Any, database: str) -> NameIndex:
     """The name index of a served database (read once: the database is immutable)."""
-    cache = datasette.__dict__.setdefault("_havana_name_index", {})
+    cache = _NAME_INDEXES.setdefault(datasette, {})
     if database not in cache:
         cache[database] = await datasette.get_database(database).execute_fn(read_names)
     return cache[database]
@@ -347,7 +354,7 @@ def extra_template_vars(database: str | None, request: Any, datasette: Any):
     async def inner() -> dict[str, Any]:
         if request is None or database is None or "table" not in request.url_vars:
             return {}
-        if not await datasette.get_canned_query(database, request.url_vars["table"], request.actor):
+        if not canned_query(datasette, database, request.url_vars["table"]):
             return {}  # a table page: its search is described by filters_from_request
         for parameter in SEARCH_PARAMETERS:
             if parameter in request.args:

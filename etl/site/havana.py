@@ -22,10 +22,11 @@ import weakref
 from typing import Any
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 from etl.publish.memo import memo_of, remembered
+from etl.site import primary_key_values
 
 # The tables whose row pages carry a "Cite this" block, and how to find the records a row comes from.
 # Each query takes the row's primary key as :id and returns document ids.
@@ -180,7 +181,7 @@ async def source_records(datasette: Any, database: str, table: str, row_id: str)
 async def row_citation(datasette: Any, database: str, table: str, request: Any, release: dict) -> dict:
     """What the "Cite this" block of a row page shows."""
     row_path = request.url_vars["pks"]
-    (row_id,) = urlsafe_components(row_path)
+    (row_id,) = primary_key_values(row_path)
     # The unversioned URL: it names the row in every release (datasette-hashed-urls redirects it to the
     # current release's /havana-1962-<hash>/... URL), and the text names the version.
     row_url = datasette.absolute_url(request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}"))
@@ -236,7 +237,7 @@ async def row_links(datasette: Any, database: str, table: str, request: Any) -> 
     """For each foreign key of the row shown: the linked row's URL and label, so that a row page reads
     "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not).
     One query per page (``_link_plan``)."""
-    values = urlsafe_components(request.url_vars["pks"])
+    values = primary_key_values(request.url_vars["pks"])
     return await remembered(datasette, database, ("row links", table, *values), lambda: _row_links(datasette, database, table, values))
 
 

@@ -18,14 +18,16 @@ Addresses in citations are always under the published site's address (``homepage
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from datasette import NotFound, Response, hookimpl
-from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
+from etl.site import canned_query, primary_key_values
 from etl.publish.citation import (
     DEFAULT_STYLE,
     FORMATS,
@@ -87,7 +89,7 @@ def today() -> str:
 
 def is_static_edition(datasette: Any) -> bool:
     """Whether the pages are rendered for the static edition (``etl/publish/serve.py`` STATIC_EDITION_PLUGINS)."""
-    return bool((datasette.plugin_config("cite") or {}).get("static_edition"))
+    return bool((datasette.plugin_config("havana-1962") or {}).get("static_edition"))
 
 
 def access_date(datasette: Any) -> str | None:
@@ -96,14 +98,18 @@ def access_date(datasette: Any) -> str | None:
     return None if is_static_edition(datasette) else today()
 
 
+# The release each running Datasette serves, read once per server (the app's own memo; a Datasette that goes
+# away takes its entry with it).
+_RELEASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 async def served_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
     """The served database that holds the dataset, and its newest release (version, date, checksum).
 
     Read once per server: the database is served immutable, and every page asks."""
-    cache = datasette.__dict__.setdefault("_havana_release", {})
-    if "release" not in cache:
-        cache["release"] = await _read_release(datasette)
-    return cache["release"]
+    if datasette not in _RELEASES:
+        _RELEASES[datasette] = await _read_release(datasette)
+    return _RELEASES[datasette]
 
 
 async def _read_release(datasette: Any) -> tuple[str, DatasetRelease] | None:
@@ -289,7 +295,7 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
 
             variables.update(await remembered(datasette, dataset_database, ("dataset citation", accessed), dataset_variables))
         elif view_name == "row" and database == dataset_database and table in CITED_TABLES:
-            (row_id,) = urlsafe_components(request.url_vars["pks"])
+            (row_id,) = primary_key_values(request.url_vars["pks"])
             variables.update(
                 await remembered(
                     datasette, database, ("row citation", table, row_id, accessed),
@@ -303,7 +309,7 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
 
             async def query_variables() -> dict[str, Any]:
                 name = request.url_vars.get("table")
-                canned = await datasette.get_canned_query(database, name, request.actor) if name else None
+                canned = canned_query(datasette, database, name)
                 arguments = [(key, value) for key in request.args for value in request.args.getlist(key)]
                 title = query_title(table or name, canned, arguments)
                 return query_page_variables(release, title, stable_path(datasette, database, address), accessed)
@@ -354,7 +360,7 @@ async def cite_row_file(request: Any, datasette: Any) -> Response:
     table = request.url_vars["table"]
     if served is None or table not in CITED_TABLES:
         raise NotFound("No citation for this table")
-    (row_id,) = urlsafe_components(request.url_vars["id"])
+    (row_id,) = primary_key_values(request.url_vars["id"])
     item = await row_citation_item(datasette, served[0], served[1], table, row_id, access_date(datasette))
     if item is None:
         raise NotFound(f"No row {row_id} in {table}")
@@ -379,7 +385,7 @@ async def cite_query_file(request: Any, datasette: Any) -> Response:
     target = urlsplit(path)
     name = target.path.rstrip("/").rsplit("/", 1)[-1]
     table = None if name == database else name  # /<database>?sql=... is SQL typed by the reader
-    canned = await datasette.get_canned_query(database, table, request.actor) if table else None
+    canned = canned_query(datasette, database, table)
     title = query_title(table, canned, parse_qsl(target.query))
     return _file(request, cite_query(release, title, path, access_date(datasette)), f"{release.name}-query")
 

@@ -30,6 +30,8 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import tilde_encode
 
+from etl.site import canned_query
+
 from etl.curation import load_curated
 
 # The valid values of each id parameter of the canned queries, with a label a reader recognizes:
@@ -173,7 +175,7 @@ def extra_template_vars(request: Any, database: str | None, datasette: Any):
         if request is None or database is None or "table" not in request.url_vars:
             return {}
         name = request.url_vars["table"]
-        query = await datasette.get_canned_query(database, name, request.actor)
+        query = canned_query(datasette, database, name)
         if not query:
             return {}
         query_url = datasette.urls.database(database) + "/" + name

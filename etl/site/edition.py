@@ -52,7 +52,7 @@ from etl.publish.edition import (
 )
 from etl.schema import ROLES
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "edition.css"
+STYLESHEET = Path(__file__).resolve().parent / "static" / "edition.css"
 # The stylesheet's URL carries a hash of its content, so a browser never keeps a stale copy.
 STYLESHEET_VERSION = hashlib.sha256(STYLESHEET.read_bytes()).hexdigest()[:12] if STYLESHEET.exists() else "0"
 
@@ -575,7 +575,7 @@ async def home_variables(datasette: Any, database: Any) -> dict[str, Any]:
 
 async def row_page_links(datasette: Any, database: Any, table: str, row_id: str) -> list[dict[str, str]]:
     """Links from a row page into the edition: a record's page, a person's page. (A turn's or a note's row
-    page links to its place in the record through plugins/cite.py's turn navigation.)"""
+    page links to its place in the record through etl/site/cite.py's turn navigation.)"""
     if table == "documents":
         return [{"label": "Read this record", "href": record_url(datasette, row_id)}]
     if table == "participants":
