@@ -12,7 +12,9 @@ own where they share a name) and the files in ``static/`` of a plugin package.
 - ``search``: the site's search of turns and notes, with word forms and printed names.
 - ``queries``: the ready-made queries' parameters as choices.
 - ``fixed_templates``: templates looked up once per server, and the ``{% remember %}`` fragment tag.
-- ``bad_requests``: errors answered in words with the site's layout, never a traceback; SQLite's limits.
+- ``bad_requests``: errors answered in words with the site's layout, never a traceback.
+- ``limits``: every request bounded before it costs anything (address, parameters, searches, methods),
+  and SQLite's own limits on every connection.
 
 Their configuration is Datasette's plugin configuration (``plugins: havana-1962:`` in metadata).
 """

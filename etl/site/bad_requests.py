@@ -1,6 +1,6 @@
 """Datasette plugin of the havana-1962 site: every error is answered in words, with the site's layout and the
-right status, a bad request is the client's error (400), and no query can make a value large enough to
-exhaust the server's memory. Datasette's documented hooks only.
+right status, and a bad request is the client's error (400). Datasette's documented hooks only; the limits
+that keep every request cheap are ``etl/site/limits.py``.
 
 ``handle_exception`` renders every error page (400, 403, 404, 405, 500) through the site's templates
 (``datasette.render_template``), so an error page keeps the header, the navigation and the styles, and
@@ -20,25 +20,15 @@ datasette-hashed-urls marks every answer under a hashed database URL cacheable f
 an error may be passing (a query cut off by the time limit on a busy server), so ``asgi_wrapper`` sends
 every answer with a status of 400 or more with ``Cache-Control: no-store`` instead: a cache in front of the
 site keeps the release's pages, never its errors.
-
-SQLite lets a single value grow to a gigabyte (``select zeroblob(1000000000)``), which the time limit
-does not stop (the value is made in microseconds) and which Datasette then encodes as JSON, using about
-twenty times its size in memory. ``prepare_connection`` lowers SQLite's limit on the length of a string
-or blob for every connection, so such a query fails with "string or blob too big" (a 400) instead.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from typing import Any
 
 from datasette import Forbidden, NotFound, Response, hookimpl
-
-# The longest value a query may make: far above the longest value of the dataset (a whole record's text
-# is under 40 000 characters), far below what would put the server's memory at risk.
-MAX_VALUE_BYTES = 1_000_000
 
 # Messages of Datasette 0.65.5's errors that describe a bad parameter, not a failure of the server.
 BAD_PARAMETER_MESSAGES = (
@@ -74,11 +64,6 @@ def asgi_wrapper(datasette):
         return errors_not_cached
 
     return wrap
-
-
-@hookimpl
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
 
 
 def bad_parameter_message(args, exception: BaseException) -> str | None:
