@@ -6,10 +6,12 @@ coverage) and a summary; with ``strict`` any warning (an unknown speaker, unacco
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,7 +32,7 @@ from etl.read.notes import READER_NOTE_TYPES
 from etl.read.registry import Registry, load_registry
 from etl.schema import TABLES, schema_hash
 from etl.read.cast import Person
-from etl.read.seeds import SeedSource, list_seeds, read_seed
+from etl.read.seeds import SeedSource, list_seeds, read_bounded, read_seed, same_text_warnings
 from etl.read.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -118,7 +120,7 @@ def check_note_types(note_types: dict) -> None:
 
 def read_one_record(path: Path) -> SeedRows:
     """Read one record file as the build would, without a manifest: the editor's view before adding it."""
-    data = Path(path).read_bytes()
+    data = read_bounded(Path(path))
     seed = read_seed(Path(path), {Path(path).name: hashlib.sha256(data).hexdigest()}, Path(path).parent / "SHA256SUMS")
     inputs = load_curated_inputs()
     return parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), set())
@@ -218,9 +220,19 @@ RECORDS_PER_TASK = 8
 _WORKER_INPUTS: CuratedInputs | None = None
 
 
+# Linux's prctl option that sends a process a signal when its parent dies (prctl(2)): a worker of the build
+# never outlives the build, even when the build is killed with SIGKILL.
+PR_SET_PDEATHSIG = 1
+
+
 def _start_worker(inputs: CuratedInputs) -> None:
     global _WORKER_INPUTS
     _WORKER_INPUTS = inputs
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker ends at SIGTERM, whatever its parent set
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (AttributeError, OSError):
+        pass  # not Linux: the pool's own shutdown still ends the workers when the build ends normally
 
 
 def _read_batch_in_worker(sources: list[SeedSource]) -> list[ReadRecord]:
@@ -406,7 +418,7 @@ def build_database(
             for table, table_rows in rows.items():
                 counts[table] += len(table_rows)
 
-        warnings = _read_all(sources, inputs, write, log, workers)
+        warnings = same_text_warnings(sources) + _read_all(sources, inputs, write, log, workers)
         for warning in warnings:
             log(f"warning: {warning}")
         if strict and warnings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import click
 from etl.errors import BuildError
 
 DEFAULT_DB = Path("build/havana-1962.db")
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 class CleanErrors(click.Group):
@@ -40,6 +45,8 @@ def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
     """Build the SQLite database from the seed records (atomically: the old file stays until the new one is complete)."""
     from etl.build import build_database
 
+    # SIGTERM (a stopped job, a closed terminal) ends the build as Ctrl-C does: its partial file is removed.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         build_database(seeds_dir, out_path, strict=strict, log=click.echo)
     except BuildError as error:

@@ -24,6 +24,10 @@ SCHEMAS = CURATED / "schemas"
 
 # libyaml's loader where the platform has it (it does on every supported machine); the same YAML either way.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A curated file names each fact once: YAML lets a later key silently replace an earlier one, so a key twice
+# in one mapping is refused. Aliases (``*name``) save repeating a source; a few dozen are plenty, and a file
+# of aliases of aliases (a "billion laughs") would take minutes and gigabytes to check.
+MAX_ALIASES = 50
 
 
 def load_curated(name: str, folder: Path = CURATED) -> Any:
@@ -39,8 +43,9 @@ def load_curated(name: str, folder: Path = CURATED) -> Any:
 
 @lru_cache(maxsize=64)
 def _load_checked(path: Path, mtime_ns: int, size: int) -> Any:
-    text = path.read_text(encoding="utf-8")
+    text = read_utf8(path)
     try:
+        refuse_repeated_keys_and_alias_bombs(path, text)
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -59,6 +64,37 @@ def _load_checked(path: Path, mtime_ns: int, size: int) -> Any:
                 _found(error),
             )
     return data
+
+
+def read_utf8(path: Path) -> str:
+    """A curated file's text; a byte that is not UTF-8 stops the build with its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ParseError(path, data.count(b"\n", 0, error.start) + 1, "UTF-8 text", data[error.start : error.start + 1].hex()) from error
+
+
+def refuse_repeated_keys_and_alias_bombs(path: Path, text: str) -> None:
+    """Stop at a key given twice in one mapping (YAML would keep the last silently) or at too many aliases."""
+    aliases = [event for event in yaml.parse(text, Loader=_LOADER) if isinstance(event, yaml.AliasEvent)]
+    if len(aliases) > MAX_ALIASES:
+        raise ParseError(path, aliases[MAX_ALIASES].start_mark.line + 1, f"at most {MAX_ALIASES} aliases (*name) in a curated file")
+    stack, seen_nodes = [yaml.compose(text, Loader=_LOADER)], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in lines:
+                    raise ParseError(path, key.start_mark.line + 1, f"each key once in a mapping (it is also at line {lines[key.value]})", key.value)
+                lines[key.value if isinstance(key, yaml.ScalarNode) else str(id(key))] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def entry_lines(name: str, key: str | None = None, folder: Path = CURATED) -> list[int]:

@@ -47,6 +47,21 @@ BAD_INPUTS = [
         f"{NOTES_3_NOVEMBER}:20: expected the record's text after the '### **Contents:**' section",
         id="archive page without the record",
     ),
+    pytest.param(
+        {TELEGRAM_4_NOVEMBER: seed_text(TELEGRAM_4_NOVEMBER).replace("Fidel", "Fi\x00del", 1)},
+        f"{TELEGRAM_4_NOVEMBER}:4: expected text without NUL or other control characters; found 'U+0000'",
+        id="a NUL byte",
+    ),
+    pytest.param(
+        {TELEGRAM_4_NOVEMBER: "\ufeff" + seed_text(TELEGRAM_4_NOVEMBER)},
+        f"{TELEGRAM_4_NOVEMBER}:1: expected UTF-8 text without a byte-order mark",
+        id="a byte-order mark",
+    ),
+    pytest.param(
+        {TELEGRAM_4_NOVEMBER: seed_text(TELEGRAM_4_NOVEMBER).replace("\n", "\r")},
+        f"{TELEGRAM_4_NOVEMBER}:1: expected lines ending in a line feed",
+        id="lines ended by a carriage return alone",
+    ),
 ]
 
 
@@ -129,3 +144,45 @@ def test_a_curated_defect_that_no_longer_matches_names_its_entry(tmp_path):
     entry_start = (REPO / "etl/curated/defects.yml").read_text().splitlines()[line - 1]
     assert entry_start.startswith("- seed_file: 000_1350c6598e69a2c4.txt")
     assert "'guestions' to occur exactly once in 000_1350c6598e69a2c4.txt" in message
+
+
+def test_a_manifest_that_is_not_utf8_is_refused_with_its_line(tmp_path, previous_build):
+    seeds = copy_seeds(tmp_path / "bad")
+    (seeds / "SHA256SUMS").write_bytes((seeds / "SHA256SUMS").read_bytes() + b"\xff\n")
+    with pytest.raises(ParseError, match=r"SHA256SUMS:4: expected UTF-8 text"):
+        build_database(seeds, previous_build, strict=True, log=lambda line: None)
+
+
+def test_reading_a_file_that_never_ends_is_refused_not_read_whole():
+    result = subprocess.run([sys.executable, "-m", "etl", "read", "/dev/zero"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 1
+    assert "/dev/zero: expected a record of at most" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("records:\n  a.txt:\n    place: Havana\nrecords:\n  b.txt:\n    place: Moscow\n",
+         "documents.yml:4: expected each key once in a mapping (it is also at line 1); found 'records'"),
+        ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"k{n}: *a\n" for n in range(60)),
+         "documents.yml:52: expected at most 50 aliases (*name) in a curated file"),
+        ("records:\n  a.txt:\n    place: Ha\xe9vana\n", "documents.yml:3: expected UTF-8 text"),
+    ],
+    ids=["a key twice", "an alias bomb", "a byte that is not UTF-8"],
+)
+def test_a_slip_in_a_curated_file_is_refused_with_file_and_line(tmp_path, text, message):
+    from etl.curation import load_curated
+
+    (tmp_path / "documents.yml").write_bytes(text.encode("latin-1") if "\xe9" in text else text.encode("utf-8"))
+    with pytest.raises(ParseError) as error:
+        load_curated("documents.yml", tmp_path)
+    assert message in str(error.value)
+
+
+
+def test_the_same_record_under_a_second_name_is_a_warning_and_fails_a_strict_build(tmp_path):
+    seeds = copy_seeds(tmp_path / "twice", {"003_copy.txt": seed_text(TELEGRAM_4_NOVEMBER)})
+    report = build_database(seeds, tmp_path / "out.db", log=lambda line: None)
+    assert f"003_copy.txt: expected a record of its own; it has the same text as {TELEGRAM_4_NOVEMBER}" in report.warnings[0]
+    with pytest.raises(ParseError, match="no warnings in a --strict build"):
+        build_database(seeds, tmp_path / "strict.db", strict=True, log=lambda line: None)
