@@ -21,13 +21,15 @@ from operator import itemgetter
 from pathlib import Path
 
 
+import yaml
+
 from etl.errors import ParseError
 from etl.invariants import check_invariants
 from etl.load import TemporaryDatabase, append_rows
 from etl.rows.record import parse_seed
 from etl.rows.types import Curated, SeedRows, make_row
 from etl.paths import CURATED
-from etl.curation import entry_lines, entry_lines_of_mapping, load_curated
+from etl.curation import entry_lines, entry_lines_of_mapping, line_of_node, load_curated
 from etl.read.notes import READER_NOTE_TYPES
 from etl.read.registry import Registry, load_registry
 from etl.schema import TABLES, schema_hash
@@ -41,6 +43,10 @@ class BuildReport:
     out_path: Path
     counts: dict[str, int]
     warnings: list[str]
+
+
+def _composed(name: str) -> yaml.Node:
+    return yaml.compose((CURATED / name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def load_curated_entries(name: str) -> list[dict]:
@@ -60,6 +66,18 @@ class CuratedInputs:
     narration: list[dict]
     note_types: dict
     dataset: dict
+
+    def entries_for_absent_seeds(self, seed_files: set[str]) -> list[str]:
+        """A warning for each curated entry that names a seed not among those being built: a slip in the
+        entry (a mistyped file name), or a folder other than the project's seeds (the corpus of real records)."""
+        named = [("documents.yml", line_of_node(_composed("documents.yml"), ["records", seed]), seed) for seed in self.documents.get("records", {})]
+        named += [("defects.yml", entry["line"], entry["seed_file"]) for entry in self.defects]
+        named += [("turns.yml", entry["line"], entry["seed_file"]) for entry in self.narration]
+        return [
+            f"{CURATED / name}:{line}: expected a seed being built; the entry names {seed}, which is not among them"
+            for name, line, seed in named
+            if seed not in seed_files
+        ]
 
     def for_record(self, seed_file: str) -> Curated:
         """The curated facts about one record (none for a record no curated entry names)."""
@@ -418,7 +436,8 @@ def build_database(
             for table, table_rows in rows.items():
                 counts[table] += len(table_rows)
 
-        warnings = same_text_warnings(sources) + _read_all(sources, inputs, write, log, workers)
+        absent = inputs.entries_for_absent_seeds({source.path.name for source in sources})
+        warnings = same_text_warnings(sources) + absent + _read_all(sources, inputs, write, log, workers)
         for warning in warnings:
             log(f"warning: {warning}")
         if strict and warnings:

@@ -99,9 +99,9 @@ class TemporaryDatabase:
     checked, it is synced and renamed to ``out_path``. On any error the temporary file is removed and
     ``out_path`` is left exactly as it was.
 
-    Two builds into one output take turns: the first holds a lock (``<out>.lock``, released by the system
-    when its process ends, however it ends); the second stops at once with a message. Holding the lock, a
-    build removes the partial files that builds killed before it left behind.
+    Two builds into one folder take turns: the first holds a lock on the folder (released by the system when
+    its process ends, however it ends; no file is left for it); the second stops at once with a message.
+    Holding the lock, a build removes the partial files that builds killed before it left behind.
 
     It is not vacuumed: written in one transaction that deletes nothing, it has no free pages to give back
     (``PRAGMA freelist_count`` is 0, as a test checks), and a vacuum, which copies the whole database once
@@ -113,12 +113,12 @@ class TemporaryDatabase:
 
     def __enter__(self) -> sqlite_utils.Database:
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = open(self.out_path.with_name(self.out_path.name + ".lock"), "w")  # noqa: SIM115 (held until __exit__)
+        self.lock = os.open(self.out_path.parent, os.O_RDONLY)  # held until __exit__
         try:
             fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self.lock.close()
-            raise BuildError(f"{self.out_path}: another build is writing this file now; wait for it to finish, then build again") from None
+            os.close(self.lock)
+            raise BuildError(f"{self.out_path}: another build is writing into this folder now; wait for it to finish, then build again") from None
         for stale in self.out_path.parent.glob(self.out_path.name + ".*.partial"):
             stale.unlink()  # left by a build that was killed: no build holding the lock is writing it
         handle, temporary_name = tempfile.mkstemp(prefix=self.out_path.name + ".", suffix=".partial", dir=self.out_path.parent)
@@ -137,7 +137,7 @@ class TemporaryDatabase:
             self.db.close()
             if self.temporary.exists():
                 self.temporary.unlink()
-            self.lock.close()
+            os.close(self.lock)
             raise
         return self.db
 
@@ -159,4 +159,4 @@ class TemporaryDatabase:
             self.db.close()
             if self.temporary.exists():
                 self.temporary.unlink()
-            self.lock.close()
+            os.close(self.lock)

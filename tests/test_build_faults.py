@@ -89,7 +89,7 @@ def test_a_killed_builds_workers_die_with_it_and_the_next_build_removes_its_part
 def test_a_second_build_into_the_same_file_stops_with_a_message(tmp_path: Path):
     out = tmp_path / "out" / "havana-1962.db"
     with TemporaryDatabase(out):
-        with pytest.raises(BuildError, match="another build is writing this file now; wait for it to finish"):
+        with pytest.raises(BuildError, match="another build is writing into this folder now; wait for it to finish"):
             build_database(SEEDS, out, log=lambda line: None)
     build_database(SEEDS, out, log=lambda line: None)  # the lock goes with the first build
     assert out.exists()

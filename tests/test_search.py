@@ -10,11 +10,8 @@ from __future__ import annotations
 import doctest
 import html
 import importlib
-import importlib.util
-import sys
 import re
 import urllib.parse
-from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -329,15 +326,13 @@ async def test_a_canned_search_reads_or_names_and_says_what_it_could_not_read(ds
 # The examples in the docstrings
 
 
-@pytest.mark.parametrize("path", ["etl/publish/search.py", "etl/publish/citation.py", "etl/site/search.py", "etl/site/queries.py", "etl/site/cite.py"])
-def test_docstring_examples_of_search_and_citation_run(repo_root, path):
-    if path.startswith("etl/"):
-        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
-    else:  # a plugin, loaded from its file as Datasette's --plugins-dir loads it
-        spec = importlib.util.spec_from_file_location(Path(path).stem + "_under_doctest", repo_root / path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
+@pytest.mark.parametrize(
+    "module_name",
+    ["etl.publish.search", "etl.publish.citation", "etl.publish.static", "etl.publish.memo", "etl.site", "etl.site.search",
+     "etl.site.queries", "etl.site.cite", "etl.site.bad_requests", "etl.site.limits"],
+)
+def test_docstring_examples_of_the_site_and_its_publishing_run(module_name):
+    module = importlib.import_module(module_name)
     failures, tried = doctest.testmod(module)
     assert tried > 0 and failures == 0
 

@@ -4,6 +4,7 @@ previous database is left exactly as it was."""
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,17 @@ def test_the_same_record_under_a_second_name_is_a_warning_and_fails_a_strict_bui
     assert f"003_copy.txt: expected a record of its own; it has the same text as {TELEGRAM_4_NOVEMBER}" in report.warnings[0]
     with pytest.raises(ParseError, match="no warnings in a --strict build"):
         build_database(seeds, tmp_path / "strict.db", strict=True, log=lambda line: None)
+
+
+def test_a_curated_entry_for_a_seed_that_is_not_built_is_a_warning_with_its_line(tmp_path):
+    # Build two of the three seeds: the curated entries of the third name a seed that is not there.
+    seeds = copy_seeds(tmp_path / "two")
+    (seeds / TELEGRAM_4_NOVEMBER).unlink()
+    from seedfolder import write_manifest
+
+    write_manifest(seeds)
+    report = build_database(seeds, tmp_path / "out.db", log=lambda line: None)
+    absent = [warning for warning in report.warnings if "which is not among them" in warning]
+    assert any(f"documents.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
+    assert any(f"turns.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
+    assert all(re.search(r"\.yml:\d+: expected a seed being built", warning) for warning in absent)

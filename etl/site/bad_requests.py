@@ -29,6 +29,7 @@ import logging
 from typing import Any
 
 from datasette import Forbidden, NotFound, Response, hookimpl
+from datasette.database import QueryInterrupted
 
 # Messages of Datasette 0.65.5's errors that describe a bad parameter, not a failure of the server.
 BAD_PARAMETER_MESSAGES = (
@@ -44,6 +45,10 @@ TITLES = {
     405: "This address does not take that kind of request",
     500: "The server failed to answer",
 }
+TOO_SLOW = (
+    "This page took longer than the site's time limit to work out. Ask for less: a narrower search, a filter, "
+    "fewer rows (_size), or one record at a time."
+)
 SERVER_FAILURE = "Something went wrong on the server while answering this page. It has been logged; please try again later."
 
 LOG = logging.getLogger("havana-1962")
@@ -103,10 +108,14 @@ def error_status_and_message(args, exception: BaseException) -> tuple[int, str]:
     (404, 'Table not found: nope')
     >>> error_status_and_message({}, RuntimeError("select secret from internals"))[0]
     500
+    >>> error_status_and_message({"q": "the the"}, QueryInterrupted(None, "select ...", {}))[0]
+    400
     """
     message = bad_parameter_message(args, exception)
     if message is not None:
         return 400, message
+    if isinstance(exception, QueryInterrupted):
+        return 400, TOO_SLOW
     if isinstance(exception, NotFound):
         return 404, str(exception)
     if isinstance(exception, Forbidden):

@@ -71,9 +71,11 @@ def search_problem(text: str) -> str | None:
     >>> search_problem("inspection Guevara") is None
     True
     >>> search_problem("a OR " * 600)
-    'the search has 1200 words; use at most 30'
-    >>> search_problem("(" * 2000 + "a")
-    'the search has 2000 brackets one inside another; use at most 5'
+    'the search is 3000 characters long; use at most 500'
+    >>> search_problem("a OR " * 20)
+    'the search has 40 words; use at most 30'
+    >>> search_problem("(" * 20 + "a" + ")" * 20)
+    'the search has 20 brackets one inside another; use at most 5'
     """
     if len(text) > MAX_SEARCH_CHARACTERS:
         return f"the search is {len(text)} characters long; use at most {MAX_SEARCH_CHARACTERS}"
