@@ -201,3 +201,13 @@ def test_a_curated_entry_for_a_seed_that_is_not_built_is_a_warning_with_its_line
     assert any(f"documents.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
     assert any(f"turns.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
     assert all(re.search(r"\.yml:\d+: expected a seed being built", warning) for warning in absent)
+
+
+def test_text_appended_after_a_records_closing_is_reported_not_silently_metadata(tmp_path):
+    appended = seed_text(TELEGRAM_4_NOVEMBER) + "".join(f"An appended line {n} of something else.\n" for n in range(1000))
+    seeds = copy_seeds(tmp_path / "appended", {TELEGRAM_4_NOVEMBER: appended})
+    report = build_database(seeds, tmp_path / "out.db", log=lambda line: None)
+    (warning,) = [warning for warning in report.warnings if "follow the closing" in warning]
+    assert warning.startswith(f"{TELEGRAM_4_NOVEMBER}:") and "lines follow the closing that are none of its parts" in warning
+    with pytest.raises(ParseError, match="no warnings in a --strict build"):
+        build_database(seeds, tmp_path / "strict.db", strict=True, log=lambda line: None)

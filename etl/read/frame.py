@@ -604,8 +604,14 @@ def _lines(blocks: list[Span]) -> list[Span]:
     return [line for block in blocks for line in split_lines(block)]
 
 
+# The most lines after a record's closing that are read as the archive's summary without a warning (the
+# seeds' summaries are one line each).
+MAX_SUMMARY_LINES = 5
+
+
 def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
     """Read the closing lines: signatures, recorder, archival and bibliographic notes, references, the summary."""
+    summary: list[Span] = []
     for line in lines:
         if match := SIGNATURE.fullmatch(line.text):
             frame.fields.append(Field("signature_as_printed", line))
@@ -639,7 +645,15 @@ def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
         elif DATE_LINE.match(line.text):
             frame.fields.append(Field("signature_date", line))
         else:
-            frame.fields.append(Field("summary", line))
+            summary.append(line)
+    for line in summary:
+        frame.fields.append(Field("summary", line))
+    if len(summary) > MAX_SUMMARY_LINES:
+        # An archive's summary is a paragraph; more lines after the closing than that are text the reader
+        # cannot place (a record appended to another, a page of something else): kept, and said.
+        extra = summary[MAX_SUMMARY_LINES]
+        frame.warnings.append((extra.start, f"the record to end after its closing parts and a summary of at most {MAX_SUMMARY_LINES} lines; "
+                                            f"{len(summary)} lines follow the closing that are none of its parts (kept as summary)"))
 
 
 def _set_aside_apparatus(blocks: list[Span], frame: RecordFrame) -> list[Span]:
