@@ -206,7 +206,7 @@ def _read_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: in
     # result is waiting in the pipe, and on 3,000 records it spent 1.5 s of a core going round while the
     # thread that reads the results had not yet read it.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(inputs,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(inputs, os.getpid())) as pool:
         # A sliding window of records goes to the pool: read records never pile up waiting for the database
         # (memory stays that of the window, whatever the size of the collection), and no worker waits for
         # the slowest record of a batch before the next batch is handed out. Records go eight at a time:
@@ -243,7 +243,7 @@ _WORKER_INPUTS: CuratedInputs | None = None
 PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(inputs: CuratedInputs) -> None:
+def _start_worker(inputs: CuratedInputs, parent: int) -> None:
     global _WORKER_INPUTS
     _WORKER_INPUTS = inputs
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker ends at SIGTERM, whatever its parent set
@@ -251,6 +251,8 @@ def _start_worker(inputs: CuratedInputs) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (AttributeError, OSError):
         pass  # not Linux: the pool's own shutdown still ends the workers when the build ends normally
+    if os.getppid() != parent:  # the build died before the line above: nobody is left to send the signal
+        os._exit(1)
 
 
 def _read_batch_in_worker(sources: list[SeedSource]) -> list[ReadRecord]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -91,6 +92,23 @@ def enable_search(db: sqlite_utils.Database) -> None:
             )
 
 
+# How long a build waits for another one writing into the same folder (one just ending, say) before it stops.
+LOCK_WAIT_SECONDS = 5.0
+
+
+def _locked(descriptor: int, seconds: float) -> bool:
+    """Take the exclusive lock of an open file, trying for up to ``seconds``; whether it was taken."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+
+
 class TemporaryDatabase:
     """A database written beside ``out_path`` and renamed into place only when it is complete and checked.
 
@@ -100,7 +118,8 @@ class TemporaryDatabase:
     ``out_path`` is left exactly as it was.
 
     Two builds into one folder take turns: the first holds a lock on the folder (released by the system when
-    its process ends, however it ends; no file is left for it); the second stops at once with a message.
+    its process ends, however it ends; no file is left for it); the second waits a few seconds for it, then
+    stops with a message.
     Holding the lock, a build removes the partial files that builds killed before it left behind.
 
     It is not vacuumed: written in one transaction that deletes nothing, it has no free pages to give back
@@ -114,11 +133,9 @@ class TemporaryDatabase:
     def __enter__(self) -> sqlite_utils.Database:
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = os.open(self.out_path.parent, os.O_RDONLY)  # held until __exit__
-        try:
-            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _locked(self.lock, LOCK_WAIT_SECONDS):
             os.close(self.lock)
-            raise BuildError(f"{self.out_path}: another build is writing into this folder now; wait for it to finish, then build again") from None
+            raise BuildError(f"{self.out_path}: another build is writing into this folder now; wait for it to finish, then build again")
         for stale in self.out_path.parent.glob(self.out_path.name + ".*.partial"):
             stale.unlink()  # left by a build that was killed: no build holding the lock is writing it
         handle, temporary_name = tempfile.mkstemp(prefix=self.out_path.name + ".", suffix=".partial", dir=self.out_path.parent)
