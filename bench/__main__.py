@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n== reader: the shared corpus of real records, and agreement with the hand-read records ==")
     reader = reader_bench.run(WORK)
+    reader["linear_reading"] = reader_bench.linear_reading(WORK)
+    print(reader_bench.format_linear_reading(reader["linear_reading"]))
     if "skipped" not in reader:  # without the corpus, the committed results stay as they were
         reader["machine"] = facts
         write("reader", reader)

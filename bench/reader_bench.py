@@ -110,3 +110,40 @@ def format_result(result: dict) -> str:
         f"characters of those turns given to the right speaker: {hand['character_agreement']:.1%} (no target)"
     )
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading grows linearly: one record of many reported-speech lines, read at three lengths
+
+LONG_RECORD_LINES = (2_500, 5_000, 10_000)
+
+
+def long_record(lines: int) -> str:
+    """The 4 November telegram with ``lines`` lines of reported speech by one speaker before its signature."""
+    seed = (ROOT / "seeds" / "002_982b1e65145e082d.txt").read_text(encoding="utf-8")
+    head, signature, tail = seed.partition("4.XI.62 ALEKSEEV")
+    body = "".join(f"Mikoyan says that point {number} of the talks is settled.\n" for number in range(lines))
+    return head + body + "\n" + signature + tail
+
+
+def linear_reading(work: Path) -> dict:
+    """Seconds to read the long record at each length, and each length's time against the one before it
+    (2.0 when reading is linear; 4.0 when it grows with the square)."""
+    import time
+
+    from etl.build import read_one_record
+
+    seconds = {}
+    for lines in LONG_RECORD_LINES:
+        path = work / f"long-{lines}.txt"
+        path.write_text(long_record(lines), encoding="utf-8")
+        started = time.perf_counter()
+        read_one_record(path)
+        seconds[lines] = round(time.perf_counter() - started, 3)
+    ratios = [round(seconds[longer] / seconds[shorter], 2) for shorter, longer in zip(LONG_RECORD_LINES, LONG_RECORD_LINES[1:], strict=False)]
+    return {"lines": list(LONG_RECORD_LINES), "seconds": [seconds[lines] for lines in LONG_RECORD_LINES], "doubling_ratios": ratios}
+
+
+def format_linear_reading(result: dict) -> str:
+    lengths = ", ".join(f"{lines:,} lines {seconds:.2f} s" for lines, seconds in zip(result["lines"], result["seconds"], strict=True))
+    return f"one record of reported speech: {lengths}; each doubling took {' and '.join(f'{ratio}x' for ratio in result['doubling_ratios'])} the time (2x is linear)"

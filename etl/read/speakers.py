@@ -452,6 +452,57 @@ def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
     return " ".join(parts)
 
 
+# How far before the end of what was searched a search of a turn's new words starts again, so that a
+# FIRST_PERSON match that began in the words already searched is still found.
+FIRST_PERSON_OVERLAP = 300
+
+
+class FirstPersonScan:
+    """Whether the words of a turn up to a position of the paragraph read hold the speaker's own "I" or "We"
+    (FIRST_PERSON in the words of ``_text_so_far``), each word searched about once.
+
+    A turn's words only grow as the reading goes on, so once they hold it they always do; until then each
+    question searches only the words added since the last one (from ``FIRST_PERSON_OVERLAP`` characters
+    before), not the whole turn again: reading a turn of n sentences takes time in n, not in n squared.
+    A part after the first is searched behind the last characters of the part before it and the space that
+    ``_text_so_far`` joins them with, so a match across the join is found as in the joined words.
+    """
+
+    def __init__(self) -> None:
+        self._start(None)
+
+    def _start(self, turn: Turn | None) -> None:
+        self.turn, self.found, self.done, self.offset, self.part, self.previous_end = turn, False, 0, 0, None, ""
+
+    def speaks_as_i(self, turn: Turn, paragraph: Paragraph, position: int) -> bool:
+        if turn is not self.turn or self.done > len(turn.parts):
+            self._start(turn)
+        if self.found:
+            return True
+        while self.done < len(turn.parts):
+            part = turn.parts[self.done]
+            if part is not self.part:
+                self.part, self.offset = part, 0
+            being_read = part.paragraph is paragraph
+            text = part.paragraph.text[part.start : position] if being_read else part.text
+            if self._holds_first_person(text):
+                self.found = True
+                return True
+            if being_read:  # the rest of this part is searched when the reading has gone further
+                self.offset = len(text)
+                return False
+            self.done, self.previous_end = self.done + 1, text[-3:]
+        return False
+
+    def _holds_first_person(self, text: str) -> bool:
+        if self.done == 0:  # the turn's first words: "^" matches where they start
+            start = max(0, self.offset - FIRST_PERSON_OVERLAP) if self.offset else 0
+            return bool(FIRST_PERSON.search(text, start))
+        behind = "\x00" + self.previous_end + " "  # the NUL keeps "^" from matching inside the turn
+        start = max(1, len(behind) + self.offset - FIRST_PERSON_OVERLAP) if self.offset else 1
+        return bool(FIRST_PERSON.search(behind + text, start))
+
+
 def parse_turns(
     paragraphs: list[Paragraph], attributor: Attributor, note_paragraph: Callable[[Paragraph], bool]
 ) -> tuple[list[Turn], list[NoteParagraph], list[UnknownLabel]]:
@@ -493,15 +544,7 @@ def _cut_turns(
         else:
             part.end = end
 
-    turn_speaking_as_i: Turn | None = None
-
-    def speaks_as_i(turn: Turn, paragraph: Paragraph, position: int) -> bool:
-        """Whether the words of a turn up to a position of the paragraph read hold the speaker's own "I" or
-        "We" (FIRST_PERSON). A turn's words only grow as the reading goes on: once they do, they always do."""
-        nonlocal turn_speaking_as_i
-        if turn is not turn_speaking_as_i and FIRST_PERSON.search(_text_so_far(turn, paragraph, position)):
-            turn_speaking_as_i = turn
-        return turn is turn_speaking_as_i
+    speaks_as_i = FirstPersonScan().speaks_as_i
 
     last_named: str | None = None
     for paragraph in paragraphs:
