@@ -135,3 +135,24 @@ def test_server_answers_scripts_from_other_origins(server):
     request = urllib.request.Request(f"{server}/{DATABASE_NAME}/documents.json?_shape=array", headers={"Origin": "https://observablehq.com"})
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize(
+    "path, status",
+    [("/no/such/page", 404), (f"/{DATABASE_NAME}/utterances?_sort=no_such_column", 400), ("/search?q=" + "a+OR+" * 40 + "a", 400)],
+    ids=["404", "400 bad parameter", "400 oversized search"],
+)
+def test_an_error_page_keeps_the_sites_header_and_reads_at_every_width(server, browser, width, path, status):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        response = page.goto(server + path)
+        assert response.status == status
+        expect(page.locator("header form.header-search")).to_be_visible()
+        expect(page.locator("h1")).to_be_visible()
+        assert page.locator("h1").inner_text().strip() and "Traceback" not in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "nothing wider than the screen"
+        screenshot(page, f"20-error-{status}-{width}", full_page=False)
+    finally:
+        context.close()

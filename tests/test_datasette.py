@@ -391,3 +391,17 @@ def test_server_command_uses_the_committed_settings_immutably_on_localhost(tmp_p
     committed = json.loads((Path(__file__).parent.parent / "settings.json").read_text())
     assert set(settings) == set(committed)
     assert settings["allow_download"] == "on"
+
+
+async def test_the_json_link_of_a_table_page_gives_the_rows_the_csv_link_gives_or_says_how_many(ds, db):
+    """At 25 turns a page, the turns page's JSON link gave 25 of 82 turns while its CSV link gave all of them."""
+    page = (await ds.client.get(f"{DB}/turns")).text
+    json_link = html.unescape(re.search(r'<p class="export-links">This data as <a href="([^"]+)">json</a>', page)[1])
+    rows = (await ds.client.get(json_link + ("&" if "?" in json_link else "?") + "_shape=array")).json()
+    csv_link = html.unescape(re.search(r'<a href="([^"]+)">CSV</a>', page)[1])
+    csv_rows = list(csv.DictReader(io.StringIO((await ds.client.get(csv_link)).text)))
+    assert len(rows) == len(csv_rows) == db["utterances"].count == 82
+    assert 'class="rows-note"' not in page
+    spans = (await ds.client.get(f"{DB}/seed_spans")).text
+    total = db["seed_spans"].count
+    assert total > 100 and f"This page shows 100 of the {total:,} rows, and so does" in html.unescape(spans) and "_size=max" in spans

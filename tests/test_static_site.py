@@ -178,7 +178,7 @@ def test_the_release_zip_in_the_edition_holds_the_edition(site: Path):
         assert f"{folder}/site/havana-1962/utterances/{TURN}/index.html" in names
         assert archive.read(f"{folder}/site/index.html") == (site / "index.html").read_bytes()
         sums = archive.read(f"{folder}/SHA256SUMS").decode()
-        assert f"  site/index.html\n" in sums and f"  {facts['name']}.db\n" in sums
+        assert "  site/index.html\n" in sums and f"  {facts['name']}.db\n" in sums
 
 
 def test_make_release_writes_the_zip_the_edition_offers(site: Path, database_path: Path, tmp_path: Path):

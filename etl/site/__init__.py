@@ -21,8 +21,6 @@ Their configuration is Datasette's plugin configuration (``plugins: havana-1962:
 
 from __future__ import annotations
 
-
-
 from typing import Any
 
 from datasette.utils import tilde_decode
