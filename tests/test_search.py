@@ -375,3 +375,18 @@ async def test_site_search_pages_and_keeps_to_one_kind_when_asked(ds):
     assert {result["kind"] for result in notes["results"]} == {"note"} and notes["total"] == everything["counts"]["note"]
     page = await ds.client.get("/search?q=article&_size=5")
     assert 'href="/search?q=article&amp;_size=5&amp;page=2" rel="next"' in page.text
+
+
+async def test_keyword_in_context_gives_one_row_for_each_occurrence_with_its_place(ds, db):
+    rows = (await ds.client.get(f"/{DATABASE_NAME}/keyword_in_context.json?term=inspection&_shape=array&_size=max")).json()
+    texts = {row["utterance_id"]: row["text"] for row in db.query("select utterance_id, text from utterances")}
+    printed = sum(len(re.findall(r"\binspections?\b", text, flags=re.IGNORECASE)) for text in texts.values())
+    assert len(rows) == printed == 31  # the turns print "inspection(s)" 31 times in 10 turns
+    assert len({row["utterance_id"] for row in rows}) == 10
+    for row in rows:
+        text = texts[row["utterance_id"]]
+        assert re.match(r"inspections?\b", text[row["offset_in_turn"] :], flags=re.IGNORECASE), row
+        assert re.search(r"\*\*inspections?\*\*", row["in_context"], flags=re.IGNORECASE)
+        assert row["place"] == "/record/" + row["utterance_id"].rsplit("-", 1)[0] + "#" + row["utterance_id"].rsplit("-", 1)[1]
+    order = [(row["date"], row["utterance_id"], row["offset_in_turn"]) for row in rows]
+    assert order == sorted(order), "by record, then turn, then place in the turn"

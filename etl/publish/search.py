@@ -26,6 +26,7 @@ endings are left to the tokenizer's porter stemmer.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -368,3 +369,39 @@ def parse_search(text: str | None, names: NameIndex = EMPTY_NAME_INDEX) -> Searc
     parser = _Parser(tokens, names, notices)
     tree = parser.parse()
     return SearchQuery(text=text, tree=tree, names=tuple(parser.expanded), notices=tuple(notices))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Keyword in context: one row for each occurrence
+
+# The marks FTS5's highlight() is asked to put around each match: characters a turn's text never holds.
+MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
+# How many words of context stand on each side of an occurrence.
+CONTEXT_WORDS = 8
+MARKED = re.compile(f"{MATCH_OPEN}(?P<match>[^{MATCH_CLOSE}]*){MATCH_CLOSE}")
+
+
+def occurrences(marked: str | None, context_words: int = CONTEXT_WORDS) -> str:
+    """Each match that FTS5's ``highlight()`` marked in a turn's text, as a JSON list (for ``json_each``): the
+    match, the words around it with the match marked ``**like this**``, and its offset in the turn's text.
+
+    >>> import json
+    >>> [row["in_context"] for row in json.loads(occurrences("We reject \\x02inspection\\x03, any \\x02inspection\\x03 at all.", 2))]
+    ['We reject **inspection**, any inspection', 'inspection, any **inspection** at all.']
+    >>> json.loads(occurrences("We reject \\x02inspection\\x03."))[0]["offset"]
+    10
+    """
+    if not marked:
+        return "[]"
+    text = marked.replace(MATCH_OPEN, "").replace(MATCH_CLOSE, "")
+    words_before = re.compile(rf"(?:\S+\s+){{0,{context_words}}}\S*$")
+    words_after = re.compile(rf"\S*(?:\s+\S+){{0,{context_words}}}")
+    found = []
+    for number, match in enumerate(MARKED.finditer(marked)):
+        start = match.start() - 2 * number  # the marks of the matches before this one are not in the text
+        end = start + len(match["match"])
+        before = words_before.search(text[max(0, start - 40 * context_words) : start])[0]
+        after = words_after.match(text, end)[0]
+        in_context = " ".join(f"{before}**{match['match']}**{after}".split())
+        found.append({"match": match["match"], "offset": start, "in_context": in_context})
+    return json.dumps(found, ensure_ascii=False)

@@ -7,7 +7,8 @@ Loaded with ``--plugins-dir plugins``; it only uses Datasette's plugin hooks:
   ``templates/row.html``): the dataset and its version, the row's permanent URL and the archival citation
   of the record the row comes from. Row pages also get ``row_links``: their foreign keys as links with labels.
 - ``prepare_connection`` adds ``sentence_at(text, offset)``, used by a canned query to show the sentence
-  a translator's gloss sits in.
+  a translator's gloss sits in, and ``kwic_occurrences(marked)``, each match FTS5's ``highlight()`` marked
+  in a turn as a JSON list, so that keyword in context gives one row for each occurrence.
 - ``render_cell`` turns row ids in query results into links to their row pages, and shows the
   ``**match**`` marks of the keyword-in-context query as highlighted text.
 
@@ -26,6 +27,7 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 from etl.publish.memo import memo_of, remembered
+from etl.publish.search import occurrences
 from etl.site import primary_key_values
 
 # The tables whose row pages carry a "Cite this" block, and how to find the records a row comes from.
@@ -96,6 +98,7 @@ def sentence_at(text: str | None, offset: int | None) -> str | None:
 @hookimpl
 def prepare_connection(conn: Any) -> None:
     conn.create_function("sentence_at", 2, sentence_at, deterministic=True)
+    conn.create_function("kwic_occurrences", 1, occurrences, deterministic=True)
 
 
 # The release of each running Datasette, once read: an immutable database cannot change under the server,
