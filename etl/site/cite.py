@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from etl.site import canned_query, primary_key_values
 from etl.publish.citation import (
+    CITED_TABLES,
     DEFAULT_STYLE,
     FORMATS,
     STYLES,
@@ -43,6 +44,7 @@ from etl.publish.citation import (
     dataset_jsonld,
     formatted_in_every_style,
     jsonld_script,
+    path_under_database,
     release_from_facts,
     render,
 )
@@ -52,8 +54,6 @@ from etl.publish.memo import remembered
 from etl.schema import TURNS_VIEW_NAME
 
 CITE_PREFIX = "/-/cite"
-# The tables whose rows are cited, each with the view of the row a citation is made from.
-CITED_TABLES = ("utterances", "editorial_notes", "documents", "protocol_articles", "participants")
 # The views whose rows link to the row page of the table they show (column -> table).
 VIEW_ROW_LINKS = {TURNS_VIEW_NAME: {"utterance_id": "utterances"}}
 # The record page of the reading edition, and the anchor of a turn or note in it ("u057", "n003").
@@ -61,20 +61,9 @@ RECORD_PATH = "/record/{document_id}"
 
 
 def stable_path(datasette: Any, database: str, path: str) -> str:
-    """A path of the site under the database's own name, as citations give it: datasette-hashed-urls serves
-    each release under ``/havana-1962-<hash>/`` and redirects ``/havana-1962/`` there, so the unhashed path
-    finds the row in every release while the hashed one would die with the next.
-
-    >>> class Db: route = "havana-1962-8c17a73"
-    >>> class Site: get_database = staticmethod(lambda name: Db)
-    >>> stable_path(Site, "havana-1962", "/havana-1962-8c17a73/turns?_search=inspect")
-    '/havana-1962/turns?_search=inspect'
-    """
+    """A path of the site under the database's own name, whatever route serves this release (``path_under_database``)."""
     route = getattr(datasette.get_database(database), "route", None) or database
-    for served in (route, tilde_encode(route)):
-        if path == f"/{served}" or path.startswith(f"/{served}/") or path.startswith(f"/{served}?") or path.startswith(f"/{served}."):
-            return f"/{tilde_encode(database)}" + path[len(served) + 1 :]
-    return path
+    return path_under_database(path, route, database)
 
 
 def stable_row_path(database: str, table: str, row_id: str) -> str:
