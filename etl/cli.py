@@ -30,6 +30,8 @@ class CleanErrors(click.Group):
             raise click.ClickException(f"the database could not be read: {error}") from error
         except FileNotFoundError as error:
             raise click.ClickException(f"{error.filename}: no such file") from error
+        except OSError as error:  # a full disk, a folder that may not be written
+            raise click.ClickException(f"{error.filename or 'a file'}: could not be written or read: {error.strerror or error}") from error
 
 
 @click.group(cls=CleanErrors)

@@ -7,8 +7,10 @@ database untouched, and it inserts rows in a fixed order, so the same inputs giv
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -150,16 +152,20 @@ class TemporaryDatabase:
             self.db.conn.execute("PRAGMA synchronous = OFF")
             create_tables(self.db)
             self.db.conn.execute("BEGIN")
-        except BaseException:
+        except BaseException as failure:
             self.db.close()
             if self.temporary.exists():
                 self.temporary.unlink()
             os.close(self.lock)
+            if _out_of_space(failure):
+                raise self._no_space(failure) from failure
             raise
         return self.db
 
     def __exit__(self, kind, error, traceback) -> None:
         try:
+            if error is not None and _out_of_space(error):
+                raise self._no_space(error) from error
             if kind is None:
                 self.db.conn.execute("COMMIT")
                 with self.db.conn:
@@ -172,8 +178,26 @@ class TemporaryDatabase:
                 with open(self.temporary, "rb+") as written:
                     os.fsync(written.fileno())
                 os.replace(self.temporary, self.out_path)
+        except (sqlite3.OperationalError, OSError) as failure:
+            if not _out_of_space(failure):
+                raise
+            raise self._no_space(failure) from failure
         finally:
             self.db.close()
             if self.temporary.exists():
                 self.temporary.unlink()
             os.close(self.lock)
+
+    def _no_space(self, failure: BaseException) -> BuildError:
+        return BuildError(
+            f"{self.out_path}: could not be written: {failure}; the previous database is untouched; "
+            f"free some space in {self.out_path.parent} and build again"
+        )
+
+
+def _out_of_space(error: BaseException) -> bool:
+    """Whether an error is a write the system refused: a full disk or quota, a file past the size allowed."""
+    if isinstance(error, sqlite3.OperationalError):
+        name = getattr(error, "sqlite_errorname", "")
+        return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR")
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)

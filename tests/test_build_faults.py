@@ -93,3 +93,27 @@ def test_a_second_build_into_the_same_file_stops_with_a_message(tmp_path: Path):
             build_database(SEEDS, out, log=lambda line: None)
     build_database(SEEDS, out, log=lambda line: None)  # the lock goes with the first build
     assert out.exists()
+
+
+FULL_DISK_BUILD = """
+import resource, signal, sys
+from etl.cli import main
+
+# The system refuses to let this process write a file past 64 KiB, as a full disk would refuse it.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+main(["build", "--seeds", sys.argv[1], "--out", sys.argv[2]])
+"""
+
+
+def test_a_build_that_runs_out_of_space_names_the_file_and_leaves_the_previous_database(tmp_path: Path):
+    out = tmp_path / "out" / "havana-1962.db"
+    out.parent.mkdir()
+    out.write_bytes(b"the previous build")
+    result = subprocess.run([sys.executable, "-c", FULL_DISK_BUILD, str(SEEDS), str(out)], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith(f"Error: {out}: could not be written: ")
+    assert f"the previous database is untouched; free some space in {out.parent} and build again" in result.stderr
+    assert out.read_bytes() == b"the previous build"
+    assert [path.name for path in out.parent.iterdir()] == [out.name], "a partial file was left behind"

@@ -95,6 +95,9 @@ def test_a_yes_or_no_word_left_unquoted_in_a_vocabulary_is_caught_by_its_schema(
         ("participants.yml", '      "Mikovan": misspelling', '      "Mikovan": typo', "expected one of 'speaker label', 'name', 'misspelling'"),
         ("documents.yml", "    place_source: *havana\n", "", "expected the key 'place_source'"),
         ("reading.yml", "  - {forms: [said, says], mode: reported}", "  - {forms: [said, says], mode: spoken}", "expected one of 'reported', 'action' at reporting_verbs/0/mode"),
+        ("participants.yml", "    side: Cuban\n", "    side: Martian\n", "participants.yml:28: expected a side listed under 'sides' in reading.yml"),
+        ("participants.yml", '      "R. Castro": name\n', '      "R. Castro": name\n      "Castro": name\n',
+         "participants.yml:38: expected each name form to name one participant; 'Castro' names fidel-castro and raul-castro"),
     ],
 )
 def test_a_bad_curated_entry_stops_the_build_with_its_file_and_line(tmp_path, name, old, new, expected):

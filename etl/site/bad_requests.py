@@ -12,9 +12,10 @@ what is wrong. A failure of the server (500) shows no traceback and no internal 
 traceback goes to the server's log.
 
 Datasette runs its own handler too (every implementation of the hook is awaited and the first answer is
-sent): where the optional ``rich`` package is installed, it prints each error's traceback with its local
-variables to the console, which costs about a quarter of a second of the event loop per error page. No
-documented setting turns it off; this plugin leaves it as it is (see the README's robustness section).
+sent): where the optional ``rich`` package can be imported, it prints each error's traceback with its local
+variables, for 0.3-1.5 s of the event loop per error page. No documented setting turns it off, so the
+server runs without rich: the published image does not install it, and ``make serve``'s workers mark it
+absent before Datasette is imported (``etl/publish/asgi.py``).
 
 datasette-hashed-urls marks every answer under a hashed database URL cacheable for a year, errors included;
 an error may be passing (a query cut off by the time limit on a busy server), so ``asgi_wrapper`` sends
