@@ -416,6 +416,33 @@ def _unused_text(spans: list[dict]) -> str:
     return ", ".join(parts)
 
 
+def article_links_to_absent_records(conn) -> list[str]:
+    """Check each curated link of ``article_links.yml`` (read by the site, not loaded) against the built rows.
+
+    A link whose turn or article is not among the rows of a record that was built is a slip, and stops the
+    build with its line; a link into a record that is not being built is a warning, as for ``documents.yml``.
+    """
+    name = "article_links.yml"
+    documents = {row[0] for row in conn.execute("select document_id from documents")}
+    known = {
+        "utterance_id": {row[0] for row in conn.execute("select utterance_id from utterances")},
+        "article_id": {row[0] for row in conn.execute("select article_id from protocol_articles")},
+    }
+    warnings = []
+    for index, entry in enumerate(load_curated_entries(name)):
+        missing = [key for key in ("utterance_id", "article_id") if entry[key] not in known[key]]
+        if not missing:
+            continue
+        document = entry["utterance_id"].rsplit("-u", 1)[0]
+        if document not in documents:
+            warnings.append(f"{CURATED / name}:{entry['line']}: expected a record being built; the entry's turn is in {document}, which is not among them")
+            continue
+        what = {"utterance_id": "a turn", "article_id": "an article"}[missing[0]]
+        line = line_of_node(_composed(name), [index, missing[0]])
+        raise ParseError(CURATED / name, line, f"{what} of the built records ({document})", entry[missing[0]])
+    return warnings
+
+
 def build_database(
     seeds_dir: Path, out_path: Path, strict: bool = False, log: Callable[[str], None] = print, workers: int | None = None
 ) -> BuildReport:
@@ -440,6 +467,7 @@ def build_database(
 
         absent = inputs.entries_for_absent_seeds({source.path.name for source in sources})
         warnings = same_text_warnings(sources) + absent + _read_all(sources, inputs, write, log, workers)
+        warnings += article_links_to_absent_records(db.conn)
         for warning in warnings:
             log(f"warning: {warning}")
         if strict and warnings:

@@ -122,3 +122,21 @@ def test_every_command_ends_in_a_clean_message_not_a_traceback(tmp_path, command
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ") and "reading.yml:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("  article_id: protocol-1962-10-31-article-13\n", "  article_id: protocol-1962-10-31-article-99\n",
+         "article_links.yml:7: expected an article of the built records (1962-11-05-memorandum); found 'protocol-1962-10-31-article-99'"),
+        ("- utterance_id: 1962-11-05-memorandum-u003\n", "- utterance_id: 1962-11-05-memorandum-u903\n",
+         "article_links.yml:6: expected a turn of the built records (1962-11-05-memorandum); found '1962-11-05-memorandum-u903'"),
+    ],
+    ids=["an article that does not exist", "a turn that does not exist"],
+)
+def test_a_curated_link_to_a_turn_or_article_that_does_not_exist_stops_the_build(tmp_path, old, new, expected):
+    # The site reads these links when it serves a page; without this check a slip would drop a link unseen.
+    folder = copy_of_the_pipeline(tmp_path)
+    spoil(folder, "article_links.yml", old, new)
+    result = build(folder)
+    assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr, result.stderr
