@@ -22,7 +22,6 @@ from etl.errors import ParseError
 from etl.paths import CURATED
 from etl.read.blocks import find_where_possible
 from etl.read.vocabulary import longest_first
-from etl.schema import SIDES
 
 
 @dataclass(frozen=True)
@@ -108,6 +107,7 @@ def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
     lines = entry_lines(path.name, "participants", path.parent)
     participants: dict[str, Participant] = {}
     seen: dict[str, str] = {}
+    sides = tuple(dict.fromkeys(entry["side"] for entry in load_curated("reading.yml", path.parent)["sides"]))
     for index, (entry, line) in enumerate(zip(data["participants"], lines)):
         participant = Participant(
             entry["participant_id"],
@@ -117,9 +117,9 @@ def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
             " ".join(entry["source"].split()),
             dict(entry["forms"]),
         )
-        if participant.side is not None and participant.side not in SIDES:
+        if participant.side is not None and participant.side not in sides:
             where = line_of_node(yaml.compose(path.read_text(encoding="utf-8")), ["participants", index, "side"])
-            raise ParseError(path, where, f"a side listed under 'sides' in reading.yml ({', '.join(SIDES)})", participant.side)
+            raise ParseError(path, where, f"a side listed under 'sides' in reading.yml ({', '.join(sides)})", participant.side)
         for form in participant.forms:
             if form in seen:
                 raise ParseError(path, line, f"each name form to name one participant; {form!r} names {seen[form]} and {participant.participant_id}")
