@@ -29,7 +29,7 @@ def machine() -> dict:
     from importlib.metadata import version
 
     return {
-        "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "nproc": os.cpu_count(),
         "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "platform": platform.platform(),
@@ -49,15 +49,21 @@ def write(name: str, payload: dict) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(build_bench.SIZES), help="copies of the seeds to build")
-    parser.add_argument("--requests-per-page", type=int, default=20, help="requests per page and concurrency (seed database)")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=list(build_bench.SIZES), help="copies of the seeds to build"
+    )
+    parser.add_argument(
+        "--requests-per-page", type=int, default=20, help="requests per page and concurrency (seed database)"
+    )
     parser.add_argument("--requests-per-page-largest", type=int, default=6, help="the same for the largest database")
     parser.add_argument("--floor-requests", type=int, default=150, help="floor requests per concurrency")
     parser.add_argument("--skip-build", action="store_true", help="serve the databases of the last run")
     arguments = parser.parse_args(argv)
     started = time.perf_counter()
     facts = machine()
-    print(f"havana-1962 benchmarks, {facts['date_utc']}: {facts['nproc']} cores, Python {facts['python']}, SQLite {facts['sqlite']}, Datasette {facts['datasette']}")
+    print(
+        f"havana-1962 benchmarks, {facts['date_utc']}: {facts['nproc']} cores, Python {facts['python']}, SQLite {facts['sqlite']}, Datasette {facts['datasette']}"
+    )
 
     sizes = tuple(sorted(arguments.sizes))
     if arguments.skip_build:
@@ -81,13 +87,26 @@ def main(argv: list[str] | None = None) -> int:
     serve_work = WORK / "serve"
     serve_work.mkdir(parents=True, exist_ok=True)
     seeds_db = WORK / f"x{min(sizes)}" / "havana-1962.db"
-    serve = {"machine": facts, "concurrency": list(serve_bench.CONCURRENCY), "floor_path": serve_bench.FLOOR_PATH, "databases": []}
-    serve["databases"].append(serve_bench.bench_seeds(seeds_db, serve_work, arguments.requests_per_page, arguments.floor_requests))
+    serve = {
+        "machine": facts,
+        "concurrency": list(serve_bench.CONCURRENCY),
+        "floor_path": serve_bench.FLOOR_PATH,
+        "databases": [],
+    }
+    serve["databases"].append(
+        serve_bench.bench_seeds(seeds_db, serve_work, arguments.requests_per_page, arguments.floor_requests)
+    )
     largest = max(built, key=lambda row: row["copies"])
     if largest["copies"] != min(sizes):
         print(f"\n== serve: the x{largest['copies']} database ==")
         serve["databases"].append(
-            serve_bench.bench_largest(f"x{largest['copies']}", ROOT / largest["db_path"], serve_work, arguments.requests_per_page_largest, arguments.floor_requests)
+            serve_bench.bench_largest(
+                f"x{largest['copies']}",
+                ROOT / largest["db_path"],
+                serve_work,
+                arguments.requests_per_page_largest,
+                arguments.floor_requests,
+            )
         )
     serve["targets"] = [target for result in serve["databases"] for target in result["targets"]]
     write("serve", serve)
@@ -111,10 +130,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{check['facets_timed_out'] or 'none'} (facet limit {limits['facet_time_limit_ms']} ms, SQL limit {limits['sql_time_limit_ms']} ms)"
             )
         export = result["full_csv_export"]
-        print(f"{result['database']}: full CSV export of utterances: {export['mb']} MB in {export['seconds']} s ({export['mb_per_s']} MB/s)")
+        print(
+            f"{result['database']}: full CSV export of utterances: {export['mb']} MB in {export['seconds']} s ({export['mb_per_s']} MB/s)"
+        )
     print("\n== reader ==")
     print(reader["skipped"] if "skipped" in reader else reader_bench.format_result(reader))
-    print(f"\nresults: bench/results/build.json, bench/results/reader.json, bench/results/serve.json; total {time.perf_counter() - started:.0f} s")
+    print(
+        f"\nresults: bench/results/build.json, bench/results/reader.json, bench/results/serve.json; total {time.perf_counter() - started:.0f} s"
+    )
     return 0
 
 

@@ -71,7 +71,9 @@ def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def run_build(seeds_dir: Path, out_path: Path, timeout: float, sources: dict[str, str] | None = None, workers: int | None = None) -> dict:
+def run_build(
+    seeds_dir: Path, out_path: Path, timeout: float, sources: dict[str, str] | None = None, workers: int | None = None
+) -> dict:
     """Build ``seeds_dir`` into ``out_path`` in a child process (with ``workers`` reading processes, one per
     core by default); its seconds and memory, or a timeout."""
     if out_path.exists():
@@ -84,7 +86,9 @@ def run_build(seeds_dir: Path, out_path: Path, timeout: float, sources: dict[str
     started = time.perf_counter()
     try:
         environment = {**os.environ, "BENCH_WORKERS": str(workers or 0)}
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=environment)
+        finished = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False, env=environment
+        )
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "timeout_seconds": timeout}
     if finished.returncode != 0:
@@ -153,7 +157,9 @@ def run(seeds_dir: Path, work: Path, sizes: tuple[int, ...] = SIZES, log=print) 
             floors = [floor_seconds(out, work / f"x{copies}" / "floor.db") for _ in range(FLOOR_REPEATS)]
             floor, count = min(floors)
             with sqlite3.connect(out) as conn:
-                documents, unaccounted = conn.execute("select count(*), sum(unaccounted_chars) from documents").fetchone()
+                documents, unaccounted = conn.execute(
+                    "select count(*), sum(unaccounted_chars) from documents"
+                ).fetchone()
             row.update(
                 documents=documents,
                 unaccounted_chars=unaccounted,
@@ -169,11 +175,15 @@ def run(seeds_dir: Path, work: Path, sizes: tuple[int, ...] = SIZES, log=print) 
             )
             row["worker_peak_rss_mb"] = round(build["worker_peak_rss_kb"] / 1024, 1)
             if copies == max(sizes) and copies > 1:
-                serial = run_build(corpus.folder, work / f"x{copies}" / "serial.db", timeout=timeout, sources=corpus.sources, workers=1)
+                serial = run_build(
+                    corpus.folder, work / f"x{copies}" / "serial.db", timeout=timeout, sources=corpus.sources, workers=1
+                )
                 if serial["status"] == "ok":
                     row["serial_seconds"] = round(serial["seconds"], 3)
                     row["parallel_speedup"] = round(serial["seconds"] / build["seconds"], 2)
-                    row["serial_equals_parallel_bytes"] = (work / f"x{copies}" / "serial.db").read_bytes() == out.read_bytes()
+                    row["serial_equals_parallel_bytes"] = (
+                        work / f"x{copies}" / "serial.db"
+                    ).read_bytes() == out.read_bytes()
         results.append(row)
         log(_line(row))
     by_copies = {row["copies"]: row for row in results if row["status"] == "ok"}
@@ -228,15 +238,27 @@ def format_targets(summary: dict) -> list[str]:
 
     lines = []
     seed = summary.get("seed_build_seconds")
-    lines.append(f"seed build: {seed:.3f} s (target < {summary['target_seed_build_under_s']} s): {verdict(seed is not None and seed < summary['target_seed_build_under_s'])}" if seed is not None else "seed build: not measured")
+    lines.append(
+        f"seed build: {seed:.3f} s (target < {summary['target_seed_build_under_s']} s): {verdict(seed is not None and seed < summary['target_seed_build_under_s'])}"
+        if seed is not None
+        else "seed build: not measured"
+    )
     ratio = summary.get("cost_per_mb_x1000_over_x10")
-    lines.append(f"cost per MB, largest / x10: {ratio} (target <= {summary.get('target_cost_ratio_within')}): {verdict(None if ratio is None else ratio <= summary['target_cost_ratio_within'])}")
+    lines.append(
+        f"cost per MB, largest / x10: {ratio} (target <= {summary.get('target_cost_ratio_within')}): {verdict(None if ratio is None else ratio <= summary['target_cost_ratio_within'])}"
+    )
     over = summary.get("largest_build_over_floor")
-    lines.append(f"largest build / executemany floor: {over}x (target <= {summary.get('target_largest_build_over_floor_at_most')}x): {verdict(None if over is None else over <= summary['target_largest_build_over_floor_at_most'])}")
+    lines.append(
+        f"largest build / executemany floor: {over}x (target <= {summary.get('target_largest_build_over_floor_at_most')}x): {verdict(None if over is None else over <= summary['target_largest_build_over_floor_at_most'])}"
+    )
     peak = summary.get("largest_peak_rss_mb")
-    lines.append(f"largest build peak memory: {peak} MB (target <= {summary.get('target_largest_peak_rss_mb_at_most')} MB): {verdict(None if peak is None else peak <= summary['target_largest_peak_rss_mb_at_most'])}")
+    lines.append(
+        f"largest build peak memory: {peak} MB (target <= {summary.get('target_largest_peak_rss_mb_at_most')} MB): {verdict(None if peak is None else peak <= summary['target_largest_peak_rss_mb_at_most'])}"
+    )
     growth = summary.get("largest_peak_over_x100")
-    lines.append(f"largest peak / x100 peak: {growth} (target <= {summary.get('target_largest_peak_over_x100_at_most')}): {verdict(None if growth is None else growth <= summary['target_largest_peak_over_x100_at_most'])}")
+    lines.append(
+        f"largest peak / x100 peak: {growth} (target <= {summary.get('target_largest_peak_over_x100_at_most')}): {verdict(None if growth is None else growth <= summary['target_largest_peak_over_x100_at_most'])}"
+    )
     lines.append(
         f"parallel over serial (largest): {summary.get('largest_parallel_speedup')}x faster; same bytes: {summary.get('largest_serial_equals_parallel_bytes')}"
     )
@@ -266,4 +288,9 @@ if __name__ == "__main__":
         _child(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]) if len(sys.argv) > 4 else None)
     else:
         root = Path(__file__).resolve().parent.parent
-        print(json.dumps(run(root / "seeds", root / "bench" / "work", sizes=tuple(int(size) for size in sys.argv[1:]) or SIZES), indent=2))
+        print(
+            json.dumps(
+                run(root / "seeds", root / "bench" / "work", sizes=tuple(int(size) for size in sys.argv[1:]) or SIZES),
+                indent=2,
+            )
+        )

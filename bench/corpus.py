@@ -26,11 +26,20 @@ from etl.read.registry import load_registry
 #   "4 November 1962"   (date line of the telegram, " 4 November 1962")
 #   "3.XI.62"           (signature, "3.XI.62 ALEKSEEV")
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-
 
 
 def starts_with_label(line: str, label_forms: list[str]) -> bool:

@@ -48,12 +48,22 @@ def plain_command(db_path: Path, inspect_file: Path) -> Any:
 
     def command(port: int) -> tuple[list[str], dict[str, str]]:
         arguments = [
-            sys.executable, "-m", "uvicorn", "--factory", "bench.plain_datasette:create_app", "--workers", "1",
-            "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "on",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "bench.plain_datasette:create_app",
+            "--workers",
+            "1",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--lifespan",
+            "on",
         ]
         environment = {DATABASE_VARIABLE: str(db_path.resolve()), INSPECT_FILE_VARIABLE: str(inspect_file.resolve())}
         return arguments, environment
 
     return command
-
-

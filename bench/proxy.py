@@ -73,8 +73,13 @@ def write_config(work: Path, upstream: str, port: int, static_file: Path) -> Pat
     config = work / "nginx.conf"
     config.write_text(
         CONFIG.format(
-            work=work.resolve(), zone=CACHE_ZONE, upstream=upstream, host=HOST, port=port,
-            static_path=STATIC_FLOOR_PATH, static_file=static_file.resolve(),
+            work=work.resolve(),
+            zone=CACHE_ZONE,
+            upstream=upstream,
+            host=HOST,
+            port=port,
+            static_path=STATIC_FLOOR_PATH,
+            static_file=static_file.resolve(),
         ),
         encoding="utf-8",
     )
@@ -82,7 +87,9 @@ def write_config(work: Path, upstream: str, port: int, static_file: Path) -> Pat
 
 
 @contextmanager
-def caching_proxy(work: Path, upstream_url: str, static_file: Path, lifetime_seconds: int, start_seconds: int = 20) -> Iterator[str]:
+def caching_proxy(
+    work: Path, upstream_url: str, static_file: Path, lifetime_seconds: int, start_seconds: int = 20
+) -> Iterator[str]:
     """nginx caching ``upstream_url`` on a free port of 127.0.0.1, its cache empty; yields its base URL."""
     if work.exists():
         shutil.rmtree(work)

@@ -41,7 +41,10 @@ def run(work: Path, log=print) -> dict:
     result = {"records": len(records), "megabytes": round(megabytes, 3), "build": build}
     if build["status"] == "ok":
         db = sqlite3.connect(out)
-        rows = sum(db.execute(f"select count(*) from [{name}]").fetchone()[0] for (name,) in db.execute("select name from sqlite_master where type = 'table' and name not like '%fts%'"))
+        rows = sum(
+            db.execute(f"select count(*) from [{name}]").fetchone()[0]
+            for (name,) in db.execute("select name from sqlite_master where type = 'table' and name not like '%fts%'")
+        )
         unaccounted = db.execute("select count(*) from documents where unaccounted_chars > 0").fetchone()[0]
         result.update(
             rows=rows,
@@ -75,8 +78,15 @@ def agreement() -> dict:
         turns += len(checks)
         agreed += sum(check.agrees for check in checks)
         frames += 1
-        expected = {key: (str(value) if value is not None else None) for key, value in hand.expected["frame"].items() if key in FRAME_COLUMNS}
-        found = {key: (str(seed.document[column]) if seed.document[column] is not None else None) for key, column in FRAME_COLUMNS.items()}
+        expected = {
+            key: (str(value) if value is not None else None)
+            for key, value in hand.expected["frame"].items()
+            if key in FRAME_COLUMNS
+        }
+        found = {
+            key: (str(seed.document[column]) if seed.document[column] is not None else None)
+            for key, column in FRAME_COLUMNS.items()
+        }
         exact_frames += expected == found
     return {
         "records": frames,
@@ -102,7 +112,11 @@ def format_result(result: dict) -> str:
         )
     else:
         lines.append(f"  build {build['status']}: {build.get('error')}")
-    met = "met" if hand["turn_agreement"] is not None and hand["turn_agreement"] >= hand["target_turn_agreement"] else "NOT met"
+    met = (
+        "met"
+        if hand["turn_agreement"] is not None and hand["turn_agreement"] >= hand["target_turn_agreement"]
+        else "NOT met"
+    )
     lines.append(
         f"hand-read records: {hand['records']}; frames read exactly: {hand['frames_exact']}/{hand['records']}; "
         f"turns with the right speaker and mode: {hand['turns_agreeing']}/{hand['turns']} = {hand['turn_agreement']:.1%} "
@@ -140,10 +154,19 @@ def linear_reading(work: Path) -> dict:
         started = time.perf_counter()
         read_one_record(path)
         seconds[lines] = round(time.perf_counter() - started, 3)
-    ratios = [round(seconds[longer] / seconds[shorter], 2) for shorter, longer in zip(LONG_RECORD_LINES, LONG_RECORD_LINES[1:], strict=False)]
-    return {"lines": list(LONG_RECORD_LINES), "seconds": [seconds[lines] for lines in LONG_RECORD_LINES], "doubling_ratios": ratios}
+    ratios = [
+        round(seconds[longer] / seconds[shorter], 2)
+        for shorter, longer in zip(LONG_RECORD_LINES, LONG_RECORD_LINES[1:], strict=False)
+    ]
+    return {
+        "lines": list(LONG_RECORD_LINES),
+        "seconds": [seconds[lines] for lines in LONG_RECORD_LINES],
+        "doubling_ratios": ratios,
+    }
 
 
 def format_linear_reading(result: dict) -> str:
-    lengths = ", ".join(f"{lines:,} lines {seconds:.2f} s" for lines, seconds in zip(result["lines"], result["seconds"], strict=True))
+    lengths = ", ".join(
+        f"{lines:,} lines {seconds:.2f} s" for lines, seconds in zip(result["lines"], result["seconds"], strict=True)
+    )
     return f"one record of reported speech: {lengths}; each doubling took {' and '.join(f'{ratio}x' for ratio in result['doubling_ratios'])} the time (2x is linear)"

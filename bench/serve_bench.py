@@ -58,9 +58,17 @@ def request_mix(db_path: Path) -> dict[str, list[str]]:
     database = DATABASE_NAME
     with sqlite3.connect(db_path) as conn:
         values = {
-            "document_id": _first(conn, "select document_id from utterances group by document_id order by count(*) desc, document_id limit 1"),
-            "participant_id": _first(conn, "select participant_id from utterances where participant_id is not null group by participant_id order by count(*) desc limit 1"),
-            "note_type": _first(conn, "select note_type from editorial_notes group by note_type order by count(*) desc limit 1"),
+            "document_id": _first(
+                conn,
+                "select document_id from utterances group by document_id order by count(*) desc, document_id limit 1",
+            ),
+            "participant_id": _first(
+                conn,
+                "select participant_id from utterances where participant_id is not null group by participant_id order by count(*) desc limit 1",
+            ),
+            "note_type": _first(
+                conn, "select note_type from editorial_notes group by note_type order by count(*) desc limit 1"
+            ),
             "term": SEARCH_TERM,
             "search": SEARCH_TERM,
         }
@@ -80,7 +88,9 @@ def request_mix(db_path: Path) -> dict[str, list[str]]:
     }
     for name, query in load_metadata()["databases"][database].get("queries", {}).items():
         parameters = sorted(set(re.findall(r"(?<!:):([a-z_]+)", query["sql"])))
-        mix[f"canned: {name}"] = [f"/{database}/{name}?" + urllib.parse.urlencode({p: values.get(p, SEARCH_TERM) for p in parameters})]
+        mix[f"canned: {name}"] = [
+            f"/{database}/{name}?" + urllib.parse.urlencode({p: values.get(p, SEARCH_TERM) for p in parameters})
+        ]
     # The floor again, inside the mix: what the cheapest request waits under the same load.
     mix[MIX_FLOOR] = [FLOOR_PATH]
     assert facets, "metadata.yml configures facets on utterances"
@@ -142,14 +152,19 @@ def summarize(results: list[dict], elapsed: float | None = None) -> dict:
 def hashed_route(base_url: str) -> str:
     """The name the site serves the database under (``havana-1962-<hash>``): where the unversioned URL redirects."""
     response = httpx.get(f"{base_url}/{DATABASE_NAME}", follow_redirects=False, timeout=REQUEST_TIMEOUT_SECONDS)
-    assert response.status_code == 302, f"/{DATABASE_NAME} answers {response.status_code}, not a redirect to its hashed URL"
+    assert response.status_code == 302, (
+        f"/{DATABASE_NAME} answers {response.status_code}, not a redirect to its hashed URL"
+    )
     return response.headers["location"].strip("/").split("/")[0].split("?")[0]
 
 
 def versioned(mix: dict[str, list[str]], route: str) -> dict[str, list[str]]:
     """The mix at the hashed URLs the site's own links point to (no redirect on the way)."""
     prefix = f"/{DATABASE_NAME}"
-    return {page: [f"/{route}{url[len(prefix):]}" if url.startswith(prefix) else url for url in urls] for page, urls in mix.items()}
+    return {
+        page: [f"/{route}{url[len(prefix) :]}" if url.startswith(prefix) else url for url in urls]
+        for page, urls in mix.items()
+    }
 
 
 def peer_mix(mix: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -161,7 +176,10 @@ def peer_mix(mix: dict[str, list[str]]) -> dict[str, list[str]]:
         if page.startswith("canned: "):
             name = page.removeprefix("canned: ")
             urls = [
-                f"/{DATABASE_NAME}?" + urllib.parse.urlencode({"sql": queries[name]["sql"], **dict(urllib.parse.parse_qsl(url.partition("?")[2]))})
+                f"/{DATABASE_NAME}?"
+                + urllib.parse.urlencode(
+                    {"sql": queries[name]["sql"], **dict(urllib.parse.parse_qsl(url.partition("?")[2]))}
+                )
                 for url in urls
             ]
         plain[page] = urls
@@ -171,14 +189,23 @@ def peer_mix(mix: dict[str, list[str]]) -> dict[str, list[str]]:
 def target(name: str, figure: float, unit: str, limit: float, comparison: str, detail: str = "") -> dict:
     """One serving target: its figure, the limit, whether it is met."""
     met = figure <= limit if comparison == "<=" else figure >= limit
-    return {"target": name, "figure": figure, "unit": unit, "limit": f"{comparison} {limit}", "met": met, "detail": detail}
+    return {
+        "target": name,
+        "figure": figure,
+        "unit": unit,
+        "limit": f"{comparison} {limit}",
+        "met": met,
+        "detail": detail,
+    }
 
 
 def _requests(mix: dict[str, list[str]], per_page: int) -> list[tuple[str, str]]:
     return [(page, urls[i % len(urls)]) for i in range(per_page) for page, urls in mix.items()]
 
 
-def _levels(base_url: str, mix: dict[str, list[str]], per_page: int, floor_requests: int, label: str, log) -> list[dict]:
+def _levels(
+    base_url: str, mix: dict[str, list[str]], per_page: int, floor_requests: int, label: str, log
+) -> list[dict]:
     """The mix and the floor at each concurrency, per page and overall."""
     levels = []
     for concurrency in CONCURRENCY:
@@ -219,7 +246,11 @@ def _peer_comparison(site_url: str, site_mix: dict, peer_url: str, mix: dict, ro
     favoured changed the ratio of the same page by 1.5 times from one run to the next."""
     plain = peer_mix(mix)
     # A page plain Datasette cannot answer (a canned query using the site's own SQL function) has no peer.
-    no_peer = sorted(page for page, urls in plain.items() if httpx.get(peer_url + urls[0], timeout=REQUEST_TIMEOUT_SECONDS).status_code != 200)
+    no_peer = sorted(
+        page
+        for page, urls in plain.items()
+        if httpx.get(peer_url + urls[0], timeout=REQUEST_TIMEOUT_SECONDS).status_code != 200
+    )
     pages = [page for page in mix if page not in no_peer and page != MIX_FLOOR]
     for page in pages:  # warm: first-use costs are not the load
         for url in site_mix[page]:
@@ -233,19 +264,43 @@ def _peer_comparison(site_url: str, site_mix: dict, peer_url: str, mix: dict, ro
         for number in range(rounds):
             order = list(servers) if number % 2 == 0 else list(reversed(servers))
             runs.append({name: run_wrk(*servers[name], PEER_CONCURRENCY, PEER_SECONDS, work / name) for name in order})
-        site = {figure: statistics.median(run["site"][figure] for run in runs) for figure in ("p50_ms", "p95_ms", "throughput_rps")}
-        peer = {figure: statistics.median(run["peer"][figure] for run in runs) for figure in ("p50_ms", "p95_ms", "throughput_rps")}
-        by_page[page] = {
-            "site_p95_ms": site["p95_ms"], "peer_p95_ms": peer["p95_ms"], "ratio": round(site["p95_ms"] / peer["p95_ms"], 2),
-            "site_p50_ms": site["p50_ms"], "peer_p50_ms": peer["p50_ms"], "site_rps": site["throughput_rps"], "peer_rps": peer["throughput_rps"],
-            "site_requests": sum(run["site"]["requests"] for run in runs), "peer_requests": sum(run["peer"]["requests"] for run in runs),
-            "site_status_400_or_more": sum(run["site"]["status_400_or_more"] + run["site"]["socket_errors"] for run in runs),
-            "peer_status_400_or_more": sum(run["peer"]["status_400_or_more"] + run["peer"]["socket_errors"] for run in runs),
+        site = {
+            figure: statistics.median(run["site"][figure] for run in runs)
+            for figure in ("p50_ms", "p95_ms", "throughput_rps")
         }
-        log(f"  {page:<45} site p95 {site['p95_ms']:>7.1f} ms  plain {peer['p95_ms']:>7.1f} ms  ratio {by_page[page]['ratio']}")
+        peer = {
+            figure: statistics.median(run["peer"][figure] for run in runs)
+            for figure in ("p50_ms", "p95_ms", "throughput_rps")
+        }
+        by_page[page] = {
+            "site_p95_ms": site["p95_ms"],
+            "peer_p95_ms": peer["p95_ms"],
+            "ratio": round(site["p95_ms"] / peer["p95_ms"], 2),
+            "site_p50_ms": site["p50_ms"],
+            "peer_p50_ms": peer["p50_ms"],
+            "site_rps": site["throughput_rps"],
+            "peer_rps": peer["throughput_rps"],
+            "site_requests": sum(run["site"]["requests"] for run in runs),
+            "peer_requests": sum(run["peer"]["requests"] for run in runs),
+            "site_status_400_or_more": sum(
+                run["site"]["status_400_or_more"] + run["site"]["socket_errors"] for run in runs
+            ),
+            "peer_status_400_or_more": sum(
+                run["peer"]["status_400_or_more"] + run["peer"]["socket_errors"] for run in runs
+            ),
+        }
+        log(
+            f"  {page:<45} site p95 {site['p95_ms']:>7.1f} ms  plain {peer['p95_ms']:>7.1f} ms  ratio {by_page[page]['ratio']}"
+        )
     ratios = sorted(figures["ratio"] for figures in by_page.values())
-    return {"connections_per_server": PEER_CONCURRENCY, "rounds": rounds, "seconds_per_round": PEER_SECONDS, "pages": by_page,
-            "no_peer": no_peer, "median_ratio": round(statistics.median(ratios), 2)}
+    return {
+        "connections_per_server": PEER_CONCURRENCY,
+        "rounds": rounds,
+        "seconds_per_round": PEER_SECONDS,
+        "pages": by_page,
+        "no_peer": no_peer,
+        "median_ratio": round(statistics.median(ratios), 2),
+    }
 
 
 def _worker_throughput(single_url: str, site_url: str, mix: dict, rounds: int, workers: int, work: Path, log) -> dict:
@@ -261,8 +316,15 @@ def _worker_throughput(single_url: str, site_url: str, mix: dict, rounds: int, w
     rps = {name: round(requests / seconds, 1) for name, (requests, seconds) in totals.items()}
     ratio = round(rps["workers"] / rps["one"], 2)
     log(f"  one process {rps['one']} req/s, {workers} workers {rps['workers']} req/s: {ratio}x")
-    return {"concurrency": 8, "workers": workers, "rounds": rounds, "seconds_per_round": THROUGHPUT_SECONDS,
-            "one_process_rps": rps["one"], "workers_rps": rps["workers"], "ratio": ratio}
+    return {
+        "concurrency": 8,
+        "workers": workers,
+        "rounds": rounds,
+        "seconds_per_round": THROUGHPUT_SECONDS,
+        "one_process_rps": rps["one"],
+        "workers_rps": rps["workers"],
+        "ratio": ratio,
+    }
 
 
 def _behind_proxy(site_url: str, mix: dict, work: Path, rounds: int, log) -> dict:
@@ -270,7 +332,9 @@ def _behind_proxy(site_url: str, mix: dict, work: Path, rounds: int, log) -> dic
     file, in turn, ``rounds`` times: the median of each run's p95."""
     static_file = work / "static-floor.html"
     static_file.parent.mkdir(parents=True, exist_ok=True)
-    static_file.write_bytes(httpx.get(site_url + mix["table page with facets"][0], timeout=REQUEST_TIMEOUT_SECONDS).content)
+    static_file.write_bytes(
+        httpx.get(site_url + mix["table page with facets"][0], timeout=REQUEST_TIMEOUT_SECONDS).content
+    )
     # The release's pages: /-/versions.json is no page of the database, its answers are not cacheable.
     paths = [url for page, urls in mix.items() if page != MIX_FLOOR for url in urls]
     runs: dict[str, list[dict]] = {"static file": [], "warm mix": []}
@@ -285,14 +349,26 @@ def _behind_proxy(site_url: str, mix: dict, work: Path, rounds: int, log) -> dic
     warm_p95 = statistics.median(run["p95_ms"] for run in runs["warm mix"])
     ratio = round(warm_p95 / floor_p95, 2)
     hits = sum(status == "HIT" for status in cache_status.values())
-    log(f"  static file p95 {floor_p95} ms; warm mix p95 {warm_p95} ms: {ratio}x; cache hits on the second request: {hits} of {len(cache_status)} URLs")
-    return {"concurrency": 32, "static_file_kb": round(static_file.stat().st_size / 1024, 1), "runs": runs, "static_file_p95_ms": floor_p95,
-            "warm_mix_p95_ms": warm_p95, "ratio": ratio, "cache_hits": hits, "urls": len(cache_status),
-            "not_cached": sorted(url for url, status in cache_status.items() if status != "HIT"),
-            "cold_non_200": sum(1 for r in cold if r["status"] != 200)}
+    log(
+        f"  static file p95 {floor_p95} ms; warm mix p95 {warm_p95} ms: {ratio}x; cache hits on the second request: {hits} of {len(cache_status)} URLs"
+    )
+    return {
+        "concurrency": 32,
+        "static_file_kb": round(static_file.stat().st_size / 1024, 1),
+        "runs": runs,
+        "static_file_p95_ms": floor_p95,
+        "warm_mix_p95_ms": warm_p95,
+        "ratio": ratio,
+        "cache_hits": hits,
+        "urls": len(cache_status),
+        "not_cached": sorted(url for url, status in cache_status.items() if status != "HIT"),
+        "cold_non_200": sum(1 for r in cold if r["status"] != 200),
+    }
 
 
-def bench_seeds(db_path: Path, work: Path, requests_per_page: int, floor_requests: int, rounds: int = 3, log=print) -> dict:
+def bench_seeds(
+    db_path: Path, work: Path, requests_per_page: int, floor_requests: int, rounds: int = 3, log=print
+) -> dict:
     """Every serving target on the seed database: the site as ``make serve`` runs it against its floor, against
     one process, against plain Datasette, and behind a caching proxy."""
     mix = request_mix(db_path)
@@ -300,9 +376,20 @@ def bench_seeds(db_path: Path, work: Path, requests_per_page: int, floor_request
     workers = worker_count()
     result: dict = {"database": "seeds", "db_mb": round(db_path.stat().st_size / 1e6, 2), "workers": workers}
     with (
-        running_server(db_path, inspect_file, work / "site.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS, workers=workers) as site_url,
-        running_server(db_path, inspect_file, work / "one.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS, workers=1) as single_url,
-        running_server(db_path, inspect_file, work / "plain.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS, command=plain_command(db_path, inspect_file)) as plain_url,
+        running_server(
+            db_path, inspect_file, work / "site.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS, workers=workers
+        ) as site_url,
+        running_server(
+            db_path, inspect_file, work / "one.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS, workers=1
+        ) as single_url,
+        running_server(
+            db_path,
+            inspect_file,
+            work / "plain.log",
+            SERVER_LIFETIME_SECONDS,
+            SERVER_START_SECONDS,
+            command=plain_command(db_path, inspect_file),
+        ) as plain_url,
     ):
         route = hashed_route(site_url)
         site_mix = versioned(mix, route)
@@ -322,27 +409,71 @@ def bench_seeds(db_path: Path, work: Path, requests_per_page: int, floor_request
     c8 = next(level for level in result["levels"] if level["concurrency"] == 8)
     worst = max(result["peer"]["pages"].items(), key=lambda item: item[1]["ratio"])
     result["targets"] = [
-        target("seed mix p95 / floor p95, concurrency 8", c8["mix"]["p95_over_floor"], "x", 3, "<=", f"mix p95 {c8['mix']['p95_ms']} ms, floor p95 {c8['floor']['p95_ms']} ms"),
-        target("site p95 / plain Datasette p95, median page, concurrency 8", result["peer"]["median_ratio"], "x", 1.25, "<=",
-               f"{len(result['peer']['pages'])} pages; no peer: {', '.join(result['peer']['no_peer']) or 'none'}"),
-        target("site p95 / plain Datasette p95, worst page, concurrency 8", worst[1]["ratio"], "x", 1.25, "<=",
-               f"{worst[0]}: {worst[1]['site_p95_ms']} ms against {worst[1]['peer_p95_ms']} ms"),
-        target(f"throughput, {workers} workers / one process, concurrency 8", result["workers_throughput"]["ratio"], "x", 1.7, ">=",
-               f"{result['workers_throughput']['workers_rps']} against {result['workers_throughput']['one_process_rps']} req/s on {os.cpu_count()} cores"),
-        target("warm mix p95 behind nginx / static file p95, concurrency 32", result["proxy"]["ratio"], "x", 2, "<=",
-               f"{result['proxy']['warm_mix_p95_ms']} ms against {result['proxy']['static_file_p95_ms']} ms; "
-               f"{result['proxy']['cache_hits']} of {result['proxy']['urls']} URLs cached"),
+        target(
+            "seed mix p95 / floor p95, concurrency 8",
+            c8["mix"]["p95_over_floor"],
+            "x",
+            3,
+            "<=",
+            f"mix p95 {c8['mix']['p95_ms']} ms, floor p95 {c8['floor']['p95_ms']} ms",
+        ),
+        target(
+            "site p95 / plain Datasette p95, median page, concurrency 8",
+            result["peer"]["median_ratio"],
+            "x",
+            1.25,
+            "<=",
+            f"{len(result['peer']['pages'])} pages; no peer: {', '.join(result['peer']['no_peer']) or 'none'}",
+        ),
+        target(
+            "site p95 / plain Datasette p95, worst page, concurrency 8",
+            worst[1]["ratio"],
+            "x",
+            1.25,
+            "<=",
+            f"{worst[0]}: {worst[1]['site_p95_ms']} ms against {worst[1]['peer_p95_ms']} ms",
+        ),
+        target(
+            f"throughput, {workers} workers / one process, concurrency 8",
+            result["workers_throughput"]["ratio"],
+            "x",
+            1.7,
+            ">=",
+            f"{result['workers_throughput']['workers_rps']} against {result['workers_throughput']['one_process_rps']} req/s on {os.cpu_count()} cores",
+        ),
+        target(
+            "warm mix p95 behind nginx / static file p95, concurrency 32",
+            result["proxy"]["ratio"],
+            "x",
+            2,
+            "<=",
+            f"{result['proxy']['warm_mix_p95_ms']} ms against {result['proxy']['static_file_p95_ms']} ms; "
+            f"{result['proxy']['cache_hits']} of {result['proxy']['urls']} URLs cached",
+        ),
     ]
     return result
 
 
-def bench_largest(label: str, db_path: Path, work: Path, requests_per_page: int, floor_requests: int, log=print) -> dict:
+def bench_largest(
+    label: str, db_path: Path, work: Path, requests_per_page: int, floor_requests: int, log=print
+) -> dict:
     """The largest database served as ``make serve`` serves it: every page of the mix within the time limits."""
     mix = request_mix(db_path)
     started = time.perf_counter()
     inspect_file = write_inspect_file(db_path, db_path.with_suffix(".inspect.json"))
-    result: dict = {"database": label, "db_mb": round(db_path.stat().st_size / 1e6, 2), "inspect_seconds": round(time.perf_counter() - started, 2)}
-    with running_server(db_path, inspect_file, work / f"{label}.log", SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS, workers=worker_count()) as site_url:
+    result: dict = {
+        "database": label,
+        "db_mb": round(db_path.stat().st_size / 1e6, 2),
+        "inspect_seconds": round(time.perf_counter() - started, 2),
+    }
+    with running_server(
+        db_path,
+        inspect_file,
+        work / f"{label}.log",
+        SERVER_LIFETIME_SECONDS,
+        SERVER_START_SECONDS,
+        workers=worker_count(),
+    ) as site_url:
         site_mix = versioned(mix, hashed_route(site_url))
         result["time_limits"] = _time_limit_check(site_url)
         result["full_csv_export"] = _full_export(site_url)
@@ -356,15 +487,31 @@ def largest_targets(result: dict) -> list[dict]:
     """Every page of the mix answered 200 on the largest database: at concurrency 1 and 8, and at 32."""
     targets = []
     for name, levels in (("concurrency 1 and 8", (1, 8)), ("concurrency 32", (32,))):
-        answers = [(page, figures) for level in result["levels"] if level["concurrency"] in levels for page, figures in level["pages"].items()]
+        answers = [
+            (page, figures)
+            for level in result["levels"]
+            if level["concurrency"] in levels
+            for page, figures in level["pages"].items()
+        ]
         failing = {page: sum(figures["non_200"] for other, figures in answers if other == page) for page, _ in answers}
         failing = {page: count for page, count in failing.items() if count}
         requests = sum(figures["requests"] for _, figures in answers)
         statuses = sorted({status for _, figures in answers for status in figures["statuses"]})
-        targets.append(target(
-            f"{result['database']}: every page of the mix answers 200 within the time limits, {name}", sum(failing.values()), "answers not 200", 0, "<=",
-            f"{requests} requests; statuses {', '.join(statuses)}" + (f"; not 200: " + ", ".join(f"{page} ({count})" for page, count in sorted(failing.items())) if failing else ""),
-        ))
+        targets.append(
+            target(
+                f"{result['database']}: every page of the mix answers 200 within the time limits, {name}",
+                sum(failing.values()),
+                "answers not 200",
+                0,
+                "<=",
+                f"{requests} requests; statuses {', '.join(statuses)}"
+                + (
+                    "; not 200: " + ", ".join(f"{page} ({count})" for page, count in sorted(failing.items()))
+                    if failing
+                    else ""
+                ),
+            )
+        )
     return targets
 
 
@@ -374,7 +521,8 @@ def _time_limit_check(base_url: str) -> dict:
     checks = {}
     for name, path in {
         "table page with facets": f"/{DATABASE_NAME}/utterances.json?_size=100",
-        "FTS search with facets": f"/{DATABASE_NAME}/utterances.json?" + urllib.parse.urlencode({"_search": SEARCH_TERM}),
+        "FTS search with facets": f"/{DATABASE_NAME}/utterances.json?"
+        + urllib.parse.urlencode({"_search": SEARCH_TERM}),
     }.items():
         start = time.perf_counter()
         response = httpx.get(base_url + path, timeout=REQUEST_TIMEOUT_SECONDS, follow_redirects=True)
@@ -396,19 +544,31 @@ def _full_export(base_url: str) -> dict:
     """One streamed CSV of the whole utterances table (what "download all rows" does)."""
     start = time.perf_counter()
     size = 0
-    with httpx.stream("GET", f"{base_url}/{DATABASE_NAME}/utterances.csv?_stream=on&_size=max", timeout=REQUEST_TIMEOUT_SECONDS * 5, follow_redirects=True) as response:
+    with httpx.stream(
+        "GET",
+        f"{base_url}/{DATABASE_NAME}/utterances.csv?_stream=on&_size=max",
+        timeout=REQUEST_TIMEOUT_SECONDS * 5,
+        follow_redirects=True,
+    ) as response:
         for chunk in response.iter_bytes():
             size += len(chunk)
         status = response.status_code
     seconds = time.perf_counter() - start
-    return {"status": status, "seconds": round(seconds, 2), "mb": round(size / 1e6, 2), "mb_per_s": round(size / 1e6 / seconds, 1)}
+    return {
+        "status": status,
+        "seconds": round(seconds, 2),
+        "mb": round(size / 1e6, 2),
+        "mb_per_s": round(size / 1e6 / seconds, 1),
+    }
 
 
 def format_targets(targets: list[dict]) -> str:
     """The serving targets as a Markdown table: figure, limit, met or not."""
     lines = ["| target | figure | limit | met | detail |", "| --- | ---: | --- | --- | --- |"]
     for item in targets:
-        lines.append(f"| {item['target']} | {item['figure']} {item['unit']} | {item['limit']} | {'yes' if item['met'] else 'NO'} | {item['detail']} |")
+        lines.append(
+            f"| {item['target']} | {item['figure']} {item['unit']} | {item['limit']} | {'yes' if item['met'] else 'NO'} | {item['detail']} |"
+        )
     return "\n".join(lines)
 
 

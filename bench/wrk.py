@@ -46,8 +46,24 @@ def run_wrk(base_url: str, paths: list[str], concurrency: int, seconds: int, wor
     quoted = ", ".join(json.dumps(path) for path in paths)  # a JSON string is a Lua string for these paths
     script.write_text(SCRIPT.replace("@PATHS@", quoted), encoding="utf-8")
     completed = subprocess.run(
-        [wrk_executable(), "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds}s", "--timeout", "60s", "-s", str(script), base_url],
-        capture_output=True, text=True, timeout=seconds + 90, check=True,
+        [
+            wrk_executable(),
+            "-t",
+            str(threads),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(script),
+            base_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 90,
+        check=True,
     )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("WRK "))
     figures = json.loads(line.removeprefix("WRK "))

@@ -20,22 +20,21 @@ from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 
-
 import yaml
 
+from etl.curation import entry_lines, entry_lines_of_mapping, line_of_node, load_curated
 from etl.errors import ParseError
 from etl.invariants import check_invariants
 from etl.load import TemporaryDatabase, append_rows
-from etl.rows.record import parse_seed
-from etl.rows.types import Curated, SeedRows, make_row
 from etl.paths import CURATED
-from etl.curation import entry_lines, entry_lines_of_mapping, line_of_node, load_curated
+from etl.read.cast import Person
 from etl.read.notes import READER_NOTE_TYPES
 from etl.read.registry import Registry, load_registry
-from etl.schema import TABLES, schema_hash
-from etl.read.cast import Person
 from etl.read.seeds import SeedSource, list_seeds, read_bounded, read_seed, same_text_warnings
 from etl.read.vocabulary import Vocabulary, load_vocabulary
+from etl.rows.record import parse_seed
+from etl.rows.types import Curated, SeedRows, make_row
+from etl.schema import TABLES, schema_hash
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,9 @@ class BuildReport:
 
 
 def _composed(name: str) -> yaml.Node:
-    return yaml.compose((CURATED / name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.compose(
+        (CURATED / name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
 
 
 def load_curated_entries(name: str) -> list[dict]:
@@ -70,7 +71,10 @@ class CuratedInputs:
     def entries_for_absent_seeds(self, seed_files: set[str]) -> list[str]:
         """A warning for each curated entry that names a seed not among those being built: a slip in the
         entry (a mistyped file name), or a folder other than the project's seeds (the corpus of real records)."""
-        named = [("documents.yml", line_of_node(_composed("documents.yml"), ["records", seed]), seed) for seed in self.documents.get("records", {})]
+        named = [
+            ("documents.yml", line_of_node(_composed("documents.yml"), ["records", seed]), seed)
+            for seed in self.documents.get("records", {})
+        ]
         named += [("defects.yml", entry["line"], entry["seed_file"]) for entry in self.defects]
         named += [("turns.yml", entry["line"], entry["seed_file"]) for entry in self.narration]
         return [
@@ -119,7 +123,9 @@ def load_curated_inputs() -> CuratedInputs:
         vocabulary=load_vocabulary(),
         documents=load_curated("documents.yml"),
         defects=load_curated_entries("defects.yml"),
-        narration=_with_lines(load_curated("turns.yml")["narration_resumes"], entry_lines("turns.yml", "narration_resumes")),
+        narration=_with_lines(
+            load_curated("turns.yml")["narration_resumes"], entry_lines("turns.yml", "narration_resumes")
+        ),
         note_types=note_types,
         dataset=load_curated("dataset.yml"),
     )
@@ -130,10 +136,16 @@ def check_note_types(note_types: dict) -> None:
     for name in note_types:
         if name not in READER_NOTE_TYPES:
             line = dict(zip(note_types, entry_lines_of_mapping("note_types.yml"))).get(name)  # read only for the error
-            raise ParseError(CURATED / "note_types.yml", line, f"a note type the reader gives ({', '.join(READER_NOTE_TYPES)})", name)
+            raise ParseError(
+                CURATED / "note_types.yml", line, f"a note type the reader gives ({', '.join(READER_NOTE_TYPES)})", name
+            )
     for name in READER_NOTE_TYPES:
         if name not in note_types:
-            raise ParseError(CURATED / "note_types.yml", None, f"an entry for the note type {name!r}, which the reader gives (etl/read/notes.py)")
+            raise ParseError(
+                CURATED / "note_types.yml",
+                None,
+                f"an entry for the note type {name!r}, which the reader gives (etl/read/notes.py)",
+            )
 
 
 def read_one_record(path: Path) -> SeedRows:
@@ -177,7 +189,14 @@ def _read_all(
         if record.document["document_id"] in taken_ids:
             # Another record took this id: read this one again knowing the ids taken (rare, and always in order).
             seed = source.read()
-            record = _ready(_checked(parse_seed(seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), taken_ids), seed.text))
+            record = _ready(
+                _checked(
+                    parse_seed(
+                        seed.text, seed.name, seed.sha256, inputs.registry, inputs.for_record(seed.name), taken_ids
+                    ),
+                    seed.text,
+                )
+            )
         document = record.document
         taken_ids.add(document["document_id"])
         checksums[document["seed_file"]] = document["seed_sha256"]
@@ -195,7 +214,9 @@ def _read_all(
     return warnings
 
 
-def _read_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: int) -> Iterator[tuple[SeedSource, ReadRecord]]:
+def _read_in_order(
+    sources: list[SeedSource], inputs: CuratedInputs, workers: int
+) -> Iterator[tuple[SeedSource, ReadRecord]]:
     """(source, record) of every record, in the order of the sources, read here or in a pool of processes."""
     if workers <= 1 or len(sources) < PARALLEL_FROM:
         for source in sources:
@@ -206,7 +227,9 @@ def _read_in_order(sources: list[SeedSource], inputs: CuratedInputs, workers: in
     # result is waiting in the pipe, and on 3,000 records it spent 1.5 s of a core going round while the
     # thread that reads the results had not yet read it.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(inputs, os.getpid())) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(inputs, os.getpid())
+    ) as pool:
         # A sliding window of records goes to the pool: read records never pile up waiting for the database
         # (memory stays that of the window, whatever the size of the collection), and no worker waits for
         # the slowest record of a batch before the next batch is handed out. Records go eight at a time:
@@ -278,7 +301,10 @@ def _ready(parsed: SeedRows) -> ReadRecord:
         f"{document['seed_file']}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}"
         for gap in parsed.unaccounted
     ]
-    rows = {"documents": [document], **{table: table_rows for table, table_rows in parsed.rows.items() if table != "protocol_articles"}}
+    rows = {
+        "documents": [document],
+        **{table: table_rows for table, table_rows in parsed.rows.items() if table != "protocol_articles"},
+    }
     return ReadRecord(
         document=document,
         rows=as_tuples(rows),
@@ -311,7 +337,13 @@ def _participants_referenced(rows: dict[str, list[dict]]) -> set[str]:
     }
 
 
-def _rows_across_records(inputs: CuratedInputs, articles: dict[str, dict], referenced: set[str], provisional: dict[str, Person], checksums: dict[str, str]) -> dict[str, list[dict]]:
+def _rows_across_records(
+    inputs: CuratedInputs,
+    articles: dict[str, dict],
+    referenced: set[str],
+    provisional: dict[str, Person],
+    checksums: dict[str, str],
+) -> dict[str, list[dict]]:
     """The tables whose rows come from all the records together, or from the curated data alone."""
     participants = [
         make_row(
@@ -341,7 +373,8 @@ def _rows_across_records(inputs: CuratedInputs, articles: dict[str, dict], refer
     return {
         "participants": participants,
         "note_types": [
-            make_row("note_types", note_type=name, description=entry["description"], resp=entry["resp"]) for name, entry in inputs.note_types.items()
+            make_row("note_types", note_type=name, description=entry["description"], resp=entry["resp"])
+            for name, entry in inputs.note_types.items()
         ],
         "protocol_articles": articles_in_order(articles),
         "dataset_versions": _version_rows(inputs.dataset, checksums),
@@ -366,7 +399,11 @@ def _version_rows(dataset: dict, seed_checksums: dict[str, str]) -> list[dict]:
     for version, entry in dataset["changes"].items():
         current = str(version) == str(dataset["version"])
         if not current and not {"seed_checksums", "schema_hash"} <= set(entry):
-            raise ParseError(CURATED / "dataset.yml", None, f"version {version} to keep the seed_checksums and schema_hash it was released with")
+            raise ParseError(
+                CURATED / "dataset.yml",
+                None,
+                f"version {version} to keep the seed_checksums and schema_hash it was released with",
+            )
         rows.append(
             {
                 "version": str(version),
@@ -377,7 +414,9 @@ def _version_rows(dataset: dict, seed_checksums: dict[str, str]) -> list[dict]:
             }
         )
     if str(dataset["version"]) not in {row["version"] for row in rows}:
-        raise ParseError(CURATED / "dataset.yml", None, f"an entry under changes for the current version {dataset['version']}")
+        raise ParseError(
+            CURATED / "dataset.yml", None, f"an entry under changes for the current version {dataset['version']}"
+        )
     return rows
 
 
@@ -435,7 +474,9 @@ def article_links_to_absent_records(conn) -> list[str]:
             continue
         document = entry["utterance_id"].rsplit("-u", 1)[0]
         if document not in documents:
-            warnings.append(f"{CURATED / name}:{entry['line']}: expected a record being built; the entry's turn is in {document}, which is not among them")
+            warnings.append(
+                f"{CURATED / name}:{entry['line']}: expected a record being built; the entry's turn is in {document}, which is not among them"
+            )
             continue
         what = {"utterance_id": "a turn", "article_id": "an article"}[missing[0]]
         line = line_of_node(_composed(name), [index, missing[0]])
@@ -444,7 +485,11 @@ def article_links_to_absent_records(conn) -> list[str]:
 
 
 def build_database(
-    seeds_dir: Path, out_path: Path, strict: bool = False, log: Callable[[str], None] = print, workers: int | None = None
+    seeds_dir: Path,
+    out_path: Path,
+    strict: bool = False,
+    log: Callable[[str], None] = print,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build ``out_path`` from the records in ``seeds_dir``; the old file is replaced only by a complete build.
 
@@ -471,6 +516,11 @@ def build_database(
         for warning in warnings:
             log(f"warning: {warning}")
         if strict and warnings:
-            raise ParseError(seeds_dir, None, "no warnings in a --strict build", f"{len(warnings)} warnings, the first: {warnings[0]}")
+            raise ParseError(
+                seeds_dir,
+                None,
+                "no warnings in a --strict build",
+                f"{len(warnings)} warnings, the first: {warnings[0]}",
+            )
     log("built " + str(out_path) + ": " + ", ".join(f"{count} {table}" for table, count in counts.items()))
     return BuildReport(Path(out_path), counts, warnings)

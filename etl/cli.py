@@ -31,7 +31,9 @@ class CleanErrors(click.Group):
         except FileNotFoundError as error:
             raise click.ClickException(f"{error.filename}: no such file") from error
         except OSError as error:  # a full disk, a folder that may not be written
-            raise click.ClickException(f"{error.filename or 'a file'}: could not be written or read: {error.strerror or error}") from error
+            raise click.ClickException(
+                f"{error.filename or 'a file'}: could not be written or read: {error.strerror or error}"
+            ) from error
 
 
 @click.group(cls=CleanErrors)
@@ -40,8 +42,22 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("seeds"), show_default=True, help="Folder of seed records with their SHA256SUMS.")
-@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_DB, show_default=True, help="Where to write the SQLite database.")
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder of seed records with their SHA256SUMS.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Where to write the SQLite database.",
+)
 @click.option("--strict", is_flag=True, help="Fail on any warning: unknown speakers, unaccounted text.")
 def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
     """Build the SQLite database from the seed records (atomically: the old file stays until the new one is complete)."""
@@ -70,8 +86,20 @@ def read(record: Path) -> None:
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True, help="Where datapackage.json, data/, metadata.yml and CITATION.cff are written.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=DEFAULT_DB,
+    show_default=True,
+)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Where datapackage.json, data/, metadata.yml and CITATION.cff are written.",
+)
 def data(db_path: Path, root: Path) -> None:
     """Write data/*.csv, datapackage.json, metadata.yml and CITATION.cff from the built database."""
     from etl.publish.package import write_data_package
@@ -83,7 +111,13 @@ def data(db_path: Path, root: Path) -> None:
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=DEFAULT_DB,
+    show_default=True,
+)
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_path: Path, port: int) -> None:
     """Serve the database with Datasette on 127.0.0.1, with the repository's settings."""
@@ -93,8 +127,20 @@ def serve(db_path: Path, port: int) -> None:
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
-@click.option("--engine", type=click.Choice(["package", "cloudrun"]), default="package", show_default=True, help="datasette package (a container image, needs Docker) or datasette publish cloudrun (needs gcloud).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=DEFAULT_DB,
+    show_default=True,
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["package", "cloudrun"]),
+    default="package",
+    show_default=True,
+    help="datasette package (a container image, needs Docker) or datasette publish cloudrun (needs gcloud).",
+)
 @click.option("--print-only", is_flag=True, help="Print the command instead of running it.")
 def publish(db_path: Path, engine: str, print_only: bool) -> None:
     """Publish the release with Datasette's own publisher, configured as `make serve` is."""
@@ -110,8 +156,16 @@ def publish(db_path: Path, engine: str, print_only: bool) -> None:
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=DEFAULT_DB,
+    show_default=True,
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True
+)
 def release(db_path: Path, out_dir: Path) -> None:
     """Write dist/havana-1962-<version>.zip, with the static edition in it: byte-identical for the same inputs."""
     from etl.publish.release import write_release
@@ -123,8 +177,16 @@ def release(db_path: Path, out_dir: Path) -> None:
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=DEFAULT_DB, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build/site"), show_default=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=DEFAULT_DB,
+    show_default=True,
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build/site"), show_default=True
+)
 def site(db_path: Path, out_dir: Path) -> None:
     """Write the static edition (build/site/): every page a citation names, the downloads and a search index."""
     from etl.publish.static import write_site

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,9 @@ def _load_checked(path: Path, mtime_ns: int, size: int) -> Any:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise ParseError(path, mark.line + 1 if mark else None, "well-formed YAML", str(error).splitlines()[0]) from error
+        raise ParseError(
+            path, mark.line + 1 if mark else None, "well-formed YAML", str(error).splitlines()[0]
+        ) from error
     schema_path = SCHEMAS / (path.stem + ".schema.json")
     if schema_path.is_file():
         validator = jsonschema.Draft202012Validator(_schema(schema_path))
@@ -72,14 +74,18 @@ def read_utf8(path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ParseError(path, data.count(b"\n", 0, error.start) + 1, "UTF-8 text", data[error.start : error.start + 1].hex()) from error
+        raise ParseError(
+            path, data.count(b"\n", 0, error.start) + 1, "UTF-8 text", data[error.start : error.start + 1].hex()
+        ) from error
 
 
 def refuse_repeated_keys_and_alias_bombs(path: Path, text: str) -> None:
     """Stop at a key given twice in one mapping (YAML would keep the last silently) or at too many aliases."""
     aliases = [event for event in yaml.parse(text, Loader=_LOADER) if isinstance(event, yaml.AliasEvent)]
     if len(aliases) > MAX_ALIASES:
-        raise ParseError(path, aliases[MAX_ALIASES].start_mark.line + 1, f"at most {MAX_ALIASES} aliases (*name) in a curated file")
+        raise ParseError(
+            path, aliases[MAX_ALIASES].start_mark.line + 1, f"at most {MAX_ALIASES} aliases (*name) in a curated file"
+        )
     stack, seen_nodes = [yaml.compose(text, Loader=_LOADER)], set()
     while stack:
         node = stack.pop()
@@ -90,7 +96,12 @@ def refuse_repeated_keys_and_alias_bombs(path: Path, text: str) -> None:
             lines: dict[str, int] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in lines:
-                    raise ParseError(path, key.start_mark.line + 1, f"each key once in a mapping (it is also at line {lines[key.value]})", key.value)
+                    raise ParseError(
+                        path,
+                        key.start_mark.line + 1,
+                        f"each key once in a mapping (it is also at line {lines[key.value]})",
+                        key.value,
+                    )
                 lines[key.value if isinstance(key, yaml.ScalarNode) else str(id(key))] = key.start_mark.line + 1
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
@@ -136,7 +147,7 @@ def line_of_node(node: yaml.Node | None, path: list[Any]) -> int | None:
     return line
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -146,7 +157,9 @@ def _expectation(error: jsonschema.ValidationError) -> str:
         missing = [key for key in error.validator_value if key not in (error.instance or {})]
         return f"the key {missing[0]!r}" if missing else "the required keys"
     if error.validator == "dependentRequired":
-        return "the key " + " and ".join(repr(key) for keys in error.validator_value.values() for key in keys if key not in (error.instance or {}))
+        return "the key " + " and ".join(
+            repr(key) for keys in error.validator_value.values() for key in keys if key not in (error.instance or {})
+        )
     if error.validator == "enum":
         return "one of " + ", ".join(repr(value) for value in error.validator_value)
     if error.validator == "additionalProperties":

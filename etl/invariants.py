@@ -20,7 +20,9 @@ def check_invariants(rows: dict[str, list[dict]], seed_texts: dict[str, str]) ->
     for row in rows.get("editorial_notes", []):
         printed = seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]]
         if printed != row["marker"]:
-            raise InvariantError(f"editorial_notes {row['note_id']}: offsets give {printed!r}, not the marker {row['marker']!r}")
+            raise InvariantError(
+                f"editorial_notes {row['note_id']}: offsets give {printed!r}, not the marker {row['marker']!r}"
+            )
     spans_of_turn: dict[str, list[dict]] = {}
     for span in rows.get("seed_spans", []):
         if span["category"] == "utterance":
@@ -28,7 +30,9 @@ def check_invariants(rows: dict[str, list[dict]], seed_texts: dict[str, str]) ->
     for row in rows.get("utterances", []):
         spans = sorted(spans_of_turn.get(row["utterance_id"], []), key=_CHAR_START)
         if not spans or (spans[0]["char_start"], spans[-1]["char_end"]) != (row["char_start"], row["char_end"]):
-            raise InvariantError(f"utterances {row['utterance_id']}: its spans in seed_spans do not begin and end where the turn does")
+            raise InvariantError(
+                f"utterances {row['utterance_id']}: its spans in seed_spans do not begin and end where the turn does"
+            )
         printed, text = printed_text(spans), row["text"]
         # The same string has the same words, without splitting both: most turns print exactly their text, and
         # one of several paragraphs its text with a space for each blank line (whitespace for whitespace).
@@ -82,12 +86,18 @@ _ENUMERATED = {table.name: [(column.name, column.enum) for column in table.colum
 
 # The same as readers of a column (``_columns_hold``): a row's key as a tuple, the columns of the key and the
 # required ones, and each enumerated column with its values and None (an empty optional column is allowed).
-_KEY = {table.name: itemgetter(*table.primary_key) for table in TABLES}  # (one column: its value, as unique as the tuple)
+_KEY = {
+    table.name: itemgetter(*table.primary_key) for table in TABLES
+}  # (one column: its value, as unique as the tuple)
 _NOT_EMPTY = {
-    table.name: [itemgetter(name) for name in dict.fromkeys([*table.primary_key, *_REQUIRED[table.name]])] for table in TABLES
+    table.name: [itemgetter(name) for name in dict.fromkeys([*table.primary_key, *_REQUIRED[table.name]])]
+    for table in TABLES
 }
 _CHAR_START = itemgetter("char_start")
-_ALLOWED = {table.name: [(itemgetter(name), frozenset(allowed) | {None}) for name, allowed in _ENUMERATED[table.name]] for table in TABLES}
+_ALLOWED = {
+    table.name: [(itemgetter(name), frozenset(allowed) | {None}) for name, allowed in _ENUMERATED[table.name]]
+    for table in TABLES
+}
 
 
 def printed_words(spans: list[dict]) -> list[str]:

@@ -19,7 +19,6 @@ from pathlib import Path
 import sqlite_utils
 
 from etl.errors import BuildError, InvariantError
-
 from etl.schema import SQLITE_TYPES, TABLES, TURNS_VIEW_NAME, TURNS_VIEW_SQL, Table
 
 # FTS5 tokenizer: unicode61 folds case and diacritics ("Dorticos" finds "Dorticós" and the other way round);
@@ -37,7 +36,11 @@ def create_tables(db: sqlite_utils.Database) -> None:
     for table in TABLES:
         _create_table(db, table)
     db.add_foreign_keys(
-        [(table.name, column, other_table, other_column) for table in TABLES for column, other_table, other_column in table.foreign_keys]
+        [
+            (table.name, column, other_table, other_column)
+            for table in TABLES
+            for column, other_table, other_column in table.foreign_keys
+        ]
     )
 
 
@@ -137,10 +140,14 @@ class TemporaryDatabase:
         self.lock = os.open(self.out_path.parent, os.O_RDONLY)  # held until __exit__
         if not _locked(self.lock, LOCK_WAIT_SECONDS):
             os.close(self.lock)
-            raise BuildError(f"{self.out_path}: another build is writing into this folder now; wait for it to finish, then build again")
+            raise BuildError(
+                f"{self.out_path}: another build is writing into this folder now; wait for it to finish, then build again"
+            )
         for stale in self.out_path.parent.glob(self.out_path.name + ".*.partial"):
             stale.unlink()  # left by a build that was killed: no build holding the lock is writing it
-        handle, temporary_name = tempfile.mkstemp(prefix=self.out_path.name + ".", suffix=".partial", dir=self.out_path.parent)
+        handle, temporary_name = tempfile.mkstemp(
+            prefix=self.out_path.name + ".", suffix=".partial", dir=self.out_path.parent
+        )
         os.close(handle)
         self.temporary = Path(temporary_name)
         self.temporary.unlink()

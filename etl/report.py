@@ -13,9 +13,26 @@ from etl.rows.types import SeedRows
 
 # Frame fields shown first, in this order; any other field follows in the order of the record.
 FRAME_ORDER = (
-    "collection_number", "title", "archive_date", "date_as_printed", "date_found_in_text", "time_of_day", "place",
-    "reference_number", "classification", "copy_number", "urgency", "addressee", "heading_as_printed",
-    "signature_as_printed", "signer", "signature_date", "recorder", "archival_reference", "summary", "citation",
+    "collection_number",
+    "title",
+    "archive_date",
+    "date_as_printed",
+    "date_found_in_text",
+    "time_of_day",
+    "place",
+    "reference_number",
+    "classification",
+    "copy_number",
+    "urgency",
+    "addressee",
+    "heading_as_printed",
+    "signature_as_printed",
+    "signer",
+    "signature_date",
+    "recorder",
+    "archival_reference",
+    "summary",
+    "citation",
 )
 
 
@@ -40,15 +57,24 @@ def render_reading(seed: SeedRows, text: str) -> str:
     lines += ["", "People (id, registry or provisional, name, side: roles with the words that say so)"]
     roles: dict[str, list[str]] = {}
     for row in seed.rows.get("document_participants", []):
-        roles.setdefault(row["participant_id"], []).append(f"{row['role']} (line {line_of(text, row['char_start'])} {_short(row['evidence'], 40)!r})")
+        roles.setdefault(row["participant_id"], []).append(
+            f"{row['role']} (line {line_of(text, row['char_start'])} {_short(row['evidence'], 40)!r})"
+        )
     people = {person.participant_id: person for person in seed.people}
     speakers = {row["participant_id"] for row in seed.rows.get("utterances", []) if row["participant_id"]}
     for participant_id in sorted(set(roles) | set(people) | speakers):
         person = people.get(participant_id)
-        kind = "provisional" if person and person.is_provisional or participant_id.startswith("provisional-") else "registry"
+        kind = (
+            "provisional"
+            if person and person.is_provisional or participant_id.startswith("provisional-")
+            else "registry"
+        )
         name = person.name if person else participant_id
         side = person.side if person and person.side else "side unknown"
-        lines.append(f"  {participant_id:<30} {kind:<11} {name} ({side}): " + "; ".join(roles.get(participant_id, ["no role printed"])))
+        lines.append(
+            f"  {participant_id:<30} {kind:<11} {name} ({side}): "
+            + "; ".join(roles.get(participant_id, ["no role printed"]))
+        )
 
     turns = seed.rows.get("utterances", [])
     lines += ["", f"Turns ({len(turns)}: number, line, mode, speaker as printed, first words)"]

@@ -146,10 +146,16 @@ DOCUMENTS = Table(
             enum=TIMES_OF_DAY,
         ),
         Column("place", "string", "Where the talks took place, or where the record was written."),
-        Column("place_source", "string", "Where the place comes from: 'as printed', or the curated entry that supplies it."),
+        Column(
+            "place_source", "string", "Where the place comes from: 'as printed', or the curated entry that supplies it."
+        ),
         Column("document_type", "string", "Kind of record.", required=True, enum=DOCUMENT_TYPES),
         Column("classification", "string", "Security classification where printed (e.g. Top Secret)."),
-        Column("collection_number", "string", "The record's number in a published collection of documents, as printed (e.g. No. 38)."),
+        Column(
+            "collection_number",
+            "string",
+            "The record's number in a published collection of documents, as printed (e.g. No. 38).",
+        ),
         Column("reference_number", "string", "The registry or dispatch number, as printed (e.g. Spec. No. 2006-2011)."),
         Column("addressee", "string", "To whom the record is addressed, as printed (e.g. CC CPSU)."),
         Column(
@@ -180,8 +186,16 @@ DOCUMENTS = Table(
             "Where the original is kept, as the record's closing line prints it "
             "(e.g. RGANI. F. 3. Op. 66. D. 328. L. 119 - 126. Copy.).",
         ),
-        Column("layout", "string", "The form the record's text comes in: the archive's Markdown or web page, a document of a published collection, or a plain record.", required=True, enum=LAYOUTS),
-        Column("seed_file", "string", "The seed file (under seeds/) the record is read from.", required=True, unique=True),
+        Column(
+            "layout",
+            "string",
+            "The form the record's text comes in: the archive's Markdown or web page, a document of a published collection, or a plain record.",
+            required=True,
+            enum=LAYOUTS,
+        ),
+        Column(
+            "seed_file", "string", "The seed file (under seeds/) the record is read from.", required=True, unique=True
+        ),
         Column("seed_sha256", "string", "SHA-256 checksum of the seed file.", required=True, pattern=r"^[0-9a-f]{64}$"),
         Column("seed_nonblank_chars", "integer", "Number of non-blank characters in the seed file.", required=True),
         Column(
@@ -199,9 +213,16 @@ PARTICIPANTS = Table(
     primary_key=("participant_id",),
     label_column="name",
     columns=(
-        Column("participant_id", "string", "Stable identifier (e.g. mikoyan, fidel-castro).", required=True, unique=True),
+        Column(
+            "participant_id", "string", "Stable identifier (e.g. mikoyan, fidel-castro).", required=True, unique=True
+        ),
         Column("name", "string", "Canonical name, with diacritics.", required=True),
-        Column("side", "string", "The side the person spoke for (Soviet, Cuban, American ...; etl/curated/reading.yml lists them).", enum=SIDES),
+        Column(
+            "side",
+            "string",
+            "The side the person spoke for (Soviet, Cuban, American ...; etl/curated/reading.yml lists them).",
+            enum=SIDES,
+        ),
         Column("position", "string", "Office held in November 1962."),
         Column("source", "string", "Where the name, side and position come from.", required=True),
         Column(
@@ -219,12 +240,32 @@ PARTICIPANT_NAMES = Table(
     primary_key=("participant_id", "name_as_printed", "document_id"),
     label_column="name_as_printed",
     columns=(
-        Column("participant_id", "string", "The participant named.", required=True, references=("participants", "participant_id")),
+        Column(
+            "participant_id",
+            "string",
+            "The participant named.",
+            required=True,
+            references=("participants", "participant_id"),
+        ),
         Column("name_as_printed", "string", "The name exactly as printed.", required=True),
-        Column("kind", "string", "Speaker label, name, misspelling, variant spelling or nickname.", required=True, enum=NAME_KINDS),
-        Column("document_id", "string", "The record that prints it.", required=True, references=("documents", "document_id")),
+        Column(
+            "kind",
+            "string",
+            "Speaker label, name, misspelling, variant spelling or nickname.",
+            required=True,
+            enum=NAME_KINDS,
+        ),
+        Column(
+            "document_id",
+            "string",
+            "The record that prints it.",
+            required=True,
+            references=("documents", "document_id"),
+        ),
         Column("occurrences", "integer", "How many times the record prints this form.", required=True, minimum=1),
-        Column("first_char_start", "integer", "Offset of the first occurrence in the seed file.", required=True, minimum=0),
+        Column(
+            "first_char_start", "integer", "Offset of the first occurrence in the seed file.", required=True, minimum=0
+        ),
     ),
 )
 
@@ -252,11 +293,26 @@ UTTERANCES = Table(
     full_text_columns=("text",),
     indexes=(("document_id", "seq"), ("participant_id",)),
     columns=(
-        Column("utterance_id", "string", "Stable identifier: the document id and the turn number (e.g. 1962-11-05-memorandum-u001).", required=True, unique=True),
+        Column(
+            "utterance_id",
+            "string",
+            "Stable identifier: the document id and the turn number (e.g. 1962-11-05-memorandum-u001).",
+            required=True,
+            unique=True,
+        ),
         Column("document_id", "string", "The record.", required=True, references=("documents", "document_id")),
         Column("seq", "integer", "Position of the turn in the record, from 1.", required=True, minimum=1),
-        Column("participant_id", "string", "The speaker; empty for the recorder's narration.", references=("participants", "participant_id")),
-        Column("speaker_label", "string", "The speaker's label or name as printed (e.g. A.I. MIKOYAN, C.R. RODRIGUEZ, Fidel Castro)."),
+        Column(
+            "participant_id",
+            "string",
+            "The speaker; empty for the recorder's narration.",
+            references=("participants", "participant_id"),
+        ),
+        Column(
+            "speaker_label",
+            "string",
+            "The speaker's label or name as printed (e.g. A.I. MIKOYAN, C.R. RODRIGUEZ, Fidel Castro).",
+        ),
         Column("speaker_label_char_start", "integer", "Offset of the speaker label in the seed file.", minimum=0),
         Column("speaker_label_char_end", "integer", "Offset just past the speaker label in the seed file.", minimum=0),
         Column(
@@ -267,7 +323,12 @@ UTTERANCES = Table(
             required=True,
             enum=MODES,
         ),
-        Column("addressee_id", "string", "The person addressed where the label names one (e.g. 'A.I. MIKOYAN, to Che:').", references=("participants", "participant_id")),
+        Column(
+            "addressee_id",
+            "string",
+            "The person addressed where the label names one (e.g. 'A.I. MIKOYAN, to Che:').",
+            references=("participants", "participant_id"),
+        ),
         Column(
             "text",
             "string",
@@ -275,7 +336,9 @@ UTTERANCES = Table(
             required=True,
         ),
         Column("paragraphs", "integer", "Number of paragraphs in the turn.", required=True, minimum=1),
-        Column("words", "integer", "Number of words in the text (runs of non-space characters).", required=True, minimum=1),
+        Column(
+            "words", "integer", "Number of words in the text (runs of non-space characters).", required=True, minimum=1
+        ),
         *_seed_columns("turn's text"),
     ),
 )
@@ -304,14 +367,39 @@ EDITORIAL_NOTES = Table(
     full_text_columns=("text", "explanation"),
     indexes=(("document_id",), ("utterance_id",), ("note_type",)),
     columns=(
-        Column("note_id", "string", "Stable identifier: the document id and the note number (e.g. 1962-11-05-memorandum-n001).", required=True, unique=True),
+        Column(
+            "note_id",
+            "string",
+            "Stable identifier: the document id and the note number (e.g. 1962-11-05-memorandum-n001).",
+            required=True,
+            unique=True,
+        ),
         Column("document_id", "string", "The record.", required=True, references=("documents", "document_id")),
-        Column("utterance_id", "string", "The turn the note sits in or follows; empty for a note on the whole record.", references=("utterances", "utterance_id")),
-        Column("note_type", "string", "The kind of note.", required=True, enum=NOTE_TYPES, references=("note_types", "note_type")),
+        Column(
+            "utterance_id",
+            "string",
+            "The turn the note sits in or follows; empty for a note on the whole record.",
+            references=("utterances", "utterance_id"),
+        ),
+        Column(
+            "note_type",
+            "string",
+            "The kind of note.",
+            required=True,
+            enum=NOTE_TYPES,
+            references=("note_types", "note_type"),
+        ),
         Column("marker", "string", "The note exactly as printed, brackets included.", required=True),
         Column("text", "string", "The note's words, without brackets or label.", required=True),
-        Column("offset_in_utterance", "integer", "Where the marker starts within the turn's text (0-based).", minimum=0),
-        Column("article_id", "string", "The protocol article the note quotes.", references=("protocol_articles", "article_id")),
+        Column(
+            "offset_in_utterance", "integer", "Where the marker starts within the turn's text (0-based).", minimum=0
+        ),
+        Column(
+            "article_id",
+            "string",
+            "The protocol article the note quotes.",
+            references=("protocol_articles", "article_id"),
+        ),
         Column("resp", "string", "Whose note it is.", required=True, enum=RESPONSIBILITIES),
         Column("explanation", "string", "For notes of this project (defects): what is wrong and how it was found."),
         *_seed_columns("note's marker"),
@@ -324,15 +412,37 @@ PROTOCOL_ARTICLES = Table(
     primary_key=("article_id",),
     label_column="label",
     columns=(
-        Column("article_id", "string", "Stable identifier (e.g. protocol-1962-10-31-article-13).", required=True, unique=True),
+        Column(
+            "article_id",
+            "string",
+            "Stable identifier (e.g. protocol-1962-10-31-article-13).",
+            required=True,
+            unique=True,
+        ),
         Column("label", "string", "A short name for the article (e.g. Article 13).", required=True),
         Column("protocol", "string", "The protocol, titled as cited.", required=True),
         Column("protocol_date", "date", "Date of the draft protocol (ISO 8601).", required=True),
         Column("article_number", "integer", "The article's number.", required=True, minimum=1),
         Column("text", "string", "The article's text as quoted in the records; empty where it is only named."),
-        Column("completeness", "string", "full (quoted whole), partial (a quoted part) or none (only named).", required=True, enum=COMPLETENESS),
-        Column("source_note_id", "string", "The editor's note that quotes the article in full.", references=("editorial_notes", "note_id")),
-        Column("source_utterance_id", "string", "The turn that quotes part of the article.", references=("utterances", "utterance_id")),
+        Column(
+            "completeness",
+            "string",
+            "full (quoted whole), partial (a quoted part) or none (only named).",
+            required=True,
+            enum=COMPLETENESS,
+        ),
+        Column(
+            "source_note_id",
+            "string",
+            "The editor's note that quotes the article in full.",
+            references=("editorial_notes", "note_id"),
+        ),
+        Column(
+            "source_utterance_id",
+            "string",
+            "The turn that quotes part of the article.",
+            references=("utterances", "utterance_id"),
+        ),
     ),
 )
 
@@ -342,13 +452,42 @@ ARTICLE_REFERENCES = Table(
     primary_key=("reference_id",),
     indexes=(("article_id",),),
     columns=(
-        Column("reference_id", "string", "Stable identifier: the document id and the reference number.", required=True, unique=True),
+        Column(
+            "reference_id",
+            "string",
+            "Stable identifier: the document id and the reference number.",
+            required=True,
+            unique=True,
+        ),
         Column("document_id", "string", "The record.", required=True, references=("documents", "document_id")),
-        Column("utterance_id", "string", "The turn that names the article; empty when a note names it.", references=("utterances", "utterance_id")),
-        Column("note_id", "string", "The note that names the article; empty when a turn names it.", references=("editorial_notes", "note_id")),
-        Column("article_id", "string", "The article named.", required=True, references=("protocol_articles", "article_id")),
-        Column("phrase", "string", "The words that name it, as printed (e.g. 'article 13', 'the 10th article').", required=True),
-        Column("offset_in_utterance", "integer", "Where the phrase starts within the turn's (or note's) text.", required=True, minimum=0),
+        Column(
+            "utterance_id",
+            "string",
+            "The turn that names the article; empty when a note names it.",
+            references=("utterances", "utterance_id"),
+        ),
+        Column(
+            "note_id",
+            "string",
+            "The note that names the article; empty when a turn names it.",
+            references=("editorial_notes", "note_id"),
+        ),
+        Column(
+            "article_id", "string", "The article named.", required=True, references=("protocol_articles", "article_id")
+        ),
+        Column(
+            "phrase",
+            "string",
+            "The words that name it, as printed (e.g. 'article 13', 'the 10th article').",
+            required=True,
+        ),
+        Column(
+            "offset_in_utterance",
+            "integer",
+            "Where the phrase starts within the turn's (or note's) text.",
+            required=True,
+            minimum=0,
+        ),
         *_seed_columns("phrase"),
     ),
 )
@@ -363,10 +502,17 @@ SEED_SPANS = Table(
     primary_key=("span_id",),
     indexes=(("document_id",),),
     columns=(
-        Column("span_id", "string", "Stable identifier: the document id and the span number.", required=True, unique=True),
+        Column(
+            "span_id", "string", "Stable identifier: the document id and the span number.", required=True, unique=True
+        ),
         Column("document_id", "string", "The record.", required=True, references=("documents", "document_id")),
         Column("category", "string", "What the span is.", required=True, enum=SPAN_CATEGORIES),
-        Column("field", "string", "For metadata: the documents column it fills; for chrome: what it is; else the row id it belongs to.", required=True),
+        Column(
+            "field",
+            "string",
+            "For metadata: the documents column it fills; for chrome: what it is; else the row id it belongs to.",
+            required=True,
+        ),
         Column("text", "string", "The span's text exactly as printed.", required=True),
         *_seed_columns("span"),
     ),
@@ -378,7 +524,14 @@ DATASET_VERSIONS = Table(
     primary_key=("version",),
     label_column="version",
     columns=(
-        Column("version", "string", "Semantic version of the dataset.", required=True, unique=True, pattern=r"^\d+\.\d+\.\d+$"),
+        Column(
+            "version",
+            "string",
+            "Semantic version of the dataset.",
+            required=True,
+            unique=True,
+            pattern=r"^\d+\.\d+\.\d+$",
+        ),
         Column("release_date", "date", "Date of the release (ISO 8601).", required=True),
         Column("changes", "string", "What the version changed.", required=True),
         Column("seed_checksums", "string", "SHA-256 of every seed file, as a JSON object.", required=True),
@@ -408,6 +561,8 @@ TURNS_VIEW_NAME = "turns"
 TURNS_VIEW_DESCRIPTION = (
     "One row per turn, with the record's date and title and the speaker's name and side beside the text."
 )
+
+
 @dataclass(frozen=True)
 class ViewColumn:
     """A column of a view: the table and column it selects, and its name in the view."""
@@ -441,7 +596,8 @@ class View:
     @property
     def sql(self) -> str:
         selected = ",\n".join(
-            f"  {column.table}.{column.column}" + (f" AS {column.alias}" if column.alias else "") for column in self.columns
+            f"  {column.table}.{column.column}" + (f" AS {column.alias}" if column.alias else "")
+            for column in self.columns
         )
         joins = "\n".join(f"{kind} {table} ON {condition}" for kind, table, condition in self.joins)
         return f"SELECT\n{selected}\nFROM {self.from_table}\n{joins}\nORDER BY {self.order_by}"

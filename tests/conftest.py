@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from playwright.sync_api import Browser
-
 from chromium import chromium_browser
 from corpus import absent_reason, corpus_present
+from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -34,7 +33,11 @@ CSL_SCHEMA = Path(os.environ.get(CSL_SCHEMA_SETTING) or REPO.parent / "shared" /
 # Each marker of a test that reads a third-party input, with the reason it is skipped where that is absent.
 THIRD_PARTY_INPUTS = {
     "corpus": lambda: None if corpus_present() else absent_reason(),
-    "csl_schema": lambda: None if CSL_SCHEMA.is_file() else f"needs the CSL-JSON schema, not found at {CSL_SCHEMA}: set {CSL_SCHEMA_SETTING} to csl-data.json of the CSL project's schema repository",
+    "csl_schema": lambda: (
+        None
+        if CSL_SCHEMA.is_file()
+        else f"needs the CSL-JSON schema, not found at {CSL_SCHEMA}: set {CSL_SCHEMA_SETTING} to csl-data.json of the CSL project's schema repository"
+    ),
 }
 
 

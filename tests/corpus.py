@@ -103,7 +103,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def records_matching_manifest(sections: dict[str, str], sums: dict[str, str], url: str = SOURCE_URL) -> dict[str, bytes]:
+def records_matching_manifest(
+    sections: dict[str, str], sums: dict[str, str], url: str = SOURCE_URL
+) -> dict[str, bytes]:
     """The manifest's records from the split text, each checked against its sum; any miss is an error."""
     found = {name: sections[name].encode("utf-8") for name in sums if name in sections}
     missing = sorted(set(sums) - set(found))
@@ -119,7 +121,11 @@ def records_matching_manifest(sections: dict[str, str], sums: dict[str, str], ur
 
 def folder_matches_manifest(folder: Path, sums: dict[str, str]) -> list[str]:
     """The records of the manifest that the folder lacks or holds with another sum (none when it is whole)."""
-    return sorted(name for name, digest in sums.items() if not (folder / name).is_file() or sha256((folder / name).read_bytes()) != digest)
+    return sorted(
+        name
+        for name, digest in sums.items()
+        if not (folder / name).is_file() or sha256((folder / name).read_bytes()) != digest
+    )
 
 
 def download(url: str) -> str:

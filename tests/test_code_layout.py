@@ -6,7 +6,6 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from seedfolder import REPO
 
 # What each part of the package may import from the package (prefixes of module names).
@@ -46,7 +45,9 @@ def test_each_stage_imports_only_the_stages_before_it(path):
     if rule is None:
         return  # build, report, cli and __main__ are the doors that may reach across
     for imported in imports_of(path):
-        assert any(imported == allowed or imported.startswith(allowed + ".") for allowed in rule), f"{name} imports {imported}"
+        assert any(imported == allowed or imported.startswith(allowed + ".") for allowed in rule), (
+            f"{name} imports {imported}"
+        )
 
 
 def test_every_module_opens_with_why_it_exists():

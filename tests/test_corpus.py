@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from corpus import SETTING, corpus_records, manifest, split_collection
 from seedfolder import REPO
 
@@ -46,7 +45,9 @@ def serving(body: bytes) -> Iterator[str]:
 
 
 def make_corpus(folder: Path, url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*FETCH, url], capture_output=True, text=True, timeout=120, env={**os.environ, SETTING: str(folder)})
+    return subprocess.run(
+        [*FETCH, url], capture_output=True, text=True, timeout=120, env={**os.environ, SETTING: str(folder)}
+    )
 
 
 def test_the_collection_is_split_at_each_numbered_document_in_order():
@@ -79,14 +80,22 @@ def test_make_corpus_refuses_a_text_that_is_not_the_pinned_collection(tmp_path):
         result = make_corpus(folder, url)
     assert result.returncode == 1
     assert f"{url}: the text does not match" in result.stderr
-    assert "89 records missing" in result.stderr and "1 with another SHA-256 (no-01.txt)" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "89 records missing" in result.stderr
+        and "1 with another SHA-256 (no-01.txt)" in result.stderr
+        and "Traceback" not in result.stderr
+    )
     assert not folder.exists()
 
 
 @pytest.mark.corpus
 def test_make_corpus_writes_each_record_of_the_manifest_checked_by_its_sum(tmp_path):
     # The collection as published: a preface, the records in order, and a record the manifest does not list.
-    published = "Preface\n\n" + "".join(path.read_text(encoding="utf-8") for path in corpus_records()) + "No. 97\nNot in the manifest\n"
+    published = (
+        "Preface\n\n"
+        + "".join(path.read_text(encoding="utf-8") for path in corpus_records())
+        + "No. 97\nNot in the manifest\n"
+    )
     folder = tmp_path / "corpus"
     with serving(published.encode("utf-8")) as url:
         result = make_corpus(folder, url)
@@ -104,7 +113,14 @@ def run_pytest(corpus: Path, *extra_env: tuple[str, str]) -> subprocess.Complete
     env = {name: value for name, value in os.environ.items() if name != "HAVANA_NO_SKIPS"}
     env.update({SETTING: str(corpus), **dict(extra_env)})
     test = "tests/test_reader_corpus.py::test_the_corpus_found_by_the_setting_is_the_pinned_collection"
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", test], capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", test],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_where_the_corpus_is_absent_its_tests_are_skipped_saying_why_and_ci_fails(tmp_path):

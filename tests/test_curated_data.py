@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from seedfolder import REPO
 
 
@@ -75,7 +74,10 @@ def test_a_turns_entry_whose_opening_no_longer_matches_fails_a_strict_build(tmp_
     spoil(folder, "turns.yml", 'opening: "We will send a full record', 'opening: "We will send a FULL record')
     result = build(folder, "--strict")
     assert result.returncode == 1
-    assert f"turns.yml:{line}: expected the opening 'We will send a FULL record of the conversation to Moscow' to start exactly one sentence" in result.stderr
+    assert (
+        f"turns.yml:{line}: expected the opening 'We will send a FULL record of the conversation to Moscow' to start exactly one sentence"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -91,13 +93,37 @@ def test_a_yes_or_no_word_left_unquoted_in_a_vocabulary_is_caught_by_its_schema(
 @pytest.mark.parametrize(
     "name, old, new, expected",
     [
-        ("participants.yml", "    side: Cuban\n", "    side: cuban\n", "expected a value matching ^[A-Z][a-z]+$ at participants/1/side"),
-        ("participants.yml", '      "Mikovan": misspelling', '      "Mikovan": typo', "expected one of 'speaker label', 'name', 'misspelling'"),
+        (
+            "participants.yml",
+            "    side: Cuban\n",
+            "    side: cuban\n",
+            "expected a value matching ^[A-Z][a-z]+$ at participants/1/side",
+        ),
+        (
+            "participants.yml",
+            '      "Mikovan": misspelling',
+            '      "Mikovan": typo',
+            "expected one of 'speaker label', 'name', 'misspelling'",
+        ),
         ("documents.yml", "    place_source: *havana\n", "", "expected the key 'place_source'"),
-        ("reading.yml", "  - {forms: [said, says], mode: reported}", "  - {forms: [said, says], mode: spoken}", "expected one of 'reported', 'action' at reporting_verbs/0/mode"),
-        ("participants.yml", "    side: Cuban\n", "    side: Martian\n", "participants.yml:28: expected a side listed under 'sides' in reading.yml"),
-        ("participants.yml", '      "R. Castro": name\n', '      "R. Castro": name\n      "Castro": name\n',
-         "participants.yml:38: expected each name form to name one participant; 'Castro' names fidel-castro and raul-castro"),
+        (
+            "reading.yml",
+            "  - {forms: [said, says], mode: reported}",
+            "  - {forms: [said, says], mode: spoken}",
+            "expected one of 'reported', 'action' at reporting_verbs/0/mode",
+        ),
+        (
+            "participants.yml",
+            "    side: Cuban\n",
+            "    side: Martian\n",
+            "participants.yml:28: expected a side listed under 'sides' in reading.yml",
+        ),
+        (
+            "participants.yml",
+            '      "R. Castro": name\n',
+            '      "R. Castro": name\n      "Castro": name\n',
+            "participants.yml:38: expected each name form to name one participant; 'Castro' names fidel-castro and raul-castro",
+        ),
     ],
 )
 def test_a_bad_curated_entry_stops_the_build_with_its_file_and_line(tmp_path, name, old, new, expected):
@@ -111,14 +137,22 @@ def test_a_bad_curated_entry_stops_the_build_with_its_file_and_line(tmp_path, na
 
 @pytest.mark.parametrize(
     "command",
-    [["data", "--db", "not-a-database.db", "--root", "out"], ["release", "--db", "not-a-database.db", "--out", "dist"], ["dictionary"]],
+    [
+        ["data", "--db", "not-a-database.db", "--root", "out"],
+        ["release", "--db", "not-a-database.db", "--out", "dist"],
+        ["dictionary"],
+    ],
     ids=["data", "release", "dictionary"],
 )
 def test_every_command_ends_in_a_clean_message_not_a_traceback(tmp_path, command):
     folder = copy_of_the_pipeline(tmp_path)
     (folder / "not-a-database.db").write_text("this is not SQLite\n" * 100, encoding="utf-8")
-    spoil(folder, "reading.yml", "  - 'No'\n", "  - No\n")  # every command reads the schema, which reads the vocabularies
-    result = subprocess.run([sys.executable, "-m", "etl", *command], cwd=folder, capture_output=True, text=True, timeout=120)
+    spoil(
+        folder, "reading.yml", "  - 'No'\n", "  - No\n"
+    )  # every command reads the schema, which reads the vocabularies
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", *command], cwd=folder, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ") and "reading.yml:" in result.stderr
     assert "Traceback" not in result.stderr
@@ -127,10 +161,16 @@ def test_every_command_ends_in_a_clean_message_not_a_traceback(tmp_path, command
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("  article_id: protocol-1962-10-31-article-13\n", "  article_id: protocol-1962-10-31-article-99\n",
-         "article_links.yml:7: expected an article of the built records (1962-11-05-memorandum); found 'protocol-1962-10-31-article-99'"),
-        ("- utterance_id: 1962-11-05-memorandum-u003\n", "- utterance_id: 1962-11-05-memorandum-u903\n",
-         "article_links.yml:6: expected a turn of the built records (1962-11-05-memorandum); found '1962-11-05-memorandum-u903'"),
+        (
+            "  article_id: protocol-1962-10-31-article-13\n",
+            "  article_id: protocol-1962-10-31-article-99\n",
+            "article_links.yml:7: expected an article of the built records (1962-11-05-memorandum); found 'protocol-1962-10-31-article-99'",
+        ),
+        (
+            "- utterance_id: 1962-11-05-memorandum-u003\n",
+            "- utterance_id: 1962-11-05-memorandum-u903\n",
+            "article_links.yml:6: expected a turn of the built records (1962-11-05-memorandum); found '1962-11-05-memorandum-u903'",
+        ),
     ],
     ids=["an article that does not exist", "a turn that does not exist"],
 )

@@ -18,10 +18,10 @@ import pytest
 import sqlite_utils
 import yaml
 
-from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME
-from etl.publish.serve import METADATA_FILE, datasette_arguments, datasette_settings
 from etl.publish.facts import load_dataset_facts
+from etl.publish.serve import METADATA_FILE, datasette_arguments, datasette_settings
 from etl.publish.site import DATABASE_NAME, dump_metadata, load_site_settings, render_metadata
+from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME
 
 DB = f"/{DATABASE_NAME}"
 
@@ -38,8 +38,6 @@ CANNED_QUERY_COLUMNS = {
     "glosses_and_queries": ["note_id", "note_type", "marker", "speaker", "sentence", "utterance_id"],
     "search_notes": ["note_id", "note_type", "marker", "utterance_id"],
 }
-
-
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +134,13 @@ async def test_read_record_lists_every_turn_and_note_of_the_record_once(ds, db, 
     rows = await get_json(ds, f"{DB}/read_record.json?document_id={document_id}&_shape=array")
     turn_ids = [row["row_id"] for row in rows if row["kind"].startswith("turn")]
     note_ids = sorted(row["row_id"] for row in rows if row["kind"].startswith("note"))
-    expected_turns = [r[0] for r in db.execute("select utterance_id from utterances where document_id = ? order by seq", [document_id])]
-    expected_notes = sorted(r[0] for r in db.execute("select note_id from editorial_notes where document_id = ?", [document_id]))
+    expected_turns = [
+        r[0]
+        for r in db.execute("select utterance_id from utterances where document_id = ? order by seq", [document_id])
+    ]
+    expected_notes = sorted(
+        r[0] for r in db.execute("select note_id from editorial_notes where document_id = ?", [document_id])
+    )
     assert turn_ids == expected_turns
     assert note_ids == expected_notes
 
@@ -157,7 +160,11 @@ async def test_default_facets_count_what_sql_counts(ds, db, table, facets):
     assert set(facets) <= set(results)
     for column in facets:
         counted = {item["value"]: item["count"] for item in results[column]["results"]}
-        expected = dict(db.execute(f"select {column}, count(*) from {table} where {column} is not null group by {column}").fetchall())
+        expected = dict(
+            db.execute(
+                f"select {column}, count(*) from {table} where {column} is not null group by {column}"
+            ).fetchall()
+        )
         assert counted == expected, column
 
 
@@ -210,7 +217,7 @@ async def test_search_query_ranks_results_and_takes_fts_syntax_literally(ds):
     rows = await get_json(ds, f"{DB}/search_talks.json?search=inspection&_shape=array")
     ranks = [row["rank"] for row in rows]
     assert ranks == sorted(ranks) and len(ranks) > 1
-    hostile = await ds.client.get(f'{DB}/search_talks.json?search=%22inspection%20AND%20(&_shape=array')
+    hostile = await ds.client.get(f"{DB}/search_talks.json?search=%22inspection%20AND%20(&_shape=array")
     assert hostile.status_code == 200
 
 
@@ -288,7 +295,9 @@ async def test_row_pages_carry_a_citation_with_version_url_and_archival_source(d
 
 
 async def test_every_record_is_cited_from_its_printed_citation_or_its_printed_metadata(ds, db):
-    for document_id, citation, record_id, title in db.execute("select document_id, citation, record_id, title from documents"):
+    for document_id, citation, record_id, title in db.execute(
+        "select document_id, citation, record_id, title from documents"
+    ):
         block = cite_block((await ds.client.get(f"{DB}/documents/{document_id}")).text)
         if citation:
             assert citation in block and "as printed" in block
@@ -353,7 +362,9 @@ async def test_plugins_include_datasette_vega_and_the_site_plugin(ds):
     plugins = {plugin["name"]: plugin for plugin in await get_json(ds, "/-/plugins.json")}
     assert "datasette-vega" in plugins
     ours = [plugin for plugin in await get_json(ds, "/-/plugins.json") if plugin["name"] == "havana-1962"]
-    assert len(ours) == len(list((Path(__file__).resolve().parent.parent / "etl" / "site").glob("*.py")))  # each module, the package too
+    assert len(ours) == len(
+        list((Path(__file__).resolve().parent.parent / "etl" / "site").glob("*.py"))
+    )  # each module, the package too
     assert sum(plugin["templates"] for plugin in ours) == 1  # the package carries the templates
 
 
@@ -385,9 +396,7 @@ def test_server_command_uses_the_committed_settings_immutably_on_localhost(tmp_p
     assert "--cors" in arguments and "--inspect-file" in arguments
     assert Path(arguments[arguments.index("--metadata") + 1]).exists()
     assert "--template-dir" not in arguments and "--plugins-dir" not in arguments  # the installed project brings them
-    settings = {
-        arguments[i + 1]: arguments[i + 2] for i, argument in enumerate(arguments) if argument == "--setting"
-    }
+    settings = {arguments[i + 1]: arguments[i + 2] for i, argument in enumerate(arguments) if argument == "--setting"}
     committed = json.loads((Path(__file__).parent.parent / "settings.json").read_text())
     assert set(settings) == set(committed)
     assert settings["allow_download"] == "on"
@@ -404,4 +413,8 @@ async def test_the_json_link_of_a_table_page_gives_the_rows_the_csv_link_gives_o
     assert 'class="rows-note"' not in page
     spans = (await ds.client.get(f"{DB}/seed_spans")).text
     total = db["seed_spans"].count
-    assert total > 100 and f"This page shows 100 of the {total:,} rows, and so does" in html.unescape(spans) and "_size=max" in spans
+    assert (
+        total > 100
+        and f"This page shows 100 of the {total:,} rows, and so does" in html.unescape(spans)
+        and "_size=max" in spans
+    )

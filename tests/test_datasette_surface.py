@@ -22,12 +22,33 @@ DOCUMENTED_IMPORTS = {
     "datasette.utils": {"tilde_encode", "tilde_decode", "await_me_maybe"},
 }
 DOCUMENTED_DATASETTE = {
-    "absolute_url", "app", "client", "databases", "get_database", "invoke_startup", "metadata", "plugin_config",
-    "render_template", "urls",
+    "absolute_url",
+    "app",
+    "client",
+    "databases",
+    "get_database",
+    "invoke_startup",
+    "metadata",
+    "plugin_config",
+    "render_template",
+    "urls",
 }
 DOCUMENTED_DATABASE = {
-    "execute", "execute_fn", "hash", "hidden_table_names", "is_mutable", "name", "route", "table_counts", "table_exists",
-    "table_names", "view_names", "foreign_keys_for_table", "label_column_for_table", "primary_keys", "table_columns",
+    "execute",
+    "execute_fn",
+    "hash",
+    "hidden_table_names",
+    "is_mutable",
+    "name",
+    "route",
+    "table_counts",
+    "table_exists",
+    "table_names",
+    "view_names",
+    "foreign_keys_for_table",
+    "label_column_for_table",
+    "primary_keys",
+    "table_columns",
 }
 
 
@@ -38,12 +59,24 @@ def datasette_names(path: Path) -> list[tuple[str, str, int]]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "datasette":
             found += [(f"from {node.module}", alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.Import):
-            found += [("import", alias.name, node.lineno) for alias in node.names if alias.name.split(".")[0] == "datasette"]
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("datasette", "ds"):
+            found += [
+                ("import", alias.name, node.lineno) for alias in node.names if alias.name.split(".")[0] == "datasette"
+            ]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("datasette", "ds")
+        ):
             found.append(("Datasette", node.attr, node.lineno))
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("db", "database"):
+        elif (
+            isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("db", "database")
+        ):
             found.append(("Database", node.attr, node.lineno))
-        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("getattr", "setattr", "hasattr") and len(node.args) >= 2:
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) in ("getattr", "setattr", "hasattr")
+            and len(node.args) >= 2
+        ):
             target = ast.unparse(node.args[0])
             if re.search(r"\b(?:datasette|ds|db|database)\b", target) and isinstance(node.args[1], ast.Constant):
                 found.append((node.func.id, str(node.args[1].value), node.lineno))
@@ -64,7 +97,9 @@ def undocumented(what: str, name: str) -> bool:
 
 @pytest.mark.parametrize("path", SITE_CODE, ids=lambda path: str(path.relative_to(REPO)))
 def test_the_site_uses_only_documented_datasette_names(path: Path):
-    offending = [f"{path.name}:{line}: {what} {name}" for what, name, line in datasette_names(path) if undocumented(what, name)]
+    offending = [
+        f"{path.name}:{line}: {what} {name}" for what, name, line in datasette_names(path) if undocumented(what, name)
+    ]
     assert offending == []
 
 
@@ -80,8 +115,12 @@ def test_the_check_finds_a_private_name_and_a_replaced_method(tmp_path: Path):
         encoding="utf-8",
     )
     offending = {(what, name) for what, name, _ in datasette_names(sample) if undocumented(what, name)}
-    assert offending == {("import", "datasette.handle_exception"), ("from datasette.views.base", "DatasetteError"),
-                         ("Datasette", "_metadata_local"), ("setattr", "table_names")}
+    assert offending == {
+        ("import", "datasette.handle_exception"),
+        ("from datasette.views.base", "DatasetteError"),
+        ("Datasette", "_metadata_local"),
+        ("setattr", "table_names"),
+    }
 
 
 def test_no_code_of_the_site_reaches_into_datasettes_objects():

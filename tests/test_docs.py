@@ -8,7 +8,14 @@ import re
 
 import pytest
 
-PARSING_MODULES = ["etl.read.seeds", "etl.read.blocks", "etl.read.frame", "etl.read.notes", "etl.read.articles", "etl.errors"]
+PARSING_MODULES = [
+    "etl.read.seeds",
+    "etl.read.blocks",
+    "etl.read.frame",
+    "etl.read.notes",
+    "etl.read.articles",
+    "etl.errors",
+]
 
 
 @pytest.mark.parametrize("module_name", PARSING_MODULES)
@@ -59,7 +66,11 @@ async def test_the_readme_quotes_the_citations_the_static_edition_gives(repo_roo
     from etl.publish.serve import datasette_app
 
     edition = datasette_app(database_path, static_edition=True)
-    readme = " ".join(line.removeprefix("> ") for line in (repo_root / "README.md").read_text(encoding="utf-8").splitlines())
+    readme = " ".join(
+        line.removeprefix("> ") for line in (repo_root / "README.md").read_text(encoding="utf-8").splitlines()
+    )
     for path in ("/-/cite/utterances/1962-11-05-memorandum-u057.txt", "/-/cite/dataset.txt"):
         text = (await edition.client.get(path)).text.strip()
-        assert " ".join(text.split()) in " ".join(readme.split()), f"quote {path} in README.md as the static edition gives it"
+        assert " ".join(text.split()) in " ".join(readme.split()), (
+            f"quote {path} in README.md as the static edition gives it"
+        )

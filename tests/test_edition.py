@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from chromium import site_server
 from markupsafe import Markup
 from playwright.sync_api import Browser, Page
 
 import etl.publish.edition as edition
-from chromium import site_server
 from etl.publish.edition import Mark, annotate, load_copy_artefacts, record_text, sits_in_text
 from etl.publish.site import DATABASE_NAME
 from etl.schema import MODES
@@ -67,7 +67,10 @@ def test_crossing_marks_keep_the_text_and_give_well_formed_html():
     paragraphs = annotate(text, marks)
     assert len(paragraphs) == 2
     stripped = [re.sub(r"<sup.*?</sup>", "", str(p)) for p in paragraphs]
-    assert [re.sub(r"<[^>]+>", "", p) for p in stripped] == [str(Markup.escape("We object. The [Americans] insist.")), "Then what?"]
+    assert [re.sub(r"<[^>]+>", "", p) for p in stripped] == [
+        str(Markup.escape("We object. The [Americans] insist.")),
+        "Then what?",
+    ]
     for paragraph in paragraphs:  # every opened element is closed, in order
         stack = []
         for closing, name in re.findall(r"<(/?)(mark|span|a|sup)\b", str(paragraph)):
@@ -77,10 +80,16 @@ def test_crossing_marks_keep_the_text_and_give_well_formed_html():
                 stack.append(name)
         assert stack == []
     assert str(paragraphs[1]).endswith('aria-label="note 3">3</a></sup>')
-    assert str(paragraphs[0]).index('href="#n2"') > str(paragraphs[0]).index("icans]") > str(paragraphs[0]).index('href="#n1"')
+    assert (
+        str(paragraphs[0]).index('href="#n2"')
+        > str(paragraphs[0]).index("icans]")
+        > str(paragraphs[0]).index('href="#n1"')
+    )
 
 
-def test_a_note_printed_after_its_turn_is_numbered_at_the_turns_end_and_its_inner_notes_after_it(db: sqlite_utils.Database):
+def test_a_note_printed_after_its_turn_is_numbered_at_the_turns_end_and_its_inner_notes_after_it(
+    db: sqlite_utils.Database,
+):
     notes = [dict(row) for row in db.query("select * from editorial_notes where document_id = ?", [MEMORANDUM])]
     parents = edition.enclosing_notes(notes)
     turn = db["utterances"].get(f"{MEMORANDUM}-u011")  # "And change article 10." then the editor's note quoting it
@@ -89,7 +98,9 @@ def test_a_note_printed_after_its_turn_is_numbered_at_the_turns_end_and_its_inne
     for note in notes:
         if parents[note["note_id"]]:
             children.setdefault(parents[note["note_id"]], []).append(note)
-    references = [dict(r) for r in db.query("select * from article_references where utterance_id = ?", [turn["utterance_id"]])]
+    references = [
+        dict(r) for r in db.query("select * from article_references where utterance_id = ?", [turn["utterance_id"]])
+    ]
     planned = edition.turn_marks(turn["text"], own, references, children, 7, MEMORANDUM, lambda a: f"/a/{a}")
     assert [(f.number, f.anchor, f.in_text) for f in planned.footnotes] == [(7, "n002", False), (8, "n003", False)]
     assert planned.footnotes[0].children == [8]
@@ -110,11 +121,15 @@ def test_every_note_printed_in_a_turn_sits_at_its_offset(db: sqlite_utils.Databa
         assert sits_in_text({"marker": marker, "offset_in_utterance": offset}, text), note_id
 
 
-def test_plain_text_of_each_record_has_every_printed_word_of_its_seed(db: sqlite_utils.Database, seed_texts: dict[str, str]):
+def test_plain_text_of_each_record_has_every_printed_word_of_its_seed(
+    db: sqlite_utils.Database, seed_texts: dict[str, str]
+):
     for document_id, seed_file in db.execute("select document_id, seed_file from documents"):
         spans = [dict(row) for row in db.query("select * from seed_spans where document_id = ?", [document_id])]
         seed = seed_texts[seed_file]
-        chrome = sorted((s["char_start"], s["char_end"]) for s in spans if s["category"] in edition.NOT_PRINTED_CATEGORIES)
+        chrome = sorted(
+            (s["char_start"], s["char_end"]) for s in spans if s["category"] in edition.NOT_PRINTED_CATEGORIES
+        )
         printed, position = [], 0
         for start, end in chrome:
             printed.append(seed[position:start])
@@ -128,7 +143,11 @@ def test_every_copy_artefact_is_printed_somewhere_it_says(db: sqlite_utils.Datab
     artefacts = load_copy_artefacts()
     assert artefacts
     for artefact in artefacts:
-        values = [value for column in artefact.columns for (value,) in db.execute(f"select [{column}] from [{artefact.table}]")]
+        values = [
+            value
+            for column in artefact.columns
+            for (value,) in db.execute(f"select [{column}] from [{artefact.table}]")
+        ]
         assert any(artefact.printed in (value or "") for value in values), artefact.artefact_id
 
 
@@ -144,11 +163,25 @@ def grown_database(database_path: Path, tmp_path_factory: pytest.TempPathFactory
     path.write_bytes(database_path.read_bytes())
     grown = sqlite_utils.Database(path)
     source = "1962-11-04-telegram"
-    document = {**grown["documents"].get(source), "document_id": NEW_RECORD, "date": "1963-01-10",
-                "seed_file": "new.txt", "title": "Telegram of 10 January 1963", "time_of_day": None}
+    document = {
+        **grown["documents"].get(source),
+        "document_id": NEW_RECORD,
+        "date": "1963-01-10",
+        "seed_file": "new.txt",
+        "title": "Telegram of 10 January 1963",
+        "time_of_day": None,
+    }
     grown["documents"].insert(document)
-    grown["participants"].insert({"participant_id": "observer", "name": "A. Observer", "side": "Neutral",
-                                  "position": None, "source": "a test", "is_provisional": 0})
+    grown["participants"].insert(
+        {
+            "participant_id": "observer",
+            "name": "A. Observer",
+            "side": "Neutral",
+            "position": None,
+            "source": "a test",
+            "is_provisional": 0,
+        }
+    )
     for table, key in (("utterances", "utterance_id"), ("editorial_notes", "note_id"), ("seed_spans", "span_id")):
         rows = [dict(row) for row in grown.query(f"select * from [{table}] where document_id = ?", [source])]
         for row in rows:
@@ -157,12 +190,28 @@ def grown_database(database_path: Path, tmp_path_factory: pytest.TempPathFactory
             if row.get("utterance_id"):
                 row["utterance_id"] = row["utterance_id"].replace(source, NEW_RECORD)
         grown[table].insert_all(rows)
-    grown["document_participants"].insert_all([
-        {"document_id": NEW_RECORD, "participant_id": "observer", "role": "observer", "evidence": "an observer",
-         "seed_file": "new.txt", "char_start": 0, "char_end": 11},
-        {"document_id": NEW_RECORD, "participant_id": "mikoyan", "role": "present", "evidence": "Mikoyan",
-         "seed_file": "new.txt", "char_start": 12, "char_end": 19},
-    ])
+    grown["document_participants"].insert_all(
+        [
+            {
+                "document_id": NEW_RECORD,
+                "participant_id": "observer",
+                "role": "observer",
+                "evidence": "an observer",
+                "seed_file": "new.txt",
+                "char_start": 0,
+                "char_end": 11,
+            },
+            {
+                "document_id": NEW_RECORD,
+                "participant_id": "mikoyan",
+                "role": "present",
+                "evidence": "Mikoyan",
+                "seed_file": "new.txt",
+                "char_start": 12,
+                "char_end": 19,
+            },
+        ]
+    )
     grown.execute("update utterances set participant_id = 'observer' where utterance_id = ?", [f"{NEW_RECORD}-u003"])
     grown.conn.commit()
     return path
@@ -174,13 +223,17 @@ async def test_a_new_record_person_side_and_role_need_no_new_code(grown_database
     ds = datasette_app(grown_database)
     record = await ds.client.get(f"/record/{NEW_RECORD}")
     assert record.status_code == 200
-    turns = sqlite_utils.Database(grown_database).execute("select count(*) from utterances where document_id = ?", [NEW_RECORD]).fetchone()[0]
+    turns = (
+        sqlite_utils.Database(grown_database)
+        .execute("select count(*) from utterances where document_id = ?", [NEW_RECORD])
+        .fetchone()[0]
+    )
     assert record.text.count('class="turn ') == turns
     assert 'class="turn side-neutral' in record.text and "A. Observer" in record.text
     assert "Observer" in record.text and "an observer" in record.text  # the new role, with its words
     assert 'rel="prev" href="/record/1962-11-05-memorandum"' in record.text  # the newest record comes last
     people = await ds.client.get("/people")
-    assert people.status_code == 200 and people.text.count("<th scope=\"col\">") == 5  # the person column and 4 records
+    assert people.status_code == 200 and people.text.count('<th scope="col">') == 5  # the person column and 4 records
     person = await ds.client.get("/person/observer")
     assert person.status_code == 200 and "observer" in person.text
     home = await ds.client.get("/")
@@ -195,8 +248,9 @@ async def test_a_new_record_person_side_and_role_need_no_new_code(grown_database
 @pytest.fixture(scope="module")
 def corpus_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from corpus import corpus_records
-    from etl.build import build_database
     from seedfolder import write_manifest
+
+    from etl.build import build_database
 
     folder = tmp_path_factory.mktemp("corpus-seeds")
     for path in corpus_records():
@@ -219,7 +273,10 @@ async def test_every_record_of_the_shared_corpus_reads_as_a_document_with_each_n
         page = await ds.client.get(f"/record/{document_id}")
         assert page.status_code == 200, document_id
         turns = corpus.execute("select count(*) from utterances where document_id = ?", [document_id]).fetchone()[0]
-        notes = [note for (note,) in corpus.execute("select note_id from editorial_notes where document_id = ?", [document_id])]
+        notes = [
+            note
+            for (note,) in corpus.execute("select note_id from editorial_notes where document_id = ?", [document_id])
+        ]
         assert page.text.count('class="turn ') == turns, document_id
         assert sorted(re.findall(r'data-note-id="([^"]+)"', page.text)) == sorted(notes), document_id
     for (participant_id,) in corpus.execute("select participant_id from participants"):
@@ -239,8 +296,6 @@ async def test_every_record_of_the_shared_corpus_reads_as_a_document_with_each_n
 def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with site_server(database_path, tmp_path_factory.mktemp("edition-server"), SERVER_LIFETIME_SECONDS) as base_url:
         yield base_url
-
-
 
 
 def open_page(browser: Browser, url: str, viewport: dict[str, int] = DESKTOP) -> Page:
@@ -266,8 +321,14 @@ def test_record_page_header_gives_the_records_facts(memorandum: Page, db: sqlite
     header = memorandum.locator(".record-header")
     assert memorandum.locator("h1").inner_text() == document["title"]
     text = squeeze(header.inner_text())
-    for fact in ("5 November 1962", document["time_of_day"], document["place"], document["classification"],
-                 document["document_type"], document["record_id"]):
+    for fact in (
+        "5 November 1962",
+        document["time_of_day"],
+        document["place"],
+        document["classification"],
+        document["document_type"],
+        document["record_id"],
+    ):
         assert fact in text
     assert header.locator(f'a.original-link[href="{document["canonical_url"]}"]').count() == 1
     roles = db.execute(
@@ -318,7 +379,9 @@ def test_reported_turn_keeps_its_printed_lead_in(memorandum: Page, db: sqlite_ut
     assert turn.locator(".speaker-label").inner_text() == label
 
 
-def test_editors_notes_are_footnotes_after_their_turns_and_link_to_the_articles(memorandum: Page, db: sqlite_utils.Database):
+def test_editors_notes_are_footnotes_after_their_turns_and_link_to_the_articles(
+    memorandum: Page, db: sqlite_utils.Database
+):
     notes = db.execute(
         """select note_id, utterance_id, article_id, article_number from editorial_notes
            join protocol_articles using (article_id) where document_id = ? and note_type = 'ed_note' order by char_start""",
@@ -331,7 +394,9 @@ def test_editors_notes_are_footnotes_after_their_turns_and_link_to_the_articles(
         reference = turn.locator(f'sup.fn-ref a[href="#{anchor}"]')
         assert reference.count() == 1
         # at the turn's end: nothing of the turn's text follows the note's number
-        assert turn.locator(".turn-text p").last.evaluate("(p, anchor) => p.lastElementChild.querySelector('a').getAttribute('href') == '#' + anchor", anchor)
+        assert turn.locator(".turn-text p").last.evaluate(
+            "(p, anchor) => p.lastElementChild.querySelector('a').getAttribute('href') == '#' + anchor", anchor
+        )
         footnote = memorandum.locator(f"li#{anchor}")
         assert footnote.inner_text().count("Ed. note") == 1
         assert footnote.locator(f'a[href$="/protocol_articles/{article_id}"]').count() >= 1
@@ -339,11 +404,15 @@ def test_editors_notes_are_footnotes_after_their_turns_and_link_to_the_articles(
 
 
 def test_no_note_is_shown_twice(memorandum: Page, db: sqlite_utils.Database):
-    note_ids = [note_id for (note_id,) in db.execute("select note_id from editorial_notes where document_id = ?", [MEMORANDUM])]
+    note_ids = [
+        note_id for (note_id,) in db.execute("select note_id from editorial_notes where document_id = ?", [MEMORANDUM])
+    ]
     shown = memorandum.locator("[data-note-id]").evaluate_all("items => items.map(item => item.dataset.noteId)")
     assert sorted(shown) == sorted(note_ids)
     page_text = memorandum.locator("article.record").inner_text()
-    for (marker,) in db.execute("select marker from editorial_notes where document_id = ? and length(marker) > 40", [MEMORANDUM]):
+    for (marker,) in db.execute(
+        "select marker from editorial_notes where document_id = ? and length(marker) > 40", [MEMORANDUM]
+    ):
         assert squeeze(page_text).count(squeeze(marker)[:60]) == 1
     numbers = memorandum.locator("ol.footnote-list > li").evaluate_all("items => items.map(item => item.id)")
     for anchor in numbers:
@@ -381,16 +450,24 @@ def test_person_page_of_guevara_shows_his_roles_and_turns(browser: Browser, serv
     page = open_page(browser, f"{server}/person/guevara")
     try:
         assert page.locator("h1").inner_text().startswith("Ernesto Guevara")
-        roles = dict(db.execute("select document_id, group_concat(role) from document_participants where participant_id = 'guevara' group by document_id"))
+        roles = dict(
+            db.execute(
+                "select document_id, group_concat(role) from document_participants where participant_id = 'guevara' group by document_id"
+            )
+        )
         for (document_id,) in db.execute("select document_id from documents"):
             row = page.locator(f'.roles-grid tr[data-document-id="{document_id}"]')
             marked = row.locator(".role-mark").all_inner_texts()
-            assert sorted(text.replace("✔", "").strip() for text in marked) == sorted((roles.get(document_id) or "").split(",") if document_id in roles else [])
+            assert sorted(text.replace("✔", "").strip() for text in marked) == sorted(
+                (roles.get(document_id) or "").split(",") if document_id in roles else []
+            )
         turns = db.execute("select utterance_id, text from utterances where participant_id = 'guevara'").fetchall()
         assert page.locator(".person-turn").count() == len(turns) > 10
         for utterance_id, text in turns:
             turn = page.locator(f'.person-turn[data-utterance-id="{utterance_id}"] .turn-text')
-            words_only = turn.evaluate("t => { const c = t.cloneNode(true); c.querySelectorAll('.lead-in').forEach(e => e.remove()); return Array.from(c.querySelectorAll('p')).map(p => p.textContent).join(' '); }")
+            words_only = turn.evaluate(
+                "t => { const c = t.cloneNode(true); c.querySelectorAll('.lead-in').forEach(e => e.remove()); return Array.from(c.querySelectorAll('p')).map(p => p.textContent).join(' '); }"
+            )
             assert squeeze(words_only) == squeeze(text)
         action = page.locator(".person-turn.mode-action .turn-text").first.inner_text()
         assert re.match(r"^[A-Z. ]*GUEVARA objects", squeeze(action))  # the printed name leads the action
@@ -409,7 +486,12 @@ def test_people_index_has_a_person_by_record_grid(browser: Browser, server: str,
         assert page.locator("table.edition-grid tbody tr").count() == people
         assert page.locator("table.edition-grid thead th").count() == documents + 1
         absent = page.locator("tr#fidel-castro .role-absent")
-        assert absent.count() == db.execute("select count(*) from document_participants where participant_id = 'fidel-castro' and role = 'absent'").fetchone()[0]
+        assert (
+            absent.count()
+            == db.execute(
+                "select count(*) from document_participants where participant_id = 'fidel-castro' and role = 'absent'"
+            ).fetchone()[0]
+        )
     finally:
         page.close()
 
@@ -418,14 +500,21 @@ def test_records_are_reached_from_home_rows_and_search(browser: Browser, server:
     page = open_page(browser, server)
     try:
         cards = page.locator(".record-card")
-        documents = db.execute("select document_id, title, (select count(*) from utterances u where u.document_id = d.document_id) from documents d order by date").fetchall()
+        documents = db.execute(
+            "select document_id, title, (select count(*) from utterances u where u.document_id = d.document_id) from documents d order by date"
+        ).fetchall()
         assert cards.count() == len(documents)
         for index, (document_id, title, turns) in enumerate(documents):
             card = cards.nth(index)
             assert title in card.inner_text() and f"{turns} turn" in card.inner_text()
             assert card.locator(f'a.read-link[href$="/record/{document_id}"]').count() == 1
         headings = page.locator("h2").all_inner_texts()
-        assert headings.index("The records") < headings.index("The people") < headings.index("Ready-made queries") < headings.index("The tables")
+        assert (
+            headings.index("The records")
+            < headings.index("The people")
+            < headings.index("Ready-made queries")
+            < headings.index("The tables")
+        )
         tables = page.locator("dl.table-list dt a").all_inner_texts()
         assert tables.index("seed_spans") > tables.index("utterances") and tables[-1].endswith("_fts")
 
@@ -468,7 +557,9 @@ def test_copy_artefacts_are_marked_as_defects_of_the_copy(browser: Browser, serv
         page.close()
 
 
-def test_method_page_lists_every_note_type_whose_it_is_and_every_curated_file(browser: Browser, server: str, db: sqlite_utils.Database):
+def test_method_page_lists_every_note_type_whose_it_is_and_every_curated_file(
+    browser: Browser, server: str, db: sqlite_utils.Database
+):
     page = open_page(browser, f"{server}/method")
     try:
         for note_type, resp in db.execute("select note_type, resp from note_types"):
@@ -481,7 +572,9 @@ def test_method_page_lists_every_note_type_whose_it_is_and_every_curated_file(br
         page.close()
 
 
-def test_downloads_give_the_text_as_printed_and_the_turns_in_order(browser: Browser, server: str, db: sqlite_utils.Database):
+def test_downloads_give_the_text_as_printed_and_the_turns_in_order(
+    browser: Browser, server: str, db: sqlite_utils.Database
+):
     page = open_page(browser, f"{server}/record/{MEMORANDUM}")
     try:
         text_url = page.get_by_role("link", name="Text as printed (.txt)").get_attribute("href")
@@ -502,7 +595,10 @@ def test_downloads_give_the_text_as_printed_and_the_turns_in_order(browser: Brow
 
 
 def test_chart_has_a_text_alternative(browser: Browser, server: str):
-    page = open_page(browser, f"{server}/{DATABASE_NAME}/words_per_participant#g.mark=bar&g.x_column=speaker&g.x_type=ordinal&g.y_column=words&g.y_type=quantitative")
+    page = open_page(
+        browser,
+        f"{server}/{DATABASE_NAME}/words_per_participant#g.mark=bar&g.x_column=speaker&g.x_type=ordinal&g.y_column=words&g.y_type=quantitative",
+    )
     try:
         chart = page.locator("canvas.marks, svg.marks").first
         chart.wait_for()

@@ -48,9 +48,15 @@ def test_every_note_type_occurs(db):
 
 
 def test_the_notes_after_the_records(db):
-    archival = db.execute("select marker, utterance_id, resp from editorial_notes where note_type = 'archival'").fetchall()
-    assert archival == [("Com. Mikoyan A.I. has not looked over the transcript of the conversation.", None, "Soviet recorder")]
-    bibliographic = db.execute("select text, document_id from editorial_notes where note_type = 'bibliographic'").fetchall()
+    archival = db.execute(
+        "select marker, utterance_id, resp from editorial_notes where note_type = 'archival'"
+    ).fetchall()
+    assert archival == [
+        ("Com. Mikoyan A.I. has not looked over the transcript of the conversation.", None, "Soviet recorder")
+    ]
+    bibliographic = db.execute(
+        "select text, document_id from editorial_notes where note_type = 'bibliographic'"
+    ).fetchall()
     assert len(bibliographic) == 1
     assert bibliographic[0][0].startswith("For English translations of the Russian records of conversations in Havana")
     assert bibliographic[0][0].endswith("CWIHP Bulletin 5 (Spring 1995), 59, 89-92 and 109, 159.")
@@ -60,9 +66,24 @@ def test_the_notes_after_the_records(db):
 @pytest.mark.parametrize(
     "number, follows, opening, closing",
     [
-        (13, "I agree. Consequently we should strike article 13.", 'Article 13 of the draft protocol read: "The Government of the Republic of Cuba agrees', "Draft Soviet-American-Cuban protocol (unoffical translation), 31 October 1962, Russian Foreign Ministry archives."),
-        (10, "And change article 10.", 'Article 10 of the draft protocol read: "The Government of the USSR, taking into account', "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry archives."),
-        (5, "What are you going to do about that?", 'Article 5 of the draft protocol read: "The Government of the USA declares', "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry archives."),
+        (
+            13,
+            "I agree. Consequently we should strike article 13.",
+            'Article 13 of the draft protocol read: "The Government of the Republic of Cuba agrees',
+            "Draft Soviet-American-Cuban protocol (unoffical translation), 31 October 1962, Russian Foreign Ministry archives.",
+        ),
+        (
+            10,
+            "And change article 10.",
+            'Article 10 of the draft protocol read: "The Government of the USSR, taking into account',
+            "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry archives.",
+        ),
+        (
+            5,
+            "What are you going to do about that?",
+            'Article 5 of the draft protocol read: "The Government of the USA declares',
+            "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry archives.",
+        ),
     ],
 )
 def test_the_three_editors_notes_quote_articles_13_10_and_5_in_full(db, number, follows, opening, closing):
@@ -78,12 +99,18 @@ def test_the_three_editors_notes_quote_articles_13_10_and_5_in_full(db, number, 
 
 
 def test_notes_nested_in_a_quoted_article_belong_to_that_article(db):
-    nested = db.execute("select marker, article_id from editorial_notes where marker in ('[UN]', '[including]') order by char_start").fetchall()
+    nested = db.execute(
+        "select marker, article_id from editorial_notes where marker in ('[UN]', '[including]') order by char_start"
+    ).fetchall()
     assert nested == [("[UN]", "protocol-1962-10-31-article-10"), ("[including]", "protocol-1962-10-31-article-5")]
 
 
 def test_offsets_in_the_turn_point_at_the_marker(db):
-    rows = list(db.query("select n.marker, n.offset_in_utterance, u.text from editorial_notes n join utterances u using (utterance_id) where n.offset_in_utterance is not null"))
+    rows = list(
+        db.query(
+            "select n.marker, n.offset_in_utterance, u.text from editorial_notes n join utterances u using (utterance_id) where n.offset_in_utterance is not null"
+        )
+    )
     assert len(rows) >= 25
     for row in rows:
         assert row["text"][row["offset_in_utterance"] :].startswith(row["marker"])

@@ -22,7 +22,12 @@ def test_every_note_marker_is_exactly_the_printed_text(db, seed_texts):
 def test_every_turn_is_the_printed_text_of_its_spans(db, seed_texts):
     for row in db.query("select * from utterances"):
         printed = seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]]
-        spans = list(db.query("select * from seed_spans where category = 'utterance' and field = ? order by char_start", [row["utterance_id"]]))
+        spans = list(
+            db.query(
+                "select * from seed_spans where category = 'utterance' and field = ? order by char_start",
+                [row["utterance_id"]],
+            )
+        )
         for span in spans:
             assert seed_texts[row["seed_file"]][span["char_start"] : span["char_end"]] == span["text"]
         assert (spans[0]["char_start"], spans[-1]["char_end"]) == (row["char_start"], row["char_end"])
@@ -47,7 +52,9 @@ def test_the_ledger_covers_every_non_blank_character_of_every_seed(db, seed_text
     for document in db.query("select * from documents"):
         text = seed_texts[document["seed_file"]]
         covered = bytearray(len(text))
-        for span in db.query("select char_start, char_end from seed_spans where document_id = ?", [document["document_id"]]):
+        for span in db.query(
+            "select char_start, char_end from seed_spans where document_id = ?", [document["document_id"]]
+        ):
             covered[span["char_start"] : span["char_end"]] = b"\x01" * (span["char_end"] - span["char_start"])
         missing = [i for i, c in enumerate(text) if not c.isspace() and not covered[i]]
         assert missing == [], f"{document['seed_file']}: unaccounted text at {missing[:5]}"
@@ -65,7 +72,11 @@ def test_site_chrome_and_page_furniture_are_declared(db):
 def test_foreign_keys_are_declared_and_hold(database_path):
     connection = sqlite3.connect(database_path)
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
-    declared = {(table, row[3], row[2]) for table in ("utterances", "editorial_notes", "article_references") for row in connection.execute(f"PRAGMA foreign_key_list({table})")}
+    declared = {
+        (table, row[3], row[2])
+        for table in ("utterances", "editorial_notes", "article_references")
+        for row in connection.execute(f"PRAGMA foreign_key_list({table})")
+    }
     assert ("utterances", "participant_id", "participants") in declared
     assert ("editorial_notes", "article_id", "protocol_articles") in declared
     assert ("article_references", "article_id", "protocol_articles") in declared
@@ -88,7 +99,12 @@ def test_full_text_search_folds_diacritics(db):
 
 def test_the_turns_view_puts_date_title_and_speaker_beside_the_text(db):
     row = next(db.query("select * from turns where utterance_id = '1962-11-05-memorandum-u008'"))
-    assert (row["date"], row["speaker_name"], row["speaker_side"], row["text"]) == ("1962-11-05", "Ernesto Guevara", "Cuban", "That formula really causes doubts.")
+    assert (row["date"], row["speaker_name"], row["speaker_side"], row["text"]) == (
+        "1962-11-05",
+        "Ernesto Guevara",
+        "Cuban",
+        "That formula really causes doubts.",
+    )
     assert db.execute("select count(*) from turns").fetchone()[0] == db["utterances"].count
 
 
@@ -107,14 +123,21 @@ def test_two_builds_give_identical_bytes(tmp_path, repo_root):
         ("seed_spans", lambda rows: rows[-1].update(category="margin"), "category='margin' is not one of"),
         ("seed_spans", lambda rows: rows[-1].update(document_id=None), "required column document_id is empty"),
         ("seed_spans", lambda rows: rows[-1].pop("seed_file"), "required column seed_file is empty"),
-        ("utterances", lambda rows: rows[-1].update(text=rows[-1]["text"] + " more"), "offsets do not reproduce the text's words"),
+        (
+            "utterances",
+            lambda rows: rows[-1].update(text=rows[-1]["text"] + " more"),
+            "offsets do not reproduce the text's words",
+        ),
     ],
 )
 def test_the_invariants_name_a_row_at_fault_among_rows_that_hold(table, fault, message, seed_texts):
     """Each record's rows are checked a column at a time, and the row at fault is then named."""
     seed_file, inputs = "000_1350c6598e69a2c4.txt", load_curated_inputs()
     parsed = parse_seed(seed_texts[seed_file], seed_file, "0" * 64, inputs.registry, inputs.for_record(seed_file))
-    rows = {"documents": [parsed.document], **{name: [dict(row) for row in table_rows] for name, table_rows in parsed.rows.items()}}
+    rows = {
+        "documents": [parsed.document],
+        **{name: [dict(row) for row in table_rows] for name, table_rows in parsed.rows.items()},
+    }
     check_invariants(rows, {seed_file: seed_texts[seed_file]})
     fault(rows[table])
     with pytest.raises(InvariantError, match=message):

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from corpus import corpus_records
+from seedfolder import REPO
 
 from etl.read.blocks import find_at_line_starts, split_sentences
 from etl.read.cast import read_cast
 from etl.read.registry import load_registry
 from etl.read.speakers import FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT, PRONOUN_OPENINGS, PRONOUN_SUBJECT, Attributor
 from etl.read.vocabulary import load_vocabulary
-from corpus import corpus_records
-from seedfolder import REPO
 
 VOCABULARY = load_vocabulary()
 RECORDS = sorted((REPO / "seeds").glob("*.txt")) + corpus_records()
@@ -46,7 +46,9 @@ def test_each_kind_of_phrase_is_found_where_finditer_finds_it(name, flags):
     assert len(RECORDS) > 90
     for text in texts():
         assert spans(VOCABULARY.find_phrases(name, text, flags)) == spans(pattern.finditer(text)), text[:80]
-        assert spans(filter(None, [VOCABULARY.search_phrase(name, text, flags)])) == spans(filter(None, [pattern.search(text)]))
+        assert spans(filter(None, [VOCABULARY.search_phrase(name, text, flags)])) == spans(
+            filter(None, [pattern.search(text)])
+        )
         if pattern.search(text):
             assert VOCABULARY.may_hold_phrase(name, text)
 
@@ -67,7 +69,13 @@ def test_a_pattern_that_may_match_nothing_at_a_line_start_is_found_as_finditer_f
 def test_every_pronoun_attribution_stands_where_the_quick_scan_for_he_or_she_finds_a_word():
     attributor = Attributor(read_cast(None, None, [], None, [], load_registry(), VOCABULARY), VOCABULARY)
     sentences = [text[a:b] for text in texts() for a, b in split_sentences(text)]
-    sentences += ["He noted that", "she said so", "Then, in reply, he\tstated that", "1. He said", "Yes, he said, it is so."]
+    sentences += [
+        "He noted that",
+        "she said so",
+        "Then, in reply, he\tstated that",
+        "1. He said",
+        "Yes, he said, it is so.",
+    ]
     found = [sentence for sentence in sentences if attributor.pronoun_attribution.search(sentence)]
     assert len(found) > 10
     for sentence in found:

@@ -13,12 +13,12 @@ from pathlib import Path
 import bibtexparser
 import jsonschema
 import pytest
-from playwright.sync_api import Page, expect
-
 from chromium import site_server
+from playwright.sync_api import Page, expect
+from test_citations import GOOGLE_DATASET_SHAPE, TURN
+
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
-from test_citations import GOOGLE_DATASET_SHAPE, TURN
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "build" / "screenshots"
@@ -30,10 +30,6 @@ STEP_TIMEOUT_MS = 15_000
 def server(database_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with site_server(database_path, tmp_path_factory.mktemp("find-cite-server"), SERVER_LIFETIME_SECONDS) as base_url:
         yield base_url
-
-
-
-
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -103,4 +99,6 @@ def test_the_home_page_carries_the_datasets_json_ld(server, page):
     page.goto(server)
     data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
     jsonschema.validate(data, GOOGLE_DATASET_SHAPE)
-    expect(page.locator("section.cite-this .cite-text:visible")).to_contain_text(re.compile(f"version {load_dataset_facts()['version']}", re.IGNORECASE))
+    expect(page.locator("section.cite-this .cite-text:visible")).to_contain_text(
+        re.compile(f"version {load_dataset_facts()['version']}", re.IGNORECASE)
+    )

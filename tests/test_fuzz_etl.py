@@ -24,18 +24,32 @@ import pytest
 import sqlite_utils
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from seedfolder import SEEDS, copy_seeds
 
 from etl.build import build_database
 from etl.errors import ParseError
 from etl.load import append_rows
 from etl.read.registry import load_registry
 from etl.schema import TABLES
-from seedfolder import SEEDS, copy_seeds
 
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
 DB_NAME = "havana-1962.db"
 
-CONTROL_CHARACTERS = ("\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\r", "\u2028", "\u200b", "\ufeff")
+CONTROL_CHARACTERS = (
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\r",
+    "\u2028",
+    "\u200b",
+    "\ufeff",
+)
 NOT_UTF8 = (b"\xff", b"\xfe", b"\xc3", b"\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf")
 MUTATIONS = (
     "truncate",
@@ -135,11 +149,18 @@ def check_database(db_path: Path, seeds_dir: Path, strict: bool) -> None:
         for document in db["documents"].rows:
             text = texts[document["seed_file"]]
             assert document["seed_sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
-            seqs = [seq for (seq,) in conn.execute("select seq from utterances where document_id = ? order by seq", [document["document_id"]])]
+            seqs = [
+                seq
+                for (seq,) in conn.execute(
+                    "select seq from utterances where document_id = ? order by seq", [document["document_id"]]
+                )
+            ]
             assert seqs == list(range(1, len(seqs) + 1))
             # The coverage ledger tells the truth: the non-blank characters no span covers.
             covered = [False] * len(text)
-            for start, end in conn.execute("select char_start, char_end from seed_spans where document_id = ?", [document["document_id"]]):
+            for start, end in conn.execute(
+                "select char_start, char_end from seed_spans where document_id = ?", [document["document_id"]]
+            ):
                 covered[start:end] = [True] * (end - start)
             nonblank = [index for index, character in enumerate(text) if not character.isspace()]
             assert document["seed_nonblank_chars"] == len(nonblank)
@@ -182,7 +203,9 @@ mutation = st.tuples(st.sampled_from(MUTATIONS), st.floats(0, 1, allow_nan=False
     mutations=st.lists(mutation, min_size=1, max_size=3),
     strict=st.booleans(),
 )
-def test_a_damaged_seed_builds_a_valid_database_or_fails_cleanly_leaving_the_old_one(previous_database, seed_name, mutations, strict):
+def test_a_damaged_seed_builds_a_valid_database_or_fails_cleanly_leaving_the_old_one(
+    previous_database, seed_name, mutations, strict
+):
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         data = (SEEDS / seed_name).read_bytes()
@@ -267,7 +290,9 @@ CRASH_POINTS = {
 
 
 @pytest.mark.parametrize("target, failure", CRASH_POINTS.values(), ids=CRASH_POINTS.keys())
-def test_a_crash_while_loading_leaves_the_previous_database_byte_identical(tmp_path, monkeypatch, previous_database, target, failure):
+def test_a_crash_while_loading_leaves_the_previous_database_byte_identical(
+    tmp_path, monkeypatch, previous_database, target, failure
+):
     out = tmp_path / "out" / DB_NAME
     out.parent.mkdir()
     shutil.copyfile(previous_database, out)

@@ -19,10 +19,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from chromium import launch_chromium
 from playwright.sync_api import sync_playwright
 
-from chromium import launch_chromium
-from etl.publish.serve import datasette_app, datasette_arguments, datasette_settings, load_metadata, running_server, write_inspect_file
+from etl.publish.serve import (
+    datasette_app,
+    datasette_arguments,
+    datasette_settings,
+    load_metadata,
+    running_server,
+    write_inspect_file,
+)
 from etl.publish.site import DATABASE_NAME
 
 SERVER_START_SECONDS = 30
@@ -60,7 +67,9 @@ def ds(database_path: Path, inspect_file: Path, database_sha256: str):
 def server(database_path: Path, inspect_file: Path, database_sha256: str, tmp_path_factory) -> Iterator[str]:
     """A real Datasette on 127.0.0.1, started as ``make serve`` starts it; stopped whatever happens."""
     log_path = tmp_path_factory.mktemp("server") / "datasette.log"
-    with running_server(database_path, inspect_file, log_path, SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS) as base_url:
+    with running_server(
+        database_path, inspect_file, log_path, SERVER_LIFETIME_SECONDS, SERVER_START_SECONDS
+    ) as base_url:
         yield base_url
 
 
@@ -97,7 +106,9 @@ async def test_the_sql_endpoint_refuses_writes_and_escapes_with_a_readable_400(d
     assert list(tmp_path.iterdir()) == [], "the statement made a file"
 
 
-async def test_the_database_file_is_byte_identical_after_every_hostile_statement(ds, database_path, database_sha256, tmp_path):
+async def test_the_database_file_is_byte_identical_after_every_hostile_statement(
+    ds, database_path, database_sha256, tmp_path
+):
     for sql in WRITES_AND_ESCAPES.values():
         await ds.client.get(sql_path(sql.format(scratch=tmp_path)))
     counts = (await ds.client.get(sql_path("select count(*) from documents"))).json()["rows"]
@@ -136,9 +147,7 @@ async def test_runaway_queries_are_cut_off_and_the_server_answers_meanwhile_and_
         return response
 
     async with httpx.AsyncClient(base_url=server, timeout=120, follow_redirects=True) as client:
-        runaways = {
-            name: asyncio.create_task(fetch(client, name, sql_path(sql))) for name, sql in RUNAWAYS.items()
-        }
+        runaways = {name: asyncio.create_task(fetch(client, name, sql_path(sql))) for name, sql in RUNAWAYS.items()}
         await asyncio.sleep(0.5)  # both runaways are now running on the server
         meanwhile = [
             await fetch(client, "versions", "/-/versions.json"),
@@ -225,9 +234,12 @@ def test_markup_in_queries_and_results_renders_as_text_and_never_runs_in_a_brows
         assert markup in text, f"{markup!r} is not shown as text"
     for name, markup in fields.items():
         assert page.locator(f"input[name={name}]").first.input_value() == markup
-    assert page.locator("body script:not([src])").evaluate_all(
-        "scripts => scripts.filter(s => s.textContent.includes('__hostile')).length"
-    ) == 0
+    assert (
+        page.locator("body script:not([src])").evaluate_all(
+            "scripts => scripts.filter(s => s.textContent.includes('__hostile')).length"
+        )
+        == 0
+    )
 
 
 # --- malformed parameters ----------------------------------------------------------------------------
@@ -245,12 +257,14 @@ MALFORMED = {
     "_sort and _sort_desc": f"/{DB}/utterances.json?_sort=seq&_sort_desc=seq",
     "_sort by rank without search": f"/{DB}/utterances.json?_sort=rank",
     "_col unknown column": f"/{DB}/utterances.json?_col=no_such_column",
-    "_search broken FTS (raw mode)": f"/{DB}/utterances.json?_searchmode=raw&_search=" + urllib.parse.quote('"inspection AND ('),
+    "_search broken FTS (raw mode)": f"/{DB}/utterances.json?_searchmode=raw&_search="
+    + urllib.parse.quote('"inspection AND ('),
     "_search on an FTS table, broken": f"/{DB}/utterances_fts.json?_search=" + urllib.parse.quote('"'),
     "_where broken": f"/{DB}/utterances.json?_where=" + urllib.parse.quote("seq ="),
     "_through not JSON": f"/{DB}/documents.json?_through=" + urllib.parse.quote("{not json"),
     "_through without keys": f"/{DB}/documents.json?_through=" + urllib.parse.quote('{"a": 1}'),
-    "_through to nowhere": f"/{DB}/documents.json?_through=" + urllib.parse.quote('{"table": "note_types", "column": "x", "value": "1"}'),
+    "_through to nowhere": f"/{DB}/documents.json?_through="
+    + urllib.parse.quote('{"table": "note_types", "column": "x", "value": "1"}'),
     "__in not JSON": f"/{DB}/utterances.json?seq__in=" + urllib.parse.quote("[1,"),
     "_timelimit not a number": f"/{DB}/utterances.json?_timelimit=soon",
     "_shape unknown": f"/{DB}/utterances.json?_shape=blob",
@@ -308,7 +322,13 @@ async def test_broken_fts_syntax_in_a_canned_search_still_finds_the_words(ds):
 
 
 @pytest.mark.parametrize(
-    "path", [f"/{DB}/utterances?_sort=no_such_column", "/no_such_page", f"/{DB}/utterances?_size=lots", "/record/1999-01-01-nothing"]
+    "path",
+    [
+        f"/{DB}/utterances?_sort=no_such_column",
+        "/no_such_page",
+        f"/{DB}/utterances?_size=lots",
+        "/record/1999-01-01-nothing",
+    ],
 )
 async def test_an_error_page_says_what_went_wrong_with_the_sites_layout_and_no_internals(ds, path):
     response = await ds.client.get(path)

@@ -79,7 +79,9 @@ async def test_an_unknown_method_is_a_405_saying_which_methods_the_site_answers(
 
 async def test_searches_within_the_limits_still_find_what_they_seek(ds):
     assert (await ds.client.get("/search?q=" + quoted("Guevara inspection"))).status_code == 200
-    response = await ds.client.get(f"{DB}/turns.json?_search=" + quoted("(inspect* OR Turkey) missiles") + "&_shape=array")
+    response = await ds.client.get(
+        f"{DB}/turns.json?_search=" + quoted("(inspect* OR Turkey) missiles") + "&_shape=array"
+    )
     assert response.status_code == 200
 
 
@@ -96,8 +98,12 @@ def test_every_connection_refuses_the_disabled_functions_and_huge_values_whereve
 
     connection = sqlite3.connect(":memory:")
     prepare_connection(connection)
-    for sql in ("select printf('%.*c', 2000000000, 'x')", "select format('%d', 1)", "select fts3_tokenizer('simple')",
-                "select zeroblob(2000000)"):
+    for sql in (
+        "select printf('%.*c', 2000000000, 'x')",
+        "select format('%d', 1)",
+        "select fts3_tokenizer('simple')",
+        "select zeroblob(2000000)",
+    ):
         with pytest.raises(sqlite3.DataError if "zeroblob" in sql else sqlite3.OperationalError):
             connection.execute(sql).fetchall()
     assert connection.execute("select upper('ok')").fetchone() == ("OK",)

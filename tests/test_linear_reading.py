@@ -51,7 +51,10 @@ def test_the_scan_answers_as_a_search_of_the_whole_turn_at_every_sentence(seed: 
         for sentence_end in [i + 1 for i, c in enumerate(text) if c == "."] + [len(text)]:
             position = sentence_end
             part.end = position
-            assert scan.speaks_as_i(turn, current, position) == brute_force(turn, current, position), (seed, text[:position])
+            assert scan.speaks_as_i(turn, current, position) == brute_force(turn, current, position), (
+                seed,
+                text[:position],
+            )
         part.end = len(text.rstrip())
 
 

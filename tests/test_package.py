@@ -20,6 +20,7 @@ import yaml
 from sqlite_utils.db import COLUMN_TYPE_MAPPING
 
 from etl.publish.docs import render_data_dictionary
+from etl.publish.facts import load_dataset_facts
 from etl.publish.package import (
     CITATION_FILE,
     PACKAGE_FILE,
@@ -32,7 +33,6 @@ from etl.publish.package import (
     write_data_package,
 )
 from etl.schema import SQLITE_TYPES, TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME, Column, Table
-from etl.publish.facts import load_dataset_facts
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 GENERATED_FILES = [f"data/{table.name}.csv" for table in package_tables()] + [PACKAGE_FILE, CITATION_FILE, ZENODO_FILE]
@@ -71,7 +71,11 @@ def fresh_package_folder(tmp_path: Path, database_path: Path) -> Path:
 
 def test_frictionless_cli_validates_the_committed_package_with_no_errors(repo_root: Path):
     result = subprocess.run(
-        [str(FRICTIONLESS), "validate", "--json", PACKAGE_FILE], cwd=repo_root, capture_output=True, text=True, timeout=300
+        [str(FRICTIONLESS), "validate", "--json", PACKAGE_FILE],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     report = json.loads(result.stdout)
     errors = [error for task in report["tasks"] for error in task["errors"]] + report["errors"]
@@ -107,14 +111,18 @@ def test_frictionless_checks_foreign_keys_so_a_dangling_speaker_is_an_error(fres
     (broken / PACKAGE_FILE).write_text(json.dumps(descriptor), encoding="utf-8")
 
     report = frictionless.validate(str(broken / PACKAGE_FILE))
-    assert [(task.name, error.type) for task in report.tasks for error in task.errors] == [("utterances", "foreign-key")]
+    assert [(task.name, error.type) for task in report.tasks for error in task.errors] == [
+        ("utterances", "foreign-key")
+    ]
 
 
 # --- No drift ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", GENERATED_FILES)
-def test_committed_file_equals_a_fresh_rendering_from_the_seeds(repo_root: Path, fresh_files: dict[str, bytes], name: str):
+def test_committed_file_equals_a_fresh_rendering_from_the_seeds(
+    repo_root: Path, fresh_files: dict[str, bytes], name: str
+):
     committed = (repo_root / name).read_bytes() if (repo_root / name).exists() else None
     assert committed == fresh_files[name], f"{name} is stale: run `make data`"
 
@@ -155,12 +163,18 @@ def test_sqlite_turns_view_has_the_columns_of_the_turns_resource(db, resources: 
 
 
 def test_package_has_one_resource_per_table_then_the_turns_view(package: dict):
-    assert [resource["name"] for resource in package["resources"]] == [table.name for table in TABLES] + [TURNS_VIEW_NAME]
+    assert [resource["name"] for resource in package["resources"]] == [table.name for table in TABLES] + [
+        TURNS_VIEW_NAME
+    ]
     assert all(resource["path"] == f"data/{resource['name']}.csv" for resource in package["resources"])
 
 
 def _expected_constraints(column: Column) -> dict:
-    expected = {"required": column.required, "unique": column.unique, "enum": list(column.enum) if column.enum else None}
+    expected = {
+        "required": column.required,
+        "unique": column.unique,
+        "enum": list(column.enum) if column.enum else None,
+    }
     expected.update(pattern=column.pattern, minimum=column.minimum)
     return {key: value for key, value in expected.items() if value is not None and value is not False}
 
@@ -173,7 +187,10 @@ def test_table_schema_in_datapackage_says_what_schema_py_says(resources: dict[st
         assert (field["type"], field["description"]) == (column.type, column.description)
         assert field.get("constraints", {}) == _expected_constraints(column)
     assert schema.get("primaryKey", []) == list(table.primary_key)
-    declared = {(key["fields"][0], key["reference"]["resource"], key["reference"]["fields"][0]) for key in schema.get("foreignKeys", [])}
+    declared = {
+        (key["fields"][0], key["reference"]["resource"], key["reference"]["fields"][0])
+        for key in schema.get("foreignKeys", [])
+    }
     assert declared == set(table.foreign_keys)
 
 
@@ -184,12 +201,19 @@ def test_every_controlled_vocabulary_is_an_enum_in_the_package(resources: dict[s
         for field in resource["schema"]["fields"]
         if "enum" in field.get("constraints", {})
     }
-    for table, column in [("utterances", "mode"), ("document_participants", "role"), ("editorial_notes", "note_type"),
-                          ("protocol_articles", "completeness"), ("participants", "side")]:
+    for table, column in [
+        ("utterances", "mode"),
+        ("document_participants", "role"),
+        ("editorial_notes", "note_type"),
+        ("protocol_articles", "completeness"),
+        ("participants", "side"),
+    ]:
         assert (table, column) in enums
 
 
-def test_metadata_yml_describes_every_table_and_column_in_the_words_of_the_package(repo_root: Path, resources: dict[str, dict]):
+def test_metadata_yml_describes_every_table_and_column_in_the_words_of_the_package(
+    repo_root: Path, resources: dict[str, dict]
+):
     metadata = yaml.safe_load((repo_root / "metadata.yml").read_text(encoding="utf-8"))
     (database,) = metadata["databases"].values()
     for name, resource in resources.items():
@@ -211,7 +235,9 @@ def test_turns_view_keeps_required_only_where_no_left_join_can_empty_it():
 
 
 @pytest.mark.parametrize("table", package_tables(), ids=lambda table: table.name)
-def test_csv_read_back_by_frictionless_gives_the_database_rows_in_key_order(repo_root: Path, database_path: Path, table: Table):
+def test_csv_read_back_by_frictionless_gives_the_database_rows_in_key_order(
+    repo_root: Path, database_path: Path, table: Table
+):
     resource = frictionless.Package(str(repo_root / PACKAGE_FILE)).get_resource(table.name)
     read_back = [[row[name] for name in table.column_names] for row in resource.read_rows()]
     order = ", ".join(f"[{name}]" for name in table.primary_key)
@@ -220,9 +246,12 @@ def test_csv_read_back_by_frictionless_gives_the_database_rows_in_key_order(repo
         stored = [list(row) for row in connection.execute(f"SELECT {columns} FROM [{table.name}] ORDER BY {order}")]
     as_stored = [
         [
-            None if value is None
-            else int(value) if column.type == "boolean"
-            else value.isoformat() if column.type == "date"
+            None
+            if value is None
+            else int(value)
+            if column.type == "boolean"
+            else value.isoformat()
+            if column.type == "date"
             else value
             for value, column in zip(row, table.columns)
         ]
@@ -244,14 +273,21 @@ def test_csv_writes_null_as_an_empty_cell_booleans_as_words_and_newlines_quoted(
     )
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE TABLE sample (sample_id INTEGER PRIMARY KEY, flag INTEGER, text TEXT)")
-    connection.executemany("INSERT INTO sample VALUES (?, ?, ?)", [(2, 0, None), (1, 1, 'A "quoted" line,\n\nand a second paragraph.')])
+    connection.executemany(
+        "INSERT INTO sample VALUES (?, ?, ?)", [(2, 0, None), (1, 1, 'A "quoted" line,\n\nand a second paragraph.')]
+    )
     assert render_csv(connection, table) == (
         b'sample_id,flag,text\n1,true,"A ""quoted"" line,\n\nand a second paragraph."\n2,false,\n'
     )
 
 
 def test_csv_refuses_an_empty_string_that_would_read_back_as_null():
-    table = Table(name="sample", description="A sample table.", primary_key=("text",), columns=(Column("text", "string", "Words."),))
+    table = Table(
+        name="sample",
+        description="A sample table.",
+        primary_key=("text",),
+        columns=(Column("text", "string", "Words."),),
+    )
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE TABLE sample (text TEXT)")
     connection.execute("INSERT INTO sample VALUES ('')")
@@ -271,7 +307,11 @@ def test_each_resource_states_the_sha256_and_size_of_its_csv(repo_root: Path, re
 
 def test_package_facts_come_from_dataset_yml_and_created_is_the_release_date(package: dict):
     dataset = load_dataset_facts()
-    assert (package["name"], package["title"], package["version"]) == (dataset["name"], dataset["title"], str(dataset["version"]))
+    assert (package["name"], package["title"], package["version"]) == (
+        dataset["name"],
+        dataset["title"],
+        str(dataset["version"]),
+    )
     assert package["created"] == f"{dataset['release_date']}T00:00:00Z"
     assert package["keywords"] == [str(keyword) for keyword in dataset["keywords"]]
 
@@ -284,7 +324,12 @@ def test_compilation_is_cc_by_and_no_licence_is_claimed_for_the_translations(pac
 
 
 def test_rights_statement_is_quoted_exactly_as_the_archive_prints_it(package: dict, db, seed_texts: dict[str, str]):
-    printed = {row["rights"]: row for row in db.query("SELECT rights, seed_file, document_id, canonical_url FROM documents WHERE rights IS NOT NULL")}
+    printed = {
+        row["rights"]: row
+        for row in db.query(
+            "SELECT rights, seed_file, document_id, canonical_url FROM documents WHERE rights IS NOT NULL"
+        )
+    }
     statements = {license["statement"]: license for license in package["licenses"][1:]}
     assert set(statements) == set(printed)
     for statement, row in printed.items():
@@ -310,7 +355,12 @@ def test_published_translation_pattern_reads_the_real_bibliographic_note(db):
     (note,) = db.query("SELECT text FROM editorial_notes WHERE note_type = 'bibliographic'")
     match = PUBLISHED_TRANSLATION.search(note["text"])
     assert match is not None
-    assert (match["author"], match["journal"], match["issue"], match["year"]) == ("Vladislav Zubok", "CWIHP Bulletin", "5", "1995")
+    assert (match["author"], match["journal"], match["issue"], match["year"]) == (
+        "Vladislav Zubok",
+        "CWIHP Bulletin",
+        "5",
+        "1995",
+    )
     assert match["title"].startswith("`Dismayed by the Actions of the Soviet Union'")
 
 
@@ -347,7 +397,9 @@ def test_citation_cff_is_a_dataset_citing_each_record_and_the_published_translat
 
 # The official schema of the Citation File Format 1.2.0 (citation-file-format project, CC-BY-4.0), as
 # shipped in the cffconvert 2.0.0 package (installed by `make venv` for this file alone, never imported).
-CFF_SCHEMA = Path(importlib.util.find_spec("cffconvert").submodule_search_locations[0]) / "schemas" / "1.2.0" / "schema.json"
+CFF_SCHEMA = (
+    Path(importlib.util.find_spec("cffconvert").submodule_search_locations[0]) / "schemas" / "1.2.0" / "schema.json"
+)
 
 
 def _cff_errors(document: dict) -> list[str]:
@@ -361,7 +413,9 @@ def test_citation_cff_is_valid_against_the_cff_1_2_0_schema(citation: dict):
 
 
 def test_cff_schema_check_refuses_a_citation_without_authors(citation: dict):
-    assert any("authors" in error for error in _cff_errors({key: value for key, value in citation.items() if key != "authors"}))
+    assert any(
+        "authors" in error for error in _cff_errors({key: value for key, value in citation.items() if key != "authors"})
+    )
 
 
 def test_citation_cff_names_no_repository_the_project_does_not_have(citation: dict):
@@ -371,7 +425,11 @@ def test_citation_cff_names_no_repository_the_project_does_not_have(citation: di
 def test_zenodo_deposit_agrees_with_the_citation(repo_root: Path, citation: dict):
     deposit = json.loads((repo_root / ZENODO_FILE).read_text(encoding="utf-8"))
     assert deposit["upload_type"] == "dataset"
-    assert (deposit["version"], deposit["publication_date"], deposit["title"]) == (citation["version"], citation["date-released"], citation["title"])
+    assert (deposit["version"], deposit["publication_date"], deposit["title"]) == (
+        citation["version"],
+        citation["date-released"],
+        citation["title"],
+    )
     assert deposit["license"] == citation["license"].lower()
     assert [creator["name"] for creator in deposit["creators"]] == [author["name"] for author in citation["authors"]]
 

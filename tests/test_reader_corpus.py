@@ -13,13 +13,21 @@ import sys
 
 import pytest
 import sqlite_utils
+from corpus import MANIFEST, corpus_folder, corpus_records, folder_matches_manifest, manifest
+from reading_fixtures import (
+    FRAME_COLUMNS,
+    HandRead,
+    characters_agreeing,
+    check_turns,
+    fold,
+    hand_read_records,
+    speaker_names,
+)
+from seedfolder import REPO, copy_seeds, write_manifest
 
 from etl.build import build_database, read_one_record
 from etl.errors import ParseError
-from corpus import MANIFEST, corpus_folder, corpus_records, folder_matches_manifest, manifest
 from etl.read.registry import load_registry
-from reading_fixtures import FRAME_COLUMNS, HandRead, characters_agreeing, check_turns, fold, hand_read_records, speaker_names
-from seedfolder import REPO, copy_seeds, write_manifest
 
 HAND_READ = hand_read_records()
 REGISTRY_NAMES = {p.participant_id: p.name for p in load_registry().participants.values()}
@@ -34,7 +42,9 @@ CHARACTER_AGREEMENT_FLOOR = 0.91
 
 @pytest.fixture(scope="module")
 def readings() -> dict[str, tuple[HandRead, object, str]]:
-    return {hand.name: (hand, read_one_record(hand.record), hand.record.read_text(encoding="utf-8")) for hand in HAND_READ}
+    return {
+        hand.name: (hand, read_one_record(hand.record), hand.record.read_text(encoding="utf-8")) for hand in HAND_READ
+    }
 
 
 def test_at_least_fifteen_records_of_conversation_were_read_by_hand_each_a_record_of_the_manifest():
@@ -60,8 +70,14 @@ def test_the_corpus_found_by_the_setting_is_the_pinned_collection():
 @pytest.mark.corpus
 def test_no_committed_file_holds_a_line_of_a_corpus_record():
     """The longest line of each record (a sentence found nowhere else) appears in no file git tracks."""
-    tracked = subprocess.run(["git", "ls-files", "-z"], capture_output=True, cwd=REPO, check=True).stdout.decode().split("\0")
-    committed = "\n".join((REPO / name).read_text(encoding="utf-8", errors="replace") for name in tracked if name and (REPO / name).is_file())
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], capture_output=True, cwd=REPO, check=True).stdout.decode().split("\0")
+    )
+    committed = "\n".join(
+        (REPO / name).read_text(encoding="utf-8", errors="replace")
+        for name in tracked
+        if name and (REPO / name).is_file()
+    )
     for path in corpus_records():
         longest = max(path.read_text(encoding="utf-8").splitlines(), key=len)
         assert len(longest) > 80 and longest not in committed, f"a line of {path.name} is committed"
@@ -72,7 +88,11 @@ def test_no_committed_file_holds_a_line_of_a_corpus_record():
 def test_the_frame_of_each_hand_read_record_is_read_as_printed(readings, hand):
     _, seed, _ = readings[hand.name]
     found = {key: seed.document[column] for key, column in FRAME_COLUMNS.items()}
-    expected = {key: (str(value) if value is not None else None) for key, value in hand.expected["frame"].items() if key in FRAME_COLUMNS}
+    expected = {
+        key: (str(value) if value is not None else None)
+        for key, value in hand.expected["frame"].items()
+        if key in FRAME_COLUMNS
+    }
     assert {key: (str(value) if value is not None else None) for key, value in found.items()} == expected
 
 
@@ -82,11 +102,17 @@ def test_no_one_only_mentioned_ever_speaks(readings, hand):
     _, seed, _ = readings[hand.name]
     names = speaker_names(seed, REGISTRY_NAMES)
     participants = {fold(person["surname"]) for person in hand.expected["participants"]}
-    speakers = {fold(names.get(turn["participant_id"], turn["participant_id"])) for turn in seed.rows["utterances"] if turn["participant_id"]}
+    speakers = {
+        fold(names.get(turn["participant_id"], turn["participant_id"]))
+        for turn in seed.rows["utterances"]
+        if turn["participant_id"]
+    }
     for mentioned in hand.expected.get("mentioned_only") or []:
         if fold(mentioned) in participants:
             continue  # a participant shares the surname (Robert and John F. Kennedy)
-        assert not any(fold(mentioned) in speaker for speaker in speakers), f"{mentioned} is only mentioned in {hand.name}"
+        assert not any(fold(mentioned) in speaker for speaker in speakers), (
+            f"{mentioned} is only mentioned in {hand.name}"
+        )
 
 
 @pytest.mark.corpus
@@ -105,7 +131,11 @@ def test_authors_are_read_from_the_signature_or_the_title(readings):
 
 @pytest.mark.corpus
 def test_the_reader_agrees_with_the_hand_reading_on_who_speaks_and_how(readings):
-    checks = [check for hand, seed, text in readings.values() for check in check_turns(hand, seed, text, speaker_names(seed, REGISTRY_NAMES))]
+    checks = [
+        check
+        for hand, seed, text in readings.values()
+        for check in check_turns(hand, seed, text, speaker_names(seed, REGISTRY_NAMES))
+    ]
     agreed = sum(check.agrees for check in checks)
     assert len(checks) >= 100
     assert agreed / len(checks) >= TURN_AGREEMENT_FLOOR, f"{agreed} of {len(checks)} turns"
@@ -114,7 +144,10 @@ def test_the_reader_agrees_with_the_hand_reading_on_who_speaks_and_how(readings)
 @pytest.mark.corpus
 def test_most_of_the_words_of_each_hand_read_turn_go_to_its_speaker(readings):
     # Stricter than the openings: a turn cut in two by a stray narration counts against the reader.
-    counts = [characters_agreeing(hand, seed, text, speaker_names(seed, REGISTRY_NAMES)) for hand, seed, text in readings.values()]
+    counts = [
+        characters_agreeing(hand, seed, text, speaker_names(seed, REGISTRY_NAMES))
+        for hand, seed, text in readings.values()
+    ]
     agreeing, total = sum(c[0] for c in counts), sum(c[1] for c in counts)
     assert total > 100_000
     assert agreeing / total >= CHARACTER_AGREEMENT_FLOOR, f"{agreeing} of {total} characters"
@@ -190,7 +223,9 @@ def test_the_corpus_builds_with_no_code_change_and_complete_coverage(tmp_path):
     assert db["documents"].count == len(corpus_records()) >= 80
     assert [row for row in db.query("select document_id from documents where unaccounted_chars > 0")] == []
     assert db.execute("pragma foreign_key_check").fetchall() == []
-    assert any("not in the registry" in warning for warning in report.warnings), "people the registry lacks are provisional, with a warning"
+    assert any("not in the registry" in warning for warning in report.warnings), (
+        "people the registry lacks are provisional, with a warning"
+    )
     types = {row["document_type"] for row in db.query("select distinct document_type from documents")}
     assert {"cipher telegram", "coded telegram", "resolution", "letter", "note", "record of conversation"} <= types
     with pytest.raises(ParseError, match="no warnings in a --strict build"):
@@ -217,9 +252,15 @@ def test_a_record_whose_frame_cannot_be_read_still_builds_with_a_warning(tmp_pat
     out = tmp_path / "out.db"
     report = build_database(seeds, out, log=lambda line: None)
     document = sqlite_utils.Database(out)["documents"].get("1962-11-04-document")
-    assert (document["title"], document["date"], document["date_as_printed"]) == ("Dear colleagues,", "1962-11-04", "4 November 1962")
+    assert (document["title"], document["date"], document["date_as_printed"]) == (
+        "Dear colleagues,",
+        "1962-11-04",
+        "4 November 1962",
+    )
     assert "Composed" not in document["title_source"] and "first line" in document["title_source"]
-    assert any(w.startswith("003_unframed.txt:1: expected a date line at the head of the record") for w in report.warnings)
+    assert any(
+        w.startswith("003_unframed.txt:1: expected a date line at the head of the record") for w in report.warnings
+    )
     with pytest.raises(ParseError, match="003_unframed.txt:1: expected a date line"):
         build_database(seeds, tmp_path / "strict.db", strict=True, log=lambda line: None)
 
@@ -227,7 +268,9 @@ def test_a_record_whose_frame_cannot_be_read_still_builds_with_a_warning(tmp_pat
 @pytest.mark.corpus
 def test_the_read_command_shows_an_editor_how_a_record_is_read():
     record = corpus_folder() / "no-38.txt"
-    result = subprocess.run([sys.executable, "-m", "etl", "read", str(record)], capture_output=True, text=True, cwd=REPO, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "read", str(record)], capture_output=True, text=True, cwd=REPO, check=True
+    )
     out = result.stdout
     assert out.startswith("no-38.txt: read as collection_document")
     assert "Document  1963-11-26-coded-telegram  (coded telegram, 1963-11-26, Washington)" in out
@@ -251,9 +294,13 @@ def test_the_read_command_names_file_line_and_expectation_for_bad_input(tmp_path
 @pytest.mark.corpus
 def test_the_readme_shows_what_the_read_command_prints_today():
     record = corpus_folder() / "no-22.txt"
-    result = subprocess.run([sys.executable, "-m", "etl", "read", str(record)], capture_output=True, text=True, cwd=REPO, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "read", str(record)], capture_output=True, text=True, cwd=REPO, check=True
+    )
     indented = "".join("   " + line if line.strip() else "\n" for line in result.stdout.splitlines(keepends=True))
-    assert indented in (REPO / "README.md").read_text(encoding="utf-8"), "paste `python -m etl read` of no-22.txt into README.md"
+    assert indented in (REPO / "README.md").read_text(encoding="utf-8"), (
+        "paste `python -m etl read` of no-22.txt into README.md"
+    )
 
 
 # A transcript in the forms labels take in records: any case, a full stop or a colon, initials set close,

@@ -14,6 +14,7 @@ from pathlib import Path
 import frictionless
 import pytest
 
+from etl.publish.facts import load_dataset_facts
 from etl.publish.package import CITATION_FILE, PACKAGE_FILE, package_tables
 from etl.publish.release import (
     IDENTITY_FINGERPRINTS,
@@ -26,7 +27,6 @@ from etl.publish.release import (
     write_release,
 )
 from etl.schema import TABLES, schema_hash
-from etl.publish.facts import load_dataset_facts
 
 IDS_FOLDER = Path(__file__).resolve().parent / "ids"
 
@@ -98,7 +98,9 @@ def test_zip_entries_carry_a_fixed_timestamp_and_plain_permissions(release_zip: 
 
 
 def test_sha256sum_check_of_the_unpacked_release_passes(unpacked: Path):
-    result = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=unpacked, capture_output=True, text=True)
+    result = subprocess.run(
+        ["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=unpacked, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     listed = {line.split("  ", 1)[1] for line in (unpacked / "SHA256SUMS").read_text(encoding="utf-8").splitlines()}
     on_disk = {str(path.relative_to(unpacked)) for path in unpacked.rglob("*") if path.is_file()}
@@ -146,12 +148,18 @@ def test_changelog_has_an_entry_for_every_version_and_dates_the_current_one(repo
     versions = dict(headings)
     assert set(str(version) for version in dataset["changes"]) <= set(versions)
     assert versions[str(dataset["version"])] == str(dataset["release_date"])
-    assert [version for version, _ in headings] == sorted(versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    assert [version for version, _ in headings] == sorted(
+        versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True
+    )
 
 
 def test_changelog_states_the_versioning_policy_for_data(repo_root: Path):
     changelog = (repo_root / "CHANGELOG.md").read_text(encoding="utf-8")
-    for rule in ("**MAJOR** when an id or a column is removed", "**MINOR** when rows or columns are added", "**PATCH** for corrections of values"):
+    for rule in (
+        "**MAJOR** when an id or a column is removed",
+        "**MINOR** when rows or columns are added",
+        "**PATCH** for corrections of values",
+    ):
         assert rule in changelog
 
 
@@ -176,7 +184,9 @@ def _released_id_lists() -> list[Path]:
 
 
 @pytest.mark.parametrize("released_file", _released_id_lists(), ids=lambda path: path.stem)
-def test_no_id_of_a_release_of_this_major_version_is_dropped_or_repurposed(database_path: Path, dataset: dict, released_file: Path):
+def test_no_id_of_a_release_of_this_major_version_is_dropped_or_repurposed(
+    database_path: Path, dataset: dict, released_file: Path
+):
     released = json.loads(released_file.read_text(encoding="utf-8"))
     assert released["version"] == released_file.stem
     if _major(released["version"]) != _major(str(dataset["version"])):
@@ -184,7 +194,9 @@ def test_no_id_of_a_release_of_this_major_version_is_dropped_or_repurposed(datab
         changelog = (released_file.parent.parent.parent / "CHANGELOG.md").read_text(encoding="utf-8")
         assert f"## [{_major(str(dataset['version']))}.0.0]" in changelog
         return
-    fingerprints = {name: table["fingerprint"] for name, table in released["tables"].items() if name in IDENTITY_FINGERPRINTS}
+    fingerprints = {
+        name: table["fingerprint"] for name, table in released["tables"].items() if name in IDENTITY_FINGERPRINTS
+    }
     assert id_changes(released, stable_ids(database_path, fingerprints)) == []
 
 

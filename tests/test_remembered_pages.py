@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 from datasette.tracer import capture_traces
+from served import served
 
 from etl.publish.memo import LeastRecentlyUsed, memo_of, remembered
 from etl.publish.serve import datasette_app, datasette_settings
 from etl.publish.site import DATABASE_NAME
-from served import served
 
 TURN = "1962-11-05-memorandum-u014"
 NOTE = "1962-11-05-memorandum-n003"
@@ -28,7 +28,12 @@ NOTE = "1962-11-05-memorandum-n003"
 # What differs between two answers of the same page: how long Datasette's queries took ("Queries took 4.258ms").
 QUERY_TIME = re.compile(r"took [0-9.]+ ?ms")
 # (Datasette's own row page asks with ":p0", and writes its counts of linked rows as "utterance_id=:id".)
-PLUGIN_ROW_SQL = ("where utterance_id = :id", "where note_id = :id", "seq in (:seq - 1, :seq + 1)", "where document_id = :id")
+PLUGIN_ROW_SQL = (
+    "where utterance_id = :id",
+    "where note_id = :id",
+    "seq in (:seq - 1, :seq + 1)",
+    "where document_id = :id",
+)
 
 
 async def traced_get(ds: Datasette, path: str) -> tuple[str, list[str]]:
@@ -37,7 +42,9 @@ async def traced_get(ds: Datasette, path: str) -> tuple[str, list[str]]:
     with capture_traces(traces):
         response = await ds.client.get(path)
     assert response.status_code == 200, path
-    return QUERY_TIME.sub("took ... ms", response.text), [" ".join(trace["sql"].split()) for trace in traces if trace.get("type") == "sql"]
+    return QUERY_TIME.sub("took ... ms", response.text), [
+        " ".join(trace["sql"].split()) for trace in traces if trace.get("type") == "sql"
+    ]
 
 
 @pytest.fixture
@@ -192,13 +199,24 @@ def test_a_remembered_fragment_is_rendered_once_per_key(site, enable_async):
     asyncio.run(site.invoke_startup())
     fixed = importlib.import_module("etl.site.fixed_templates")
     renders: list[str] = []
-    environment = Environment(loader=DictLoader({"page.html": "{% remember (key,) %}{{ count(key) }}{% endremember %}"}),
-                              extensions=[fixed.RememberExtension], enable_async=enable_async, autoescape=True)
+    environment = Environment(
+        loader=DictLoader({"page.html": "{% remember (key,) %}{{ count(key) }}{% endremember %}"}),
+        extensions=[fixed.RememberExtension],
+        enable_async=enable_async,
+        autoescape=True,
+    )
     count = lambda key: renders.append(key) or f"<b>{key}</b> #{len(renders)}"  # noqa: E731
     template = environment.get_template("page.html")
 
     def render(key: str) -> str:
-        return asyncio.run(template.render_async(key=key, count=count)) if enable_async else template.render(key=key, count=count)
+        return (
+            asyncio.run(template.render_async(key=key, count=count))
+            if enable_async
+            else template.render(key=key, count=count)
+        )
 
-    assert [render("a"), render("a"), render("b"), render("a")] == ["&lt;b&gt;a&lt;/b&gt; #1"] * 2 + ["&lt;b&gt;b&lt;/b&gt; #2", "&lt;b&gt;a&lt;/b&gt; #1"]
+    assert [render("a"), render("a"), render("b"), render("a")] == ["&lt;b&gt;a&lt;/b&gt; #1"] * 2 + [
+        "&lt;b&gt;b&lt;/b&gt; #2",
+        "&lt;b&gt;a&lt;/b&gt; #1",
+    ]
     assert renders == ["a", "b"]

@@ -15,8 +15,8 @@ import urllib.parse
 
 import pytest
 import sqlite_utils
-
 from served import served
+
 from etl.publish.search import SearchSyntaxError, build_name_index, parse_search
 from etl.publish.site import DATABASE_NAME, load_site_settings
 
@@ -27,14 +27,12 @@ DB = f"/{DATABASE_NAME}"
 GUEVARA_AIRBORNE = "1962-11-05-memorandum-u057"
 
 
-
-
-
-
 @pytest.fixture(scope="module")
 def names(db: sqlite_utils.Database):
     return build_name_index(
-        db.execute("select participant_id, name from participants union select participant_id, name_as_printed from participant_names").fetchall()
+        db.execute(
+            "select participant_id, name from participants union select participant_id, name_as_printed from participant_names"
+        ).fetchall()
     )
 
 
@@ -46,7 +44,11 @@ async def rows_of(ds, path: str) -> list[dict]:
 
 def turns_with(db: sqlite_utils.Database, pattern: str) -> set[str]:
     """The turns whose printed text matches a regular expression: what a reader finds by eye."""
-    return {row[0] for row in db.execute("select utterance_id, text from utterances") if re.search(pattern, row[1], re.IGNORECASE)}
+    return {
+        row[0]
+        for row in db.execute("select utterance_id, text from utterances")
+        if re.search(pattern, row[1], re.IGNORECASE)
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -144,7 +146,9 @@ async def test_word_forms_find_the_same_turns(ds):
 
 
 async def test_a_quoted_phrase_finds_that_phrase_only(ds, db):
-    rows = await rows_of(ds, f"{DB}/utterances.json?_shape=array&_size=max&_search=" + urllib.parse.quote('"airborne inspections"'))
+    rows = await rows_of(
+        ds, f"{DB}/utterances.json?_shape=array&_size=max&_search=" + urllib.parse.quote('"airborne inspections"')
+    )
     assert {row["utterance_id"] for row in rows} == turns_with(db, r"airborne inspections?") == {GUEVARA_AIRBORNE}
 
 
@@ -152,7 +156,9 @@ async def test_inspection_or_verification_returns_the_union(ds, db):
     def ids(rows):
         return {row["utterance_id"] for row in rows}
 
-    either = ids(await rows_of(ds, f"{DB}/utterances.json?_shape=array&_size=max&_search=inspection%20OR%20verification"))
+    either = ids(
+        await rows_of(ds, f"{DB}/utterances.json?_shape=array&_size=max&_search=inspection%20OR%20verification")
+    )
     inspection = ids(await rows_of(ds, f"{DB}/utterances.json?_shape=array&_size=max&_search=inspection"))
     verification = ids(await rows_of(ds, f"{DB}/utterances.json?_shape=array&_size=max&_search=verification"))
     assert verification and inspection - verification
@@ -190,7 +196,9 @@ async def test_the_turns_view_is_searchable(ds, db):
 
 
 async def test_a_notes_explanation_is_searchable(ds, db):
-    expected = {row[0] for row in db.execute("select note_id from editorial_notes where explanation like '%PDF extraction%'")}
+    expected = {
+        row[0] for row in db.execute("select note_id from editorial_notes where explanation like '%PDF extraction%'")
+    }
     assert expected and not any("extraction" in row[0] for row in db.execute("select text from editorial_notes"))
     rows = await rows_of(ds, f"{DB}/editorial_notes.json?_shape=array&_size=max&_search=extraction")
     assert {row["note_id"] for row in rows} == expected
@@ -202,7 +210,11 @@ async def test_a_malformed_search_on_a_table_says_why_and_finds_nothing(ds):
 
 
 async def test_raw_mode_still_takes_sqlites_own_syntax(ds):
-    rows = await rows_of(ds, f"{DB}/utterances.json?_shape=array&_searchmode=raw&_search=" + urllib.parse.quote("NEAR(airborne inspections, 2)"))
+    rows = await rows_of(
+        ds,
+        f"{DB}/utterances.json?_shape=array&_searchmode=raw&_search="
+        + urllib.parse.quote("NEAR(airborne inspections, 2)"),
+    )
     assert [row["utterance_id"] for row in rows] == [GUEVARA_AIRBORNE]
 
 
@@ -228,7 +240,7 @@ async def test_site_search_page_links_the_place_in_the_record_and_the_row(ds):
     page = await ds.client.get("/search?q=inspect")
     assert page.status_code == 200
     text = html.unescape(page.text)
-    assert f'href="/record/1962-11-05-memorandum#u057"' in text
+    assert 'href="/record/1962-11-05-memorandum#u057"' in text
     assert f'href="{await served(ds)}/utterances/{GUEVARA_AIRBORNE}"' in text
     assert "<mark>inspections</mark>" in text and "turn 57 of 69" in text
     assert "<title>Search: inspect</title>" in page.text
@@ -287,11 +299,26 @@ async def test_a_persons_turns_are_found_by_any_name_a_person_types(ds, db, type
     assert sorted(row["utterance_id"] for row in rows) == sorted(expected)
 
 
-@pytest.mark.parametrize("typed", ["1962-11-05-memorandum", "5 November 1962", "November 5, 1962", "1962-11-05", "110969", "memorandum of conversation"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1962-11-05-memorandum",
+        "5 November 1962",
+        "November 5, 1962",
+        "1962-11-05",
+        "110969",
+        "memorandum of conversation",
+    ],
+)
 async def test_a_record_is_read_by_its_date_number_or_kind(ds, db, typed):
     rows = await rows_of(ds, f"{DB}/read_record.json?_shape=array&document_id=" + urllib.parse.quote(typed))
     turns = [row["row_id"] for row in rows if row["kind"].startswith("turn")]
-    assert turns == [row[0] for row in db.execute("select utterance_id from utterances where document_id = '1962-11-05-memorandum' order by seq")]
+    assert turns == [
+        row[0]
+        for row in db.execute(
+            "select utterance_id from utterances where document_id = '1962-11-05-memorandum' order by seq"
+        )
+    ]
 
 
 async def test_notes_of_a_kind_take_the_plural_and_list_every_note_without_one(ds, db):
@@ -309,7 +336,12 @@ async def test_the_article_query_takes_an_article_or_none_and_lists_the_places_t
     for typed in ("13", "Article 13", "protocol-1962-10-31-article-13"):
         rows = await rows_of(ds, f"{DB}/article_discussions.json?_shape=array&article=" + urllib.parse.quote(typed))
         assert {row["article"] for row in rows} == {"Article 13"}
-        assert len(rows) == db.execute("select count(*) from article_references where article_id = 'protocol-1962-10-31-article-13'").fetchone()[0]
+        assert (
+            len(rows)
+            == db.execute(
+                "select count(*) from article_references where article_id = 'protocol-1962-10-31-article-13'"
+            ).fetchone()[0]
+        )
         assert all(re.search(r"13", row["phrase"]) for row in rows), "each place prints the article's name"
 
 
@@ -328,8 +360,18 @@ async def test_a_canned_search_reads_or_names_and_says_what_it_could_not_read(ds
 
 @pytest.mark.parametrize(
     "module_name",
-    ["etl.publish.search", "etl.publish.citation", "etl.publish.static", "etl.publish.memo", "etl.site", "etl.site.search",
-     "etl.site.queries", "etl.site.cite", "etl.site.bad_requests", "etl.site.limits"],
+    [
+        "etl.publish.search",
+        "etl.publish.citation",
+        "etl.publish.static",
+        "etl.publish.memo",
+        "etl.site",
+        "etl.site.search",
+        "etl.site.queries",
+        "etl.site.cite",
+        "etl.site.bad_requests",
+        "etl.site.limits",
+    ],
 )
 def test_docstring_examples_of_the_site_and_its_publishing_run(module_name):
     module = importlib.import_module(module_name)
@@ -347,10 +389,19 @@ def test_every_curated_article_link_names_a_real_turn_and_article_the_turn_does_
     links = load_curated("article_links.yml")  # checked against its JSON Schema
     assert links
     for link in links:
-        assert db.execute("select count(*) from utterances where utterance_id = ?", [link["utterance_id"]]).fetchone()[0] == 1
-        assert db.execute("select count(*) from protocol_articles where article_id = ?", [link["article_id"]]).fetchone()[0] == 1
+        assert (
+            db.execute("select count(*) from utterances where utterance_id = ?", [link["utterance_id"]]).fetchone()[0]
+            == 1
+        )
+        assert (
+            db.execute("select count(*) from protocol_articles where article_id = ?", [link["article_id"]]).fetchone()[
+                0
+            ]
+            == 1
+        )
         printed = db.execute(
-            "select count(*) from article_references where utterance_id = ? and article_id = ?", [link["utterance_id"], link["article_id"]]
+            "select count(*) from article_references where utterance_id = ? and article_id = ?",
+            [link["utterance_id"], link["article_id"]],
         ).fetchone()[0]
         assert printed == 0, "a turn that names the article is found in the text: no curated link is needed"
 
@@ -361,7 +412,10 @@ async def test_a_curated_link_is_shown_apart_with_its_reason_and_never_as_a_prin
     page = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=13")).text)
     section = page.split('<section class="curated-article-links">', 1)[1].split("</section>", 1)[0]
     assert "the text does not name the article" in section
-    assert f'href="{await served(ds)}/utterances/1962-11-05-memorandum-u003"' in section and "Consequently we should strike article 13" in section
+    assert (
+        f'href="{await served(ds)}/utterances/1962-11-05-memorandum-u003"' in section
+        and "Consequently we should strike article 13" in section
+    )
     other = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=5")).text)
     assert "curated-article-links" not in other
 
@@ -370,15 +424,21 @@ async def test_site_search_pages_and_keeps_to_one_kind_when_asked(ds):
     everything = await rows_of(ds, "/search.json?q=article&_size=200")
     first = await rows_of(ds, "/search.json?q=article&_size=5")
     second = await rows_of(ds, "/search.json?q=article&_size=5&page=2")
-    assert [result["row_id"] for result in first["results"] + second["results"]] == [result["row_id"] for result in everything["results"][:10]]
+    assert [result["row_id"] for result in first["results"] + second["results"]] == [
+        result["row_id"] for result in everything["results"][:10]
+    ]
     notes = await rows_of(ds, "/search.json?q=article&kind=note&_size=200")
-    assert {result["kind"] for result in notes["results"]} == {"note"} and notes["total"] == everything["counts"]["note"]
+    assert {result["kind"] for result in notes["results"]} == {"note"} and notes["total"] == everything["counts"][
+        "note"
+    ]
     page = await ds.client.get("/search?q=article&_size=5")
     assert 'href="/search?q=article&amp;_size=5&amp;page=2" rel="next"' in page.text
 
 
 async def test_keyword_in_context_gives_one_row_for_each_occurrence_with_its_place(ds, db):
-    rows = (await ds.client.get(f"/{DATABASE_NAME}/keyword_in_context.json?term=inspection&_shape=array&_size=max")).json()
+    rows = (
+        await ds.client.get(f"/{DATABASE_NAME}/keyword_in_context.json?term=inspection&_shape=array&_size=max")
+    ).json()
     texts = {row["utterance_id"]: row["text"] for row in db.query("select utterance_id, text from utterances")}
     printed = sum(len(re.findall(r"\binspections?\b", text, flags=re.IGNORECASE)) for text in texts.values())
     assert len(rows) == printed == 31  # the turns print "inspection(s)" 31 times in 10 turns
@@ -387,6 +447,9 @@ async def test_keyword_in_context_gives_one_row_for_each_occurrence_with_its_pla
         text = texts[row["utterance_id"]]
         assert re.match(r"inspections?\b", text[row["offset_in_turn"] :], flags=re.IGNORECASE), row
         assert re.search(r"\*\*inspections?\*\*", row["in_context"], flags=re.IGNORECASE)
-        assert row["place"] == "/record/" + row["utterance_id"].rsplit("-", 1)[0] + "#" + row["utterance_id"].rsplit("-", 1)[1]
+        assert (
+            row["place"]
+            == "/record/" + row["utterance_id"].rsplit("-", 1)[0] + "#" + row["utterance_id"].rsplit("-", 1)[1]
+        )
     order = [(row["date"], row["utterance_id"], row["offset_in_turn"]) for row in rows]
     assert order == sorted(order), "by record, then turn, then place in the turn"

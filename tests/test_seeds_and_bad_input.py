@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from seedfolder import REPO, copy_seeds, seed_text
 
 from etl.build import build_database
 from etl.errors import ParseError
-from seedfolder import REPO, copy_seeds, seed_text
 
 NOTES_3_NOVEMBER = "000_1350c6598e69a2c4.txt"
 TELEGRAM_4_NOVEMBER = "002_982b1e65145e082d.txt"
@@ -32,7 +32,9 @@ def previous_build(tmp_path: Path) -> Path:
 
 
 BAD_INPUTS = [
-    pytest.param({TELEGRAM_4_NOVEMBER: ""}, f"{TELEGRAM_4_NOVEMBER}:1: expected a seed record with text", id="empty file"),
+    pytest.param(
+        {TELEGRAM_4_NOVEMBER: ""}, f"{TELEGRAM_4_NOVEMBER}:1: expected a seed record with text", id="empty file"
+    ),
     pytest.param(
         {TELEGRAM_4_NOVEMBER: seed_text(TELEGRAM_4_NOVEMBER).encode("utf-8").replace(b"Fidel", b"Fid\xe9l", 1)},
         f"{TELEGRAM_4_NOVEMBER}:4: expected UTF-8 text; found 'the byte 0xe9, which is not UTF-8'",
@@ -44,7 +46,10 @@ BAD_INPUTS = [
         id="a body with no date anywhere",
     ),
     pytest.param(
-        {NOTES_3_NOVEMBER: seed_text(NOTES_3_NOVEMBER).split("### **Contents:**")[0] + "### **Contents:**\n\nTranslation - English\n"},
+        {
+            NOTES_3_NOVEMBER: seed_text(NOTES_3_NOVEMBER).split("### **Contents:**")[0]
+            + "### **Contents:**\n\nTranslation - English\n"
+        },
         f"{NOTES_3_NOVEMBER}:20: expected the record's text after the '### **Contents:**' section",
         id="archive page without the record",
     ),
@@ -155,7 +160,9 @@ def test_a_manifest_that_is_not_utf8_is_refused_with_its_line(tmp_path, previous
 
 
 def test_reading_a_file_that_never_ends_is_refused_not_read_whole():
-    result = subprocess.run([sys.executable, "-m", "etl", "read", "/dev/zero"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "read", "/dev/zero"], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     assert result.returncode == 1
     assert "/dev/zero: expected a record of at most" in result.stderr and "Traceback" not in result.stderr
 
@@ -163,10 +170,14 @@ def test_reading_a_file_that_never_ends_is_refused_not_read_whole():
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("records:\n  a.txt:\n    place: Havana\nrecords:\n  b.txt:\n    place: Moscow\n",
-         "documents.yml:4: expected each key once in a mapping (it is also at line 1); found 'records'"),
-        ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"k{n}: *a\n" for n in range(60)),
-         "documents.yml:52: expected at most 50 aliases (*name) in a curated file"),
+        (
+            "records:\n  a.txt:\n    place: Havana\nrecords:\n  b.txt:\n    place: Moscow\n",
+            "documents.yml:4: expected each key once in a mapping (it is also at line 1); found 'records'",
+        ),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"k{n}: *a\n" for n in range(60)),
+            "documents.yml:52: expected at most 50 aliases (*name) in a curated file",
+        ),
         ("records:\n  a.txt:\n    place: Ha\xe9vana\n", "documents.yml:3: expected UTF-8 text"),
     ],
     ids=["a key twice", "an alias bomb", "a byte that is not UTF-8"],
@@ -180,11 +191,13 @@ def test_a_slip_in_a_curated_file_is_refused_with_file_and_line(tmp_path, text, 
     assert message in str(error.value)
 
 
-
 def test_the_same_record_under_a_second_name_is_a_warning_and_fails_a_strict_build(tmp_path):
     seeds = copy_seeds(tmp_path / "twice", {"003_copy.txt": seed_text(TELEGRAM_4_NOVEMBER)})
     report = build_database(seeds, tmp_path / "out.db", log=lambda line: None)
-    assert f"003_copy.txt: expected a record of its own; it has the same text as {TELEGRAM_4_NOVEMBER}" in report.warnings[0]
+    assert (
+        f"003_copy.txt: expected a record of its own; it has the same text as {TELEGRAM_4_NOVEMBER}"
+        in report.warnings[0]
+    )
     with pytest.raises(ParseError, match="no warnings in a --strict build"):
         build_database(seeds, tmp_path / "strict.db", strict=True, log=lambda line: None)
 
@@ -198,16 +211,21 @@ def test_a_curated_entry_for_a_seed_that_is_not_built_is_a_warning_with_its_line
     write_manifest(seeds)
     report = build_database(seeds, tmp_path / "out.db", log=lambda line: None)
     absent = [warning for warning in report.warnings if "which is not among them" in warning]
-    assert any(f"documents.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
-    assert any(f"turns.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
+    assert any("documents.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
+    assert any("turns.yml:" in warning and TELEGRAM_4_NOVEMBER in warning for warning in absent)
     assert all(re.search(r"\.yml:\d+: expected a seed being built", warning) for warning in absent)
 
 
 def test_text_appended_after_a_records_closing_is_reported_not_silently_metadata(tmp_path):
-    appended = seed_text(TELEGRAM_4_NOVEMBER) + "".join(f"An appended line {n} of something else.\n" for n in range(1000))
+    appended = seed_text(TELEGRAM_4_NOVEMBER) + "".join(
+        f"An appended line {n} of something else.\n" for n in range(1000)
+    )
     seeds = copy_seeds(tmp_path / "appended", {TELEGRAM_4_NOVEMBER: appended})
     report = build_database(seeds, tmp_path / "out.db", log=lambda line: None)
     (warning,) = [warning for warning in report.warnings if "follow the closing" in warning]
-    assert warning.startswith(f"{TELEGRAM_4_NOVEMBER}:") and "lines follow the closing that are none of its parts" in warning
+    assert (
+        warning.startswith(f"{TELEGRAM_4_NOVEMBER}:")
+        and "lines follow the closing that are none of its parts" in warning
+    )
     with pytest.raises(ParseError, match="no warnings in a --strict build"):
         build_database(seeds, tmp_path / "strict.db", strict=True, log=lambda line: None)

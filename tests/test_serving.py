@@ -34,10 +34,9 @@ from etl.publish.deploy import (
     publish_arguments,
     publish_command,
 )
+from etl.publish.facts import load_dataset_facts
 from etl.publish.serve import (
-    DATABASE_VARIABLE,
     HOST,
-    INSPECT_FILE_VARIABLE,
     bounded_process,
     datasette_app,
     datasette_executable,
@@ -49,7 +48,6 @@ from etl.publish.serve import (
     site_options,
     write_inspect_file,
 )
-from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME
 
 DB = f"/{DATABASE_NAME}"
@@ -67,8 +65,6 @@ RELEASE_PAGES = [
     "/words_per_participant",
     "/keyword_in_context.json?term=inspection",
 ]
-
-
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +119,9 @@ async def test_pages_outside_the_database_are_not_cached_for_a_year(ds):
 async def test_row_links_and_citations_point_where_they_should(ds, release_hash):
     page = (await ds.client.get(f"{DB}/utterances/1962-11-05-memorandum-u001")).text
     assert f'href="{DB}-{release_hash}/documents/1962-11-05-memorandum"' in page  # links: this release
-    assert f"{load_dataset_facts()['homepage']}{DB}/utterances/1962-11-05-memorandum-u001/" in page  # the citation: the row in every release
+    assert (
+        f"{load_dataset_facts()['homepage']}{DB}/utterances/1962-11-05-memorandum-u001/" in page
+    )  # the citation: the row in every release
 
 
 def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_path, release_hash):
@@ -133,7 +131,9 @@ def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_pat
             redirect = client.get(f"{DB}/utterances.json?_size=1")
             page = client.get(f"{DB}-{release_hash}/utterances.json?_size=1&_shape=array")
             error = client.get(f"{DB}-{release_hash}/no_such_table")
-    assert redirect.status_code == 302 and redirect.headers["location"] == f"{DB}-{release_hash}/utterances.json?_size=1"
+    assert (
+        redirect.status_code == 302 and redirect.headers["location"] == f"{DB}-{release_hash}/utterances.json?_size=1"
+    )
     assert page.status_code == 200 and page.headers["cache-control"] == YEAR and len(page.json()) == 1
     assert error.status_code == 404 and error.headers["cache-control"] == "no-store"
     log = (tmp_path / "server.log").read_text()
@@ -143,7 +143,11 @@ def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_pat
 
 def worker_pids(log: Path) -> list[int]:
     """The worker processes uvicorn's supervisor has started so far, as its log names them."""
-    return [int(line.split("[")[1].split("]")[0]) for line in log.read_text().splitlines() if "Started server process" in line]
+    return [
+        int(line.split("[")[1].split("]")[0])
+        for line in log.read_text().splitlines()
+        if "Started server process" in line
+    ]
 
 
 def test_a_killed_worker_is_replaced_and_the_next_request_succeeds(database_path, tmp_path, release_hash):
@@ -168,7 +172,9 @@ def test_a_second_server_on_a_busy_port_stops_with_a_message(database_path, tmp_
     with running_server(database_path, inspect_file, tmp_path / "first.log", 120, 60, workers=1) as base_url:
         port = int(base_url.rsplit(":", 1)[1])
         arguments, environment = server_command(database_path, port, inspect_file, workers=2)
-        second = subprocess.run(arguments, env={**os.environ, **environment}, capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            arguments, env={**os.environ, **environment}, capture_output=True, text=True, timeout=60
+        )
         assert second.returncode != 0
         assert "address already in use" in second.stderr.lower()
         with httpx.Client(base_url=base_url, timeout=30) as client:
@@ -179,12 +185,27 @@ def test_a_second_server_on_a_busy_port_stops_with_a_message(database_path, tmp_
 async def test_the_workers_app_is_what_datasette_serve_makes_of_the_site_options(database_path, tmp_path, path):
     inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
     served = subprocess.run(
-        [datasette_executable(), "serve", "--immutable", str(database_path), "--inspect-file", str(inspect_file), *site_options(), "--get", path],
-        capture_output=True, text=True, check=True, timeout=120,
+        [
+            datasette_executable(),
+            "serve",
+            "--immutable",
+            str(database_path),
+            "--inspect-file",
+            str(inspect_file),
+            *site_options(),
+            "--get",
+            path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     in_process = (await datasette_app(database_path, json.loads(inspect_file.read_text())).client.get(path)).json()
     if path == "/-/plugins.json":  # the same plugins, in whatever order each process registered them
-        served_plugins, in_process = (sorted(plugins, key=json.dumps) for plugins in (json.loads(served.stdout), in_process))
+        served_plugins, in_process = (
+            sorted(plugins, key=json.dumps) for plugins in (json.loads(served.stdout), in_process)
+        )
         assert served_plugins == in_process
     else:
         assert json.loads(served.stdout) == in_process
@@ -193,7 +214,9 @@ async def test_the_workers_app_is_what_datasette_serve_makes_of_the_site_options
 def test_datasette_serve_with_the_project_installed_and_no_plugins_dir_serves_the_edition(database_path):
     served = subprocess.run(
         [datasette_executable(), "serve", str(database_path), "--get", "/record/1962-11-05-memorandum"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert served.returncode == 0, served.stderr[-2000:]
     assert "Memorandum of Conversation" in served.stdout and 'class="turn ' in served.stdout
@@ -228,8 +251,21 @@ def publish_offline(engine: str, database_path: Path, capture: Path, repo_root: 
         (stand_ins / name).chmod((stand_ins / name).stat().st_mode | stat.S_IEXEC)
     environment = {**os.environ, "PATH": f"{stand_ins}{os.pathsep}{os.environ['PATH']}", "CAPTURE": str(capture)}
     subprocess.run(
-        [str(Path(datasette_executable()).with_name("python")), "-m", "etl", "publish", "--db", str(database_path), "--engine", engine],
-        cwd=repo_root, env=environment, check=True, capture_output=True, timeout=120,
+        [
+            str(Path(datasette_executable()).with_name("python")),
+            "-m",
+            "etl",
+            "publish",
+            "--db",
+            str(database_path),
+            "--engine",
+            engine,
+        ],
+        cwd=repo_root,
+        env=environment,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     return capture
 
@@ -257,7 +293,12 @@ def test_the_container_serves_the_release_with_the_sites_settings(published):
     command = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
     served = shlex.split(command.removeprefix("CMD ").strip())
     assert served[:2] == ["datasette", "serve"]
-    for option in (["-i", "havana-1962.db"], ["--cors"], ["--inspect-file", "inspect-data.json"], ["--metadata", "metadata.json"]):
+    for option in (
+        ["-i", "havana-1962.db"],
+        ["--cors"],
+        ["--inspect-file", "inspect-data.json"],
+        ["--metadata", "metadata.json"],
+    ):
         assert any(served[i : i + len(option)] == option for i in range(len(served))), option
     assert "--plugins-dir" not in served and "--template-dir" not in served  # the installed project brings them
     for name, value in datasette_settings().items():
@@ -275,7 +316,9 @@ def test_the_container_installs_the_pinned_datasette_and_plugins(published):
         assert requirement in install.split()
 
 
-def test_the_container_holds_the_database_and_metadata_and_the_wheel_the_plugins_and_templates(published, database_path, repo_root):
+def test_the_container_holds_the_database_and_metadata_and_the_wheel_the_plugins_and_templates(
+    published, database_path, repo_root
+):
     context = published / "context"
     assert (context / "havana-1962.db").read_bytes() == database_path.read_bytes()
     assert json.loads((context / "metadata.json").read_text()) == load_metadata()
@@ -284,7 +327,9 @@ def test_the_container_holds_the_database_and_metadata_and_the_wheel_the_plugins
     site = repo_root / "etl" / "site"
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        entry_points = next(archive.read(name).decode() for name in names if name.endswith(".dist-info/entry_points.txt"))
+        entry_points = next(
+            archive.read(name).decode() for name in names if name.endswith(".dist-info/entry_points.txt")
+        )
         for path in site.rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 name = str(path.relative_to(repo_root))
@@ -310,7 +355,9 @@ def test_cloud_run_builds_the_image_then_deploys_it_as_the_sites_service(deploye
     deploy = deploys[0].split()
     assert deploy[deploy.index("--image") + 1 :][:2] == [image, DATABASE_NAME]
     assert deploy[deploy.index("--max-instances") + 1] == str(CLOUD_RUN_MAX_INSTANCES)  # replicas as readers come
-    assert "--setting force_https_urls on" in (deployed / "context" / "Dockerfile").read_text()  # Cloud Run serves https
+    assert (
+        "--setting force_https_urls on" in (deployed / "context" / "Dockerfile").read_text()
+    )  # Cloud Run serves https
 
 
 @pytest.mark.parametrize("engine", ["package", "cloudrun"])
@@ -323,8 +370,11 @@ def test_publish_commands_carry_every_setting_and_no_local_path():
     for engine in ("package", "cloudrun"):
         arguments = publish_arguments(Path("build/havana-1962.db"), engine)
         extra = shlex.split(arguments[arguments.index("--extra-options") + 1])
-        assert extra == [part for name, value in datasette_settings().items()
-                         for part in ("--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value))]
+        assert extra == [
+            part
+            for name, value in datasette_settings().items()
+            for part in ("--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value))
+        ]
         assert not any(argument.startswith("/") for argument in arguments)
 
 
@@ -334,12 +384,16 @@ def test_publish_commands_carry_every_setting_and_no_local_path():
 # (Datasette, its plugins, the pinned libraries) but not its site hooks (-S), so that the editable install
 # of the repository is not seen, and the project only as the image installs it: its wheel, unpacked (what
 # pip does with a pure-Python wheel).
-IMAGE_PYTHON = "import os, sys; sys.path[:0] = [os.environ['IMAGE_SITE']]; sys.path.append(os.environ['BASE_PACKAGES']); "
+IMAGE_PYTHON = (
+    "import os, sys; sys.path[:0] = [os.environ['IMAGE_SITE']]; sys.path.append(os.environ['BASE_PACKAGES']); "
+)
 
 # Run in the image's Python from the build context: load each plugin as Datasette does (its entry point) and
 # report where each module of the project came from, and which distribution each module of the installed
 # packages belongs to.
-IMPORTS_OF_THE_PLUGINS = IMAGE_PYTHON + """
+IMPORTS_OF_THE_PLUGINS = (
+    IMAGE_PYTHON
+    + """
 import importlib.metadata, json
 for entry_point in importlib.metadata.entry_points(group='datasette'):
     if entry_point.value.startswith('etl.'):
@@ -352,6 +406,7 @@ print(json.dumps({
     'distributions': {name: distributions.get(name, []) for name in sorted(modules)},
 }))
 """
+)
 
 
 def image_environment(image_site: Path) -> dict[str, str]:
@@ -372,6 +427,7 @@ def image_site(packaged: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 def requirement_closure(requirements: list[str]) -> set[str]:
     """The normalized names of the distributions that pip installs for ``requirements``, as installed here."""
     from importlib.metadata import PackageNotFoundError, requires
+
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 
@@ -407,47 +463,91 @@ def test_without_the_project_the_plugins_cannot_start(packaged, tmp_path):
     """The image's Python without the wheel cannot import the project: the next tests would see a missing install."""
     empty = tmp_path / "no-project"
     empty.mkdir()
-    run = subprocess.run([sys.executable, "-S", "-c", IMPORTS_OF_THE_PLUGINS], cwd=packaged / "context", env=image_environment(empty),
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", IMPORTS_OF_THE_PLUGINS],
+        cwd=packaged / "context",
+        env=image_environment(empty),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode != 0 and "No module named 'etl'" in run.stderr
 
 
 def test_the_plugins_import_the_installed_project_and_only_what_the_image_installs(packaged, image_site):
     context = packaged / "context"
-    run = subprocess.run([sys.executable, "-S", "-c", IMPORTS_OF_THE_PLUGINS], cwd=context, env=image_environment(image_site),
-                         capture_output=True, text=True, timeout=120, check=True)
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", IMPORTS_OF_THE_PLUGINS],
+        cwd=context,
+        env=image_environment(image_site),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     imported = json.loads(run.stdout)
     assert "etl.publish.citation" in imported["project"] and "etl.curation" in imported["project"]
     assert all(Path(file).is_relative_to(image_site) for file in imported["project"].values() if file)
     install = next(line for line in (context / "Dockerfile").read_text().splitlines() if "pip install" in line)
     (wheel_metadata,) = image_site.glob("havana_1962-*.dist-info/METADATA")
-    project_requirements = [line.removeprefix("Requires-Dist: ") for line in wheel_metadata.read_text().splitlines() if line.startswith("Requires-Dist: ")]
-    installed = requirement_closure([part for part in install.split()[4:] if part != PROJECT_WHEEL] + project_requirements)
+    project_requirements = [
+        line.removeprefix("Requires-Dist: ")
+        for line in wheel_metadata.read_text().splitlines()
+        if line.startswith("Requires-Dist: ")
+    ]
+    installed = requirement_closure(
+        [part for part in install.split()[4:] if part != PROJECT_WHEEL] + project_requirements
+    )
     from packaging.utils import canonicalize_name
 
-    missing = {module: names for module, names in imported["distributions"].items() if not {canonicalize_name(name) for name in names} & installed}
-    assert imported["distributions"] and not missing, f"imported by the plugins, installed by nothing in the image: {missing}"
+    missing = {
+        module: names
+        for module, names in imported["distributions"].items()
+        if not {canonicalize_name(name) for name in names} & installed
+    }
+    assert imported["distributions"] and not missing, (
+        f"imported by the plugins, installed by nothing in the image: {missing}"
+    )
 
 
 def test_the_images_command_serves_cited_rows_with_the_installed_project(packaged, image_site, tmp_path):
     context = packaged / "context"
     dockerfile = (context / "Dockerfile").read_text().splitlines()
-    inspect = shlex.split(next(line for line in dockerfile if line.startswith("RUN datasette inspect")).removeprefix("RUN "))
+    inspect = shlex.split(
+        next(line for line in dockerfile if line.startswith("RUN datasette inspect")).removeprefix("RUN ")
+    )
     served = shlex.split(next(line for line in dockerfile if line.startswith("CMD ")).removeprefix("CMD "))
     port = free_port()
     served[served.index("--host") + 1] = HOST
     served[served.index("--port") + 1] = str(port)
     image_datasette = [sys.executable, "-S", "-c", IMAGE_PYTHON + "from datasette.cli import cli; cli()"]
-    subprocess.run(image_datasette + inspect[1:], cwd=context, env=image_environment(image_site), check=True, timeout=120)
+    subprocess.run(
+        image_datasette + inspect[1:], cwd=context, env=image_environment(image_site), check=True, timeout=120
+    )
     base_url = f"http://{HOST}:{port}"
     log = tmp_path / "image.log"
-    with bounded_process(image_datasette + served[1:], log, 120, f"{base_url}/-/versions.json", 60,
-                         lambda: f"the image's command did not start: {log.read_text()[-2000:]}", image_environment(image_site), cwd=context):
+    with bounded_process(
+        image_datasette + served[1:],
+        log,
+        120,
+        f"{base_url}/-/versions.json",
+        60,
+        lambda: f"the image's command did not start: {log.read_text()[-2000:]}",
+        image_environment(image_site),
+        cwd=context,
+    ):
         plugins = httpx.get(f"{base_url}/-/plugins.json", follow_redirects=True, timeout=30).json()
         ours = [plugin for plugin in plugins if plugin["name"] == "havana-1962"]
-        assert len(ours) == len(list((Path(__file__).resolve().parent.parent / "etl" / "site").glob("*.py"))) and any(plugin["templates"] for plugin in ours)
-        row = httpx.get(f"{base_url}/{DATABASE_NAME}/utterances/1962-11-05-memorandum-u001", follow_redirects=True, timeout=30)
+        assert len(ours) == len(list((Path(__file__).resolve().parent.parent / "etl" / "site").glob("*.py"))) and any(
+            plugin["templates"] for plugin in ours
+        )
+        row = httpx.get(
+            f"{base_url}/{DATABASE_NAME}/utterances/1962-11-05-memorandum-u001", follow_redirects=True, timeout=30
+        )
         assert row.status_code == 200
         assert 'id="cite"' in row.text and "BibTeX" in row.text and load_dataset_facts()["homepage"] in row.text
-        wheel = httpx.get(f"{base_url}/{WHEEL_MOUNT}/{next(image_site.glob('*.dist-info')).name.removesuffix('.dist-info')}-py3-none-any.whl", timeout=30)
+        wheel = httpx.get(
+            f"{base_url}/{WHEEL_MOUNT}/{next(image_site.glob('*.dist-info')).name.removesuffix('.dist-info')}-py3-none-any.whl",
+            timeout=30,
+        )
         assert wheel.status_code == 200 and wheel.content[:2] == b"PK"  # the code that serves the release, beside it

@@ -89,11 +89,22 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_the_edition_holds_every_page_a_reader_reaches_without_sql(site: Path):
-    for path in ("index.html", "people/index.html", "method/index.html", "about/index.html", "version/index.html", "search/index.html"):
+    for path in (
+        "index.html",
+        "people/index.html",
+        "method/index.html",
+        "about/index.html",
+        "version/index.html",
+        "search/index.html",
+    ):
         assert (site / path).is_file(), path
     for record in RECORDS:
         assert (site / "record" / record / "index.html").is_file() and (site / "record" / f"{record}.txt").is_file()
@@ -101,7 +112,14 @@ def test_the_edition_holds_every_page_a_reader_reaches_without_sql(site: Path):
     assert (site / "person" / "guevara" / "index.html").is_file()
     for extension in ("txt", "bib", "ris", "json"):
         assert (site / "-" / "cite" / "utterances" / f"{TURN}.{extension}").is_file()
-    for download in ("datapackage.json", "CITATION.cff", "CHANGELOG.md", "havana-1962.db", "data/utterances.csv", "havana-1962/utterances.csv"):
+    for download in (
+        "datapackage.json",
+        "CITATION.cff",
+        "CHANGELOG.md",
+        "havana-1962.db",
+        "data/utterances.csv",
+        "havana-1962/utterances.csv",
+    ):
         assert (site / download).is_file(), download
     assert (site / "pagefind" / "pagefind-ui.js").is_file()
 
@@ -129,7 +147,9 @@ def test_every_link_of_every_page_is_relative_or_leaves_the_edition(site: Path):
 def test_every_page_says_its_encoding_for_a_host_that_does_not(site: Path, host: str, browser: Browser):
     for page in site.rglob("*.html"):
         if "pagefind" not in page.parts:
-            assert page.read_text(encoding="utf-8").split("<head>", 1)[1].lstrip().startswith('<meta charset="utf-8">'), page
+            assert (
+                page.read_text(encoding="utf-8").split("<head>", 1)[1].lstrip().startswith('<meta charset="utf-8">')
+            ), page
     tab = browser.new_page()
     try:
         tab.goto(f"{host}havana-1962/utterances/{TURN}/")  # Python's server sends no charset for HTML
@@ -152,18 +172,31 @@ def test_the_version_page_ties_number_date_checksum_hash_changes_and_downloads_t
     page = (site / "version" / "index.html").read_text(encoding="utf-8")
     from etl.publish.citation import version_checksum
 
-    seed_checksums, schema_hash = db.execute("select seed_checksums, schema_hash from dataset_versions where version = ?", [facts["version"]]).fetchone()
+    seed_checksums, schema_hash = db.execute(
+        "select seed_checksums, schema_hash from dataset_versions where version = ?", [facts["version"]]
+    ).fetchone()
     assert f"Version {facts['version']}" in page and facts["release_date"] in page
     assert version_checksum(seed_checksums, schema_hash) in page
     assert re.search(r"<code>[0-9a-f]{7}</code>", page), "the short hash of the live site's addresses"
     assert facts["changes"][facts["version"]]["changes"][:60] in page
-    for download in ("../havana-1962.db", f"../{release_name(facts)}.zip", "../datapackage.json", "../CITATION.cff", "../CHANGELOG.md"):
+    for download in (
+        "../havana-1962.db",
+        f"../{release_name(facts)}.zip",
+        "../datapackage.json",
+        "../CITATION.cff",
+        "../CHANGELOG.md",
+    ):
         assert f'href="{download}"' in page, download
 
 
 def test_the_same_commit_writes_the_same_bytes_with_make_sites_command(site: Path, database_path: Path, tmp_path: Path):
     again = tmp_path / "again"
-    run = subprocess.run([sys.executable, "-m", "etl", "site", "--db", str(database_path), "--out", str(again)], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "etl", "site", "--db", str(database_path), "--out", str(again)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     assert f"files to {again}" in run.stdout
     assert tree_digest(again) == tree_digest(site)
@@ -182,7 +215,11 @@ def test_the_release_zip_in_the_edition_holds_the_edition(site: Path):
 
 
 def test_make_release_writes_the_zip_the_edition_offers(site: Path, database_path: Path, tmp_path: Path):
-    subprocess.run([sys.executable, "-m", "etl", "release", "--db", str(database_path), "--out", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "release", "--db", str(database_path), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     name = f"{release_name(load_dataset_facts())}.zip"
     assert (tmp_path / name).read_bytes() == (site / name).read_bytes()
 
@@ -216,7 +253,9 @@ def test_every_url_a_citation_gives_answers_on_a_static_host_under_a_sub_path(si
     urls = cited_urls(site)
     ours = {url: shown for url, shown in urls.items() if url.startswith(homepage)}
     assert len(ours) >= 5
-    assert all(url.startswith((homepage, "https://digitalarchive.wilsoncenter.org/")) for url in urls), "only the edition and the archive"
+    assert all(url.startswith((homepage, "https://digitalarchive.wilsoncenter.org/")) for url in urls), (
+        "only the edition and the archive"
+    )
     for url, shown in ours.items():
         status, page = fetch(host + url[len(homepage) :])
         assert status == 200, url
@@ -227,7 +266,12 @@ def test_linkchecker_finds_no_broken_link_in_the_edition_under_a_sub_path(site: 
     config = tmp_path / "linkcheckerrc"
     config.write_text(LINKCHECKER_CONFIG, encoding="utf-8")
     checker = Path(sys.executable).with_name("linkchecker")
-    run = subprocess.run([str(checker), "-f", str(config), "--no-status", "-o", "text", host], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [str(checker), "-f", str(config), "--no-status", "-o", "text", host],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     summary = run.stdout[-2000:]
     assert run.returncode == 0, summary
     checked = int(re.search(r"(\d+) links? in \d+ URLs checked", summary)[1])
@@ -238,16 +282,25 @@ def test_a_broken_link_is_found_by_the_same_check(site: Path, tmp_path: Path):
     """The check above can fail: a page with a link to a missing record is reported."""
     broken = tmp_path / "broken"
     broken.mkdir()
-    (broken / "index.html").write_text('<!DOCTYPE html><html lang="en"><body><a href="record/1999-01-01-nothing/">gone</a></body></html>')
+    (broken / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><body><a href="record/1999-01-01-nothing/">gone</a></body></html>'
+    )
     config = tmp_path / "linkcheckerrc"
     config.write_text(LINKCHECKER_CONFIG, encoding="utf-8")
     with static_host(broken, tmp_path) as base:
-        run = subprocess.run([str(Path(sys.executable).with_name("linkchecker")), "-f", str(config), "--no-status", base], capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [str(Path(sys.executable).with_name("linkchecker")), "-f", str(config), "--no-status", base],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert run.returncode == 1 and "1 error found" in run.stdout
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_search_works_in_the_browser_with_no_server_with_word_forms_and_printed_names(host: str, browser: Browser, width: int):
+def test_search_works_in_the_browser_with_no_server_with_word_forms_and_printed_names(
+    host: str, browser: Browser, width: int
+):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -279,7 +332,10 @@ def test_the_header_search_of_every_page_leads_to_the_static_search(site: Path):
         ("/", "index.html"),
         ("/person/guevara", "person/guevara/index.html"),
         ("/record/1962-11-04-telegram.txt", "record/1962-11-04-telegram.txt"),
-        ("/havana-1962/editorial_notes/1962-11-05-memorandum-n003", "havana-1962/editorial_notes/1962-11-05-memorandum-n003/index.html"),
+        (
+            "/havana-1962/editorial_notes/1962-11-05-memorandum-n003",
+            "havana-1962/editorial_notes/1962-11-05-memorandum-n003/index.html",
+        ),
         ("/havana-1962/turns", None),  # a table with facets: the live site's
         ("/havana-1962/seed_spans/1", None),  # a row no citation names
         ("/havana-1962", None),  # the database page and its SQL

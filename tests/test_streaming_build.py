@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from corpus import corpus_records
+from seedfolder import REPO, write_manifest
 
 from etl.build import PARALLEL_FROM, build_database
 from etl.errors import ParseError
-from corpus import corpus_records
-from seedfolder import REPO, write_manifest
 
 # The seeds and the shared corpus are enough records for the build to use its pool.
 pytestmark = pytest.mark.corpus
@@ -49,7 +49,10 @@ def test_the_built_database_has_no_free_pages_and_is_sound(collection, tmp_path)
     with sqlite3.connect(tmp_path / "built.db") as conn:
         assert conn.execute("pragma freelist_count").fetchone() == (0,)
         assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
-        assert conn.execute("select count(*) from utterances_fts where utterances_fts match 'inspection'").fetchone()[0] > 0
+        assert (
+            conn.execute("select count(*) from utterances_fts where utterances_fts match 'inspection'").fetchone()[0]
+            > 0
+        )
 
 
 def test_a_bad_record_read_in_a_worker_stops_the_build_and_leaves_the_old_database(collection, tmp_path):
@@ -72,5 +75,10 @@ def test_two_records_of_one_day_and_kind_are_numbered_in_the_order_of_the_record
     build_database(collection, out, log=lambda line: None, workers=2)
     import sqlite3
 
-    ids = [row[0] for row in sqlite3.connect(out).execute("select document_id from documents where document_id like '1963-11-27-note%' order by seed_file")]
+    ids = [
+        row[0]
+        for row in sqlite3.connect(out).execute(
+            "select document_id from documents where document_id like '1963-11-27-note%' order by seed_file"
+        )
+    ]
     assert ids == ["1963-11-27-note", "1963-11-27-note-2", "1963-11-27-note-3"]

@@ -17,20 +17,45 @@ def test_the_current_version_records_this_builds_checksums_and_an_earlier_one_it
     dataset = {
         **CURRENT,
         "changes": {
-            "1.0.0": {"release_date": "2026-11-22", "changes": "First release.", "seed_checksums": '{"000.txt": "aa"}', "schema_hash": "bb"},
+            "1.0.0": {
+                "release_date": "2026-11-22",
+                "changes": "First release.",
+                "seed_checksums": '{"000.txt": "aa"}',
+                "schema_hash": "bb",
+            },
             "1.1.0": {"release_date": "2027-01-10", "changes": "A fourth record."},
         },
     }
     rows = _version_rows(dataset, {"000.txt": "cc", "003.txt": "dd"})
     assert rows == [
-        {"version": "1.0.0", "release_date": "2026-11-22", "changes": "First release.", "seed_checksums": '{"000.txt": "aa"}', "schema_hash": "bb"},
-        {"version": "1.1.0", "release_date": "2027-01-10", "changes": "A fourth record.", "seed_checksums": json.dumps({"000.txt": "cc", "003.txt": "dd"}), "schema_hash": schema_hash()},
+        {
+            "version": "1.0.0",
+            "release_date": "2026-11-22",
+            "changes": "First release.",
+            "seed_checksums": '{"000.txt": "aa"}',
+            "schema_hash": "bb",
+        },
+        {
+            "version": "1.1.0",
+            "release_date": "2027-01-10",
+            "changes": "A fourth record.",
+            "seed_checksums": json.dumps({"000.txt": "cc", "003.txt": "dd"}),
+            "schema_hash": schema_hash(),
+        },
     ]
 
 
 def test_an_earlier_version_without_its_released_checksums_is_refused():
-    dataset = {**CURRENT, "changes": {"1.0.0": {"release_date": "2026-11-22", "changes": "First release."}, "1.1.0": {"release_date": "2027-01-10", "changes": "More."}}}
-    with pytest.raises(ParseError, match="version 1.0.0 to keep the seed_checksums and schema_hash it was released with"):
+    dataset = {
+        **CURRENT,
+        "changes": {
+            "1.0.0": {"release_date": "2026-11-22", "changes": "First release."},
+            "1.1.0": {"release_date": "2027-01-10", "changes": "More."},
+        },
+    }
+    with pytest.raises(
+        ParseError, match="version 1.0.0 to keep the seed_checksums and schema_hash it was released with"
+    ):
         _version_rows(dataset, {})
 
 

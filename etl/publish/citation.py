@@ -164,7 +164,10 @@ def version_checksum(seed_checksums: str, schema_hash: str) -> str:
 def csl_name(person: dict[str, str]) -> dict[str, str]:
     """A CFF person or entity (the dataset's creators) as a CSL name."""
     if "family-names" in person:
-        return {"family": person["family-names"], **({"given": person["given-names"]} if person.get("given-names") else {})}
+        return {
+            "family": person["family-names"],
+            **({"given": person["given-names"]} if person.get("given-names") else {}),
+        }
     return {"literal": person["name"]}
 
 
@@ -299,7 +302,9 @@ def cite_note(
     return _in_edition(release, item, path, accessed)
 
 
-def cite_record(release: DatasetRelease, document: dict[str, Any], writers: list[str], path: str, accessed: str | None) -> dict[str, Any]:
+def cite_record(
+    release: DatasetRelease, document: dict[str, Any], writers: list[str], path: str, accessed: str | None
+) -> dict[str, Any]:
     """A record as this dataset gives it: who wrote it, its title, date, translator, archive and number."""
     item = {
         "id": f"{release.name}:{document['document_id']}",
@@ -311,7 +316,9 @@ def cite_record(release: DatasetRelease, document: dict[str, Any], writers: list
     return _in_edition(release, item, path, accessed)
 
 
-def cite_article(release: DatasetRelease, article: dict[str, Any], places: int, path: str, accessed: str | None) -> dict[str, Any]:
+def cite_article(
+    release: DatasetRelease, article: dict[str, Any], places: int, path: str, accessed: str | None
+) -> dict[str, Any]:
     """A protocol article as the records quote or name it, dated by its protocol."""
     item = {
         "id": f"{release.name}:{article['article_id']}",
@@ -323,7 +330,9 @@ def cite_article(release: DatasetRelease, article: dict[str, Any], places: int, 
     return _in_edition(release, item, path, accessed)
 
 
-def cite_person(release: DatasetRelease, participant: dict[str, Any], turns: int, path: str, accessed: str | None) -> dict[str, Any]:
+def cite_person(
+    release: DatasetRelease, participant: dict[str, Any], turns: int, path: str, accessed: str | None
+) -> dict[str, Any]:
     """A participant in the talks: the dataset's entry on them (name, office held in November 1962 where
     known), dated by the release that describes them."""
     described = ", ".join(part for part in (participant.get("position"), participant.get("side")) if part)
@@ -343,7 +352,8 @@ def cite_query(release: DatasetRelease, title: str, path: str, accessed: str | N
         "id": f"{release.name}:query:{hashlib.sha256(path.encode('utf-8')).hexdigest()[:12]}",
         "type": "entry",
         "title": title,
-        "section": f"query of version {release.version}" + (f" (content checksum SHA-256 {release.checksum})" if release.checksum else ""),
+        "section": f"query of version {release.version}"
+        + (f" (content checksum SHA-256 {release.checksum})" if release.checksum else ""),
         "issued": csl_date(release.release_date),
     }
     item = _in_edition(release, item, path, accessed)
@@ -396,7 +406,9 @@ FORMATTED_CITATIONS_KEPT = 4096
 def _format_text_of(item_json: str, style: str) -> str:
     item = json.loads(item_json)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # citeproc-py names the CSL 1.0.2 variables it does not render ("available-date")
+        warnings.simplefilter(
+            "ignore"
+        )  # citeproc-py names the CSL 1.0.2 variables it does not render ("available-date")
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
     return " ".join(str(bibliography.bibliography()[0]).split())
@@ -414,7 +426,10 @@ def _style(name: str) -> CitationStylesStyle:
 
 def _names_text(names: list[dict[str, str]]) -> list[str]:
     """CSL names as "Family, Given" (the form BibTeX and RIS read), literal names as they are."""
-    return [f"{name['family']}, {name['given']}" if "given" in name else name.get("family") or name["literal"] for name in names]
+    return [
+        f"{name['family']}, {name['given']}" if "given" in name else name.get("family") or name["literal"]
+        for name in names
+    ]
 
 
 def _latex(text: str) -> str:
@@ -424,7 +439,10 @@ def _latex(text: str) -> str:
 
 def _bibtex_names(names: list[dict[str, str]]) -> str:
     """Structured names as "Family, Given"; a literal name braced, so that no reader splits it."""
-    return " and ".join(_latex(text) if "literal" not in name else "{" + _latex(text) + "}" for name, text in zip(names, _names_text(names), strict=True))
+    return " and ".join(
+        _latex(text) if "literal" not in name else "{" + _latex(text) + "}"
+        for name, text in zip(names, _names_text(names), strict=True)
+    )
 
 
 def _iso(date: dict[str, Any]) -> str:
@@ -457,7 +475,11 @@ def to_bibtex(item: dict[str, Any]) -> str:
         ("howpublished", _where_published(item), _latex),
     ]
     fields = [(key, render(value)) for key, value, render in text_fields if value]
-    fields += [("date", _iso(item["issued"])), ("year", str(item["issued"]["date-parts"][0][0])), ("version", item["version"])]
+    fields += [
+        ("date", _iso(item["issued"])),
+        ("year", str(item["issued"]["date-parts"][0][0])),
+        ("version", item["version"]),
+    ]
     other_fields = [
         ("library", _archive(item), _latex),
         ("note", item.get("note"), _latex),
@@ -522,13 +544,22 @@ def render(item: dict[str, Any], extension: str, style: str = DEFAULT_STYLE) -> 
 
 
 def dataset_jsonld(
-    release: DatasetRelease, sources: list[dict[str, Any]], distribution: list[dict[str, str]], first_date: str, last_date: str
+    release: DatasetRelease,
+    sources: list[dict[str, Any]],
+    distribution: list[dict[str, str]],
+    first_date: str,
+    last_date: str,
 ) -> dict[str, Any]:
     """schema.org ``Dataset`` JSON-LD with the properties Google's dataset guidelines ask for (name,
     description, license, creator, version, distribution, citation), from the facts of CITATION.cff.
     ``citation`` is, as the guidelines define it, what to cite besides the dataset: the archival records."""
     creators = [
-        {"@type": "Person", "givenName": person["given-names"], "familyName": person["family-names"], "name": f"{person['given-names']} {person['family-names']}"}
+        {
+            "@type": "Person",
+            "givenName": person["given-names"],
+            "familyName": person["family-names"],
+            "name": f"{person['given-names']} {person['family-names']}",
+        }
         if "family-names" in person
         else {"@type": "Organization", "name": person["name"]}
         for person in release.creators

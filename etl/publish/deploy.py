@@ -99,7 +99,16 @@ def publish_arguments(db_path: Path, engine: str = "package") -> list[str]:
     if engine == "package":
         arguments = ["datasette", "package", str(db_path), "--tag", DATABASE_NAME]
     else:
-        arguments = ["datasette", "publish", "cloudrun", str(db_path), "--service", DATABASE_NAME, "--max-instances", str(CLOUD_RUN_MAX_INSTANCES)]
+        arguments = [
+            "datasette",
+            "publish",
+            "cloudrun",
+            str(db_path),
+            "--service",
+            DATABASE_NAME,
+            "--max-instances",
+            str(CLOUD_RUN_MAX_INSTANCES),
+        ]
     arguments += site
     arguments += ["--static", f"{WHEEL_MOUNT}:{WHEEL_DIR}"]
     for requirement in pinned_versions():
@@ -129,8 +138,19 @@ def build_project_wheel(out_dir: Path = REPOSITORY / WHEEL_DIR, repository: Path
             else:
                 shutil.copy2(source, copy)
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
-             "--wheel-dir", str(out_dir), scratch],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-build-isolation",
+                "--wheel-dir",
+                str(out_dir),
+                scratch,
+            ],
             check=True,
         )
     (wheel,) = out_dir.glob("*.whl")

@@ -40,12 +40,17 @@ def render_table_dictionary(table: Table) -> str:
     lines = [f"### `{table.name}`{' (view)' if is_view else ''}", "", _cell(table.description), ""]
     key = ", ".join(f"`{name}`" for name in table.primary_key)
     if is_view:
-        lines += [f"A view over the tables (`data/{table.name}.csv` in the data package); each row is keyed by {key}.", ""]
+        lines += [
+            f"A view over the tables (`data/{table.name}.csv` in the data package); each row is keyed by {key}.",
+            "",
+        ]
     else:
         lines += [f"Primary key: {key}. CSV: `data/{table.name}.csv`.", ""]
     lines += ["| column | type | constraints | description |", "|---|---|---|---|"]
     for column in table.columns:
-        lines.append(f"| `{column.name}` | {column.type} | {_cell(_constraints(column))} | {_cell(column.description)} |")
+        lines.append(
+            f"| `{column.name}` | {column.type} | {_cell(_constraints(column))} | {_cell(column.description)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -46,8 +46,18 @@ NOT_PRINTED_CATEGORIES = ("site_chrome",)
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -103,7 +113,7 @@ def short_anchor(row_id: str, document_id: str) -> str:
     'other-id'
     """
     prefix = f"{document_id}-"
-    return row_id[len(prefix):] if row_id.startswith(prefix) else row_id
+    return row_id[len(prefix) :] if row_id.startswith(prefix) else row_id
 
 
 def printed_lead_in(utterance: dict[str, Any], labels: Iterable[dict[str, Any]]) -> str:
@@ -329,8 +339,7 @@ def first_sentence_of_header(text: str) -> str:
 def curated_files(folder: Path = CURATED) -> list[tuple[str, str]]:
     """Each curated file's name and what it holds (the first sentence of its leading comment)."""
     return [
-        (path.name, first_sentence_of_header(path.read_text(encoding="utf-8")))
-        for path in sorted(folder.glob("*.yml"))
+        (path.name, first_sentence_of_header(path.read_text(encoding="utf-8"))) for path in sorted(folder.glob("*.yml"))
     ]
 
 
@@ -356,7 +365,9 @@ def load_copy_artefacts(path: Path = COPY_ARTEFACTS_FILE) -> list[CopyArtefact]:
     entries = load_curated(path.name, path.parent) or []
     artefacts = []
     for number, entry in enumerate(entries, start=1):
-        missing = [key for key in ("id", "printed", "table", "columns", "what", "explanation", "source") if not entry.get(key)]
+        missing = [
+            key for key in ("id", "printed", "table", "columns", "what", "explanation", "source") if not entry.get(key)
+        ]
         if missing:
             raise ValueError(f"{path.name}, entry {number}: missing {', '.join(missing)}")
         artefacts.append(
@@ -397,7 +408,9 @@ def artefacts_in(value: str | None, table: str, column: str, artefacts: Iterable
 def mark_artefacts(value: str, artefacts: Iterable[CopyArtefact], href: str | None = None) -> Markup:
     """A printed value as HTML with every artefact of the web copy marked (linking to ``href``)."""
     marks = artefact_marks(value, artefacts, href)
-    return Markup("<br>".join(str(paragraph) for paragraph in annotate(value, marks))) if marks else Markup(escape(value))
+    return (
+        Markup("<br>".join(str(paragraph) for paragraph in annotate(value, marks))) if marks else Markup(escape(value))
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

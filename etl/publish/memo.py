@@ -80,7 +80,9 @@ def memo_of(datasette: Any) -> LeastRecentlyUsed:
     return _MEMOS[datasette]
 
 
-async def remembered(datasette: Any, database: str, key: tuple[Hashable, ...], compute: Callable[[], Awaitable[Any]]) -> Any:
+async def remembered(
+    datasette: Any, database: str, key: tuple[Hashable, ...], compute: Callable[[], Awaitable[Any]]
+) -> Any:
     """``await compute()``, once per server for the same ``key`` and the same content of ``database`` (its
     hash), when the database is immutable; every time when it is not. The value is shared between the
     requests that ask for it: treat it as read-only."""

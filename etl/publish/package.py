@@ -29,9 +29,9 @@ from typing import Any
 
 import yaml
 
-from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW, TURNS_VIEW_NAME, Column, Table, View
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import view_column_descriptions
+from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, Column, Table, View
 
 DATA_FOLDER = "data"
 PACKAGE_FILE = "datapackage.json"
@@ -256,7 +256,9 @@ def render_licenses(connection: sqlite3.Connection, dataset: dict[str, Any]) -> 
             + ". It is not a licence granted by this project."
         )
         if without_statement:
-            scope += " The copies of the records " + ", ".join(without_statement) + " used here print no rights statement."
+            scope += (
+                " The copies of the records " + ", ".join(without_statement) + " used here print no rights statement."
+            )
         licenses.append(
             {
                 "title": f"{ARCHIVE_NAME} rights statement (as printed)",
@@ -294,9 +296,21 @@ def render_sources(connection: sqlite3.Connection) -> list[dict[str, Any]]:
         if not (address or document["record_id"] or document["archive"]):
             source["description"] = "The seed prints no archive, record number or address for this record."
         sources.append(source)
-    for (archive,) in connection.execute("SELECT DISTINCT archive FROM documents WHERE archive IS NOT NULL ORDER BY archive"):
-        holding = [row[0] for row in connection.execute("SELECT document_id FROM documents WHERE archive = ? ORDER BY document_id", (archive,))]
-        sources.append({"title": archive, "description": "Holds the Russian originals of the records " + ", ".join(holding) + " (as printed)."})
+    for (archive,) in connection.execute(
+        "SELECT DISTINCT archive FROM documents WHERE archive IS NOT NULL ORDER BY archive"
+    ):
+        holding = [
+            row[0]
+            for row in connection.execute(
+                "SELECT document_id FROM documents WHERE archive = ? ORDER BY document_id", (archive,)
+            )
+        ]
+        sources.append(
+            {
+                "title": archive,
+                "description": "Holds the Russian originals of the records " + ", ".join(holding) + " (as printed).",
+            }
+        )
     for translation in published_translations(connection):
         note = translation["note"]
         sources.append(
@@ -454,9 +468,7 @@ def render_zenodo_json(connection: sqlite3.Connection, dataset: dict[str, Any]) 
     """.zenodo.json's text: Zenodo's deposit metadata for a release, so that each version gets its own DOI."""
     licenses = render_licenses(connection, dataset)
     references = render_references(connection)
-    rights = [
-        f"{license['scope']} Statement: {' '.join(license['statement'].split())}" for license in licenses[1:]
-    ]
+    rights = [f"{license['scope']} Statement: {' '.join(license['statement'].split())}" for license in licenses[1:]]
     deposit: dict[str, Any] = {
         "upload_type": "dataset",
         "title": dataset["title"],
@@ -515,4 +527,3 @@ def write_data_package(db_path: Path, root: Path, log: Callable[[str], None] = p
         path = root / name
         path.write_bytes(content)
         log(f"wrote {path} ({len(content)} bytes)")
-

@@ -24,11 +24,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from etl.publish.package import PACKAGE_FILE, CITATION_FILE, DATA_FOLDER, render_package_files
-from etl.schema import TABLES
-from etl.publish.facts import load_dataset_facts
 from etl.paths import REPOSITORY
-
+from etl.publish.facts import load_dataset_facts
+from etl.publish.package import CITATION_FILE, DATA_FOLDER, PACKAGE_FILE, render_package_files
+from etl.schema import TABLES
 
 # The files of the repository that go into a release beside the generated ones.
 RELEASED_DOCUMENTS = ("README.md", "CHANGELOG.md")
@@ -199,9 +198,14 @@ def id_changes(released: dict[str, Any], current: dict[str, Any]) -> list[str]:
             problems.append(f"table {table_name} of release {released['version']} is gone")
             continue
         if current_table["key"] != table["key"]:
-            problems.append(f"{table_name}: key {table['key']} of release {released['version']} is now {current_table['key']}")
+            problems.append(
+                f"{table_name}: key {table['key']} of release {released['version']} is now {current_table['key']}"
+            )
             continue
-        positions = [current_table["fingerprint"].index(name) if name in current_table["fingerprint"] else None for name in table["fingerprint"]]
+        positions = [
+            current_table["fingerprint"].index(name) if name in current_table["fingerprint"] else None
+            for name in table["fingerprint"]
+        ]
         if None in positions:
             problems.append(f"{table_name}: fingerprint columns {table['fingerprint']} are no longer recorded")
             continue

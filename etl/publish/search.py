@@ -234,11 +234,19 @@ def _lex(text: str, notices: list[str]) -> list[_Token]:
     for match in QUERY_TOKEN.finditer(text):
         if match["phrase"] is not None:
             if match["closed"] is None:
-                notices.append(f"The quotation mark before “{match['phrase'].strip()}” is not closed: searched as a phrase to the end.")
+                notices.append(
+                    f"The quotation mark before “{match['phrase'].strip()}” is not closed: searched as a phrase to the end."
+                )
             words = words_of(match["phrase"])
             if words:
                 tokens.append(
-                    _Token("phrase", words, negated=bool(match["negated"]), prefix=bool(match["phrase_prefix"]), text=match.group(0))
+                    _Token(
+                        "phrase",
+                        words,
+                        negated=bool(match["negated"]),
+                        prefix=bool(match["phrase_prefix"]),
+                        text=match.group(0),
+                    )
                 )
         elif match["paren"]:
             tokens.append(_Token("open" if match["paren"] == "(" else "close", text=match["paren"]))
@@ -291,12 +299,16 @@ class _Parser:
     def parse_all(self) -> Node:
         parts: list[Node] = []
         excluded: list[Node] = []
-        while (token := self.peek()) is not None and not (token.kind == "close" or (token.kind == "operator" and token.text == "OR")):
+        while (token := self.peek()) is not None and not (
+            token.kind == "close" or (token.kind == "operator" and token.text == "OR")
+        ):
             if token.kind == "operator":
                 self.take()
                 following = self.peek()
                 if following is None or following.kind in ("close", "operator"):
-                    raise SearchSyntaxError(f"{token.text} needs a word or a phrase after it, e.g. inspection {token.text} Turkey.")
+                    raise SearchSyntaxError(
+                        f"{token.text} needs a word or a phrase after it, e.g. inspection {token.text} Turkey."
+                    )
                 if token.text == "NOT":
                     excluded.append(self.parse_item())
                 continue
@@ -346,7 +358,13 @@ class _Parser:
             if participant_id is not None:
                 self.position -= len(run) - length
                 forms = self.names.forms[participant_id]
-                self.expanded.append((" ".join(token.text for token in run[:length]), participant_id, tuple(" ".join(form) for form in forms)))
+                self.expanded.append(
+                    (
+                        " ".join(token.text for token in run[:length]),
+                        participant_id,
+                        tuple(" ".join(form) for form in forms),
+                    )
+                )
                 return Term(words, alternatives=forms, participant_id=participant_id)
         self.position -= len(run) - 1
         return Term(first.words)

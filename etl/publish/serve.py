@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 from datasette.app import Datasette
+
 from etl.paths import REPOSITORY
 
 REPO = REPOSITORY
@@ -99,14 +100,27 @@ def worker_count() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
 
 
-def server_command(db_path: Path, port: int, inspect_file: Path | None = None, workers: int | None = None) -> tuple[list[str], dict[str, str]]:
+def server_command(
+    db_path: Path, port: int, inspect_file: Path | None = None, workers: int | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of the public server: uvicorn's supervisor with ``workers`` worker
     processes (one per core by default) on 127.0.0.1:``port``, each running the Datasette app
     ``datasette_app`` builds (``etl/publish/asgi.py``). No access log: a proxy or CDN in front logs requests."""
     arguments = [
-        sys.executable, "-m", "uvicorn", "etl.publish.asgi:create_app", "--factory",
-        "--workers", str(workers or worker_count()), "--host", HOST, "--port", str(port),
-        "--lifespan", "on", "--no-access-log",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "etl.publish.asgi:create_app",
+        "--factory",
+        "--workers",
+        str(workers or worker_count()),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--lifespan",
+        "on",
+        "--no-access-log",
     ]
     environment = {
         DATABASE_VARIABLE: str(Path(db_path).resolve()),
@@ -183,7 +197,10 @@ def serve_database(db_path: Path, port: int = 8001, workers: int | None = None) 
     """Write the inspect file, then serve the database with one worker per core until interrupted (Ctrl-C)."""
     inspect_file = write_inspect_file(db_path)
     arguments, environment = server_command(db_path, port, inspect_file, workers)
-    print(f"serving {db_path} on http://{HOST}:{port} with {arguments[arguments.index('--workers') + 1]} worker processes", flush=True)
+    print(
+        f"serving {db_path} on http://{HOST}:{port} with {arguments[arguments.index('--workers') + 1]} worker processes",
+        flush=True,
+    )
     os.execve(arguments[0], arguments, {**os.environ, **environment})
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, TURNS_VIEW, Table, View
 from etl.curation import load_curated
 from etl.paths import CURATED
 from etl.publish.facts import load_dataset_facts
+from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, Table, View
 
 DATASET_FILE = CURATED / "dataset.yml"
 SITE_FILE = CURATED / "site.yml"
@@ -61,10 +61,16 @@ CURATED_TABLE_KEYS = ("facets", "sort", "size", "lead_columns")
 def _curated_table_settings(name: str, columns: list[str], curated: dict[str, Any]) -> dict[str, Any]:
     """The curated settings of one table or view, checked against its real columns."""
     unknown_keys = sorted(set(curated) - set(CURATED_TABLE_KEYS))
-    named = [*curated.get("facets", []), *curated.get("lead_columns", []), *([curated["sort"]] if "sort" in curated else [])]
+    named = [
+        *curated.get("facets", []),
+        *curated.get("lead_columns", []),
+        *([curated["sort"]] if "sort" in curated else []),
+    ]
     unknown_columns = [column for column in named if column not in columns]
     if unknown_keys or unknown_columns:
-        raise ValueError(f"etl/curated/site.yml, table {name}: unknown settings {unknown_keys} or columns {unknown_columns}")
+        raise ValueError(
+            f"etl/curated/site.yml, table {name}: unknown settings {unknown_keys} or columns {unknown_columns}"
+        )
     return {key: curated[key] for key in CURATED_TABLE_KEYS if key in curated}
 
 
@@ -124,7 +130,9 @@ def render_metadata() -> dict[str, Any]:
                 + dataset["description"],
                 "tables": tables,
                 # Historians come for the answers: the SQL stays one click away ("show").
-                "queries": {name: {**query, "hide_sql": query.get("hide_sql", True)} for name, query in site["queries"].items()},
+                "queries": {
+                    name: {**query, "hide_sql": query.get("hide_sql", True)} for name, query in site["queries"].items()
+                },
             }
         },
     }

@@ -40,12 +40,11 @@ import lxml.html
 import sqlite_utils
 
 from etl.errors import BuildError
+from etl.publish.citation import path_under_database
 from etl.publish.facts import load_dataset_facts
 from etl.publish.package import package_tables
 from etl.publish.release import release_files, release_name, render_zip
-from etl.publish.citation import CITED_TABLES, FORMATS, path_under_database
 from etl.publish.site import DATABASE_NAME
-from etl.schema import TABLES_BY_NAME
 
 # The tables whose rows a citation names, each with its key column (etl/site/cite.py cites them).
 CITED_ROWS = {
@@ -99,7 +98,12 @@ RULES = (
     Rule("a citation file", re.compile(r"^/-/cite/(?:dataset|[a-z_]+/[^/]+)\.(?:txt|bib|ris|json)$"), _same),
     Rule("a stylesheet or script", ASSET, _same),
     Rule("the search index", re.compile(r"^/pagefind/[^?]+$"), _same, rendered=False),
-    Rule("a published file", re.compile(r"^/(?:datapackage\.json|CITATION\.cff|CHANGELOG\.md|data/[a-z_]+\.csv|[a-z0-9.-]+\.zip)$"), _same, rendered=False),
+    Rule(
+        "a published file",
+        re.compile(r"^/(?:datapackage\.json|CITATION\.cff|CHANGELOG\.md|data/[a-z_]+\.csv|[a-z0-9.-]+\.zip)$"),
+        _same,
+        rendered=False,
+    ),
 )
 
 
@@ -175,8 +179,12 @@ class Addresses:
         rule = rule_for(path)
         if rule is not None and (not query or path == SEARCH_PATH or is_asset(path)):
             kept_query = f"?{query}" if query and path == SEARCH_PATH else ""  # the search page reads its query
-            return relative_link(from_file, rule.file(rule.pattern.match(path)), fragment) + kept_query, path if rule.rendered else None
-        return self.live_site.rstrip("/") + path + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else ""), None
+            return relative_link(
+                from_file, rule.file(rule.pattern.match(path)), fragment
+            ) + kept_query, path if rule.rendered else None
+        return self.live_site.rstrip("/") + path + (f"?{query}" if query else "") + (
+            f"#{fragment}" if fragment else ""
+        ), None
 
 
 def rewrite_page(html: str, file: str, addresses: Addresses) -> tuple[str, list[str]]:
@@ -261,10 +269,16 @@ async def render_pages(db_path: Path, log: Callable[[str], None] = print) -> dic
                     queue.append(link)
         else:
             files[file] = response.content
-    search = await datasette.render_template("edition/search_static.html", {"pagefind": PAGEFIND_FOLDER, "live_site": facts["live_site"].rstrip("/")}, request=None)
+    search = await datasette.render_template(
+        "edition/search_static.html",
+        {"pagefind": PAGEFIND_FOLDER, "live_site": facts["live_site"].rstrip("/")},
+        request=None,
+    )
     files["search/index.html"] = rewrite_page(search, "search/index.html", addresses)[0].encode("utf-8")
     for table in package_tables():
-        files[f"{DATABASE_NAME}/{table.name}.csv"] = (await _get(datasette, f"/{DATABASE_NAME}/{table.name}.csv?_stream=on", host)).content
+        files[f"{DATABASE_NAME}/{table.name}.csv"] = (
+            await _get(datasette, f"/{DATABASE_NAME}/{table.name}.csv?_stream=on", host)
+        ).content
         files[f"{DATABASE_NAME}/{table.name}.json"] = await table_as_json(datasette, table.name, host)
     log(f"rendered {len(files)} files of the edition")
     return files
@@ -287,11 +301,17 @@ def pagefind_index(files: dict[str, bytes]) -> dict[str, bytes]:
                 (root / name).write_bytes(content)
         run = subprocess.run(
             [sys.executable, "-m", "pagefind", "--site", str(root), "--output-subdir", PAGEFIND_FOLDER, "--silent"],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if run.returncode != 0:
             raise BuildError(f"pagefind could not index the edition: {(run.stderr or run.stdout).strip()[-500:]}")
-        return {str(path.relative_to(root)): path.read_bytes() for path in sorted((root / PAGEFIND_FOLDER).rglob("*")) if path.is_file()}
+        return {
+            str(path.relative_to(root)): path.read_bytes()
+            for path in sorted((root / PAGEFIND_FOLDER).rglob("*"))
+            if path.is_file()
+        }
 
 
 def render_site(db_path: Path, log: Callable[[str], None] = print) -> tuple[dict[str, bytes], dict[str, bytes]]:

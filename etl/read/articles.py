@@ -88,8 +88,7 @@ def find_partial_quotations(text: str) -> list[PartialQuotation]:
     if not _has_article_word(text):
         return []
     return [
-        PartialQuotation(int(m["number"] or m["ordinal"]), m["text"])
-        for m in ARTICLE_PARTIAL_QUOTATION.finditer(text)
+        PartialQuotation(int(m["number"] or m["ordinal"]), m["text"]) for m in ARTICLE_PARTIAL_QUOTATION.finditer(text)
     ]
 
 

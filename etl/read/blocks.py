@@ -21,10 +21,10 @@ class Span:
     text: str
 
     @classmethod
-    def of(cls, seed_text: str, start: int, end: int) -> "Span":
+    def of(cls, seed_text: str, start: int, end: int) -> Span:
         return cls(start, end, seed_text[start:end])
 
-    def strip(self) -> "Span":
+    def strip(self) -> Span:
         """The same span without surrounding whitespace (no-break spaces included)."""
         if self.text and not self.text[0].isspace() and not self.text[-1].isspace():
             return self  # (most lines and blocks have none)
@@ -34,7 +34,7 @@ class Span:
             return Span(self.start + left, self.start + left, "")
         return Span(self.start + left, self.start + right, self.text[left:right])
 
-    def sub(self, start: int, end: int) -> "Span":
+    def sub(self, start: int, end: int) -> Span:
         """The part of this span between two offsets relative to its start."""
         return Span(self.start + start, self.start + end, self.text[start:end])
 
@@ -137,7 +137,9 @@ def join_page_breaks(blocks: list[Span]) -> list[Paragraph]:
     """Group blocks into paragraphs, joining a block cut by a page break to the block after it."""
     paragraphs: list[list[Span]] = []
     for block in blocks:
-        if paragraphs and (not CLOSING_PUNCTUATION.search(paragraphs[-1][-1].text) or CONTINUATION_OPENING.match(block.text)):
+        if paragraphs and (
+            not CLOSING_PUNCTUATION.search(paragraphs[-1][-1].text) or CONTINUATION_OPENING.match(block.text)
+        ):
             paragraphs[-1].append(block)
         else:
             paragraphs.append([block])
@@ -193,6 +195,7 @@ def find_where_possible(pattern: re.Pattern[str], openings: re.Pattern[str], tex
     >>> [m.group(0) for m in find_where_possible(re.compile(r"(?<![\\w.])\\d+"), re.compile(r"\\d"), "a1 2 x.3 45")]
     ['2', '45']
     """
+
     def next_opening(position: int) -> int:
         opening = openings.search(text, position)
         return opening.start() if opening else -1
@@ -210,13 +213,16 @@ def find_where_words_stand(pattern: re.Pattern[str], words: tuple[str, ...], tex
     >>> [m.group(0) for m in find_where_words_stand(re.compile(r"\\bas well as myself|\\bwhere I\\b"), ("as well as myself", "where I"), "somewhere I, as well as myself")]
     ['as well as myself']
     """
+
     def next_opening(position: int) -> int:
         return min((start for word in words if (start := text.find(word, position)) >= 0), default=-1)
 
     return _tried_at_openings(pattern, text, next_opening)
 
 
-def _tried_at_openings(pattern: re.Pattern[str], text: str, next_opening: Callable[[int], int]) -> Iterator[re.Match[str]]:
+def _tried_at_openings(
+    pattern: re.Pattern[str], text: str, next_opening: Callable[[int], int]
+) -> Iterator[re.Match[str]]:
     """What ``pattern.finditer(text)`` finds, ``pattern`` tried only at each place ``next_opening(position)``
     gives (the first at or after ``position``; -1 for none), going on after each match as ``finditer`` does."""
     position = 0

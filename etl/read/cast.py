@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from etl.read.blocks import Span, split_sentences
 from etl.read.registry import Registry
@@ -54,10 +54,16 @@ CONVERSATION_PART = re.compile(
 )
 
 # The sender a title names: "Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ..."
-SENDER_PART = re.compile(r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)", re.DOTALL)
+SENDER_PART = re.compile(
+    r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
+    re.DOTALL,
+)
 
 # Whom a title says the record is addressed to, after its sender: "... A.F. Dobrynin to USSR MFA regarding ..."
-ADDRESSEE_PART = re.compile(r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)", re.DOTALL)
+ADDRESSEE_PART = re.compile(
+    r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
+    re.DOTALL,
+)
 
 # Where a list of those present says whose side follows: "from the Soviet side - ", "from the American side -"
 SIDE_HEADER = re.compile(r"\bfrom the (?P<side>\w+) side\s*[-–—:]?\s*")
@@ -121,7 +127,7 @@ class Cast:
     new_people: list[tuple[int, str]] = field(default_factory=list)  # (offset, name as printed) of provisional people
     addressee_in_title: Span | None = None  # "... A.F. Dobrynin to USSR MFA regarding ..."
     # The people's forms as ``resolve`` compares them, worked out again only when the people change.
-    _forms_of: "_FormsOfPeople | None" = field(default=None, init=False, repr=False, compare=False)
+    _forms_of: _FormsOfPeople | None = field(default=None, init=False, repr=False, compare=False)
 
     def resolve(self, printed: str) -> str | None:
         """The person of this record a printed name names, if any."""
@@ -141,7 +147,7 @@ class Cast:
                 return fits.pop()
         return None
 
-    def _forms(self) -> "_FormsOfPeople":
+    def _forms(self) -> _FormsOfPeople:
         """The forms of the people as they stand (``people`` is changed in place as the cast grows)."""
         people = tuple(self.people.values())
         if self._forms_of is None or self._forms_of.people != people:
@@ -184,7 +190,9 @@ class _FormsOfPeople:
     @cached_property
     def surnames(self) -> tuple[tuple[str, str, str], ...]:
         """(participant_id, folded surname, form) of every form."""
-        return tuple((person.participant_id, _fold(_surname(form)), form) for person in self.people for form in person.forms)
+        return tuple(
+            (person.participant_id, _fold(_surname(form)), form) for person in self.people for form in person.forms
+        )
 
 
 def read_cast(
@@ -229,7 +237,9 @@ def read_cast(
     for block in body:
         for match in vocabulary.find_phrases("talk_with", block.text, re.MULTILINE):
             name = TALKED_WITH.match(block.text, match.end())
-            if name and not any(word in vocabulary.not_names or word in vocabulary.offices for word in name["name"].split()):
+            if name and not any(
+                word in vocabulary.not_names or word in vocabulary.offices for word in name["name"].split()
+            ):
                 person = _person(name["name"], cast, vocabulary, None, block.start + name.start("name"))
                 cast.claim(person, "present", block.sub(name.start("name"), name.end("name")))
     for block in body:
@@ -277,7 +287,14 @@ def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:
         return
     sender = title.sub(match.start("sender"), match.end("sender"))
     for name in _names_in(sender, cast.registry):
-        person = _person(name.text, cast, vocabulary, _side_before(sender, name, vocabulary), name.start, _office_before(sender, name, vocabulary))
+        person = _person(
+            name.text,
+            cast,
+            vocabulary,
+            _side_before(sender, name, vocabulary),
+            name.start,
+            _office_before(sender, name, vocabulary),
+        )
         cast.claim(person, "author", name)
         after = text[name.end - title.start :]
         addressee = ADDRESSEE_PART.match(after)
@@ -306,11 +323,20 @@ def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> 
         # Commission investigating the assassination of US President J.F. Kennedy J.McCloy" names McCloy only
         # (but "chief architect of Washington U. Walton" names Walton).
         mentioned = vocabulary.mentioned_after_office
-        names = [name for name in _names_in(piece, cast.registry) if not mentioned.search(piece.text[: name.start - piece.start])]
+        names = [
+            name
+            for name in _names_in(piece, cast.registry)
+            if not mentioned.search(piece.text[: name.start - piece.start])
+        ]
         if names:
             for name in names:
                 person = _person(
-                    name.text, cast, vocabulary, piece_side or _side_before(piece, name, vocabulary), name.start, _office_before(piece, name, vocabulary)
+                    name.text,
+                    cast,
+                    vocabulary,
+                    piece_side or _side_before(piece, name, vocabulary),
+                    name.start,
+                    _office_before(piece, name, vocabulary),
                 )
                 cast.claim(person, role, name)
         elif piece_side:
@@ -349,7 +375,9 @@ def _side_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | Non
     return vocabulary.sides[found["side"]] if found else None
 
 
-def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, offset: int, office: str | None = None) -> str | None:
+def _person(
+    printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, offset: int, office: str | None = None
+) -> str | None:
     """The id of the person a printed name names: registered, already in the cast, or new (provisional)."""
     printed = " ".join(_strip_honorifics(printed.strip().rstrip(".")).split())
     if not printed:
@@ -361,7 +389,17 @@ def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, 
     registered = resolve_registered(printed, cast.registry)
     if registered:
         participant = cast.registry.participants[registered]
-        forms = tuple(dict.fromkeys([*participant.forms, printed, _surname(printed), *_spacings(printed), *(v for f in participant.forms for v in _spacings(f))]))
+        forms = tuple(
+            dict.fromkeys(
+                [
+                    *participant.forms,
+                    printed,
+                    _surname(printed),
+                    *_spacings(printed),
+                    *(v for f in participant.forms for v in _spacings(f)),
+                ]
+            )
+        )
         forms = tuple(form for form in forms if not _is_shared_surname(form, registered, cast))
         cast.people[registered] = Person(registered, participant.name, participant.side, forms)
         _add_office(cast, registered, office)
@@ -381,7 +419,11 @@ def _person(printed: str, cast: Cast, vocabulary: Vocabulary, side: str | None, 
         # Two people of one surname (D. Pearson, L. Pearson) are told apart by their initials only.
         for other in others_with_surname:
             cast.people[other.participant_id] = Person(
-                other.participant_id, other.name, other.side, tuple(f for f in other.forms if f != surname), other.is_provisional
+                other.participant_id,
+                other.name,
+                other.side,
+                tuple(f for f in other.forms if f != surname),
+                other.is_provisional,
             )
     cast.people[participant_id] = Person(participant_id, printed, side, tuple(forms), is_provisional=True)
     cast.new_people.append((offset, printed))
@@ -396,10 +438,18 @@ def _add_office(cast: Cast, participant_id: str, office: str | None) -> None:
     forms = {f"the {office}", f"The {office}", f"the {office.lower()}", f"The {office.lower()}"}
     if any(forms & set(person.forms) for pid, person in cast.people.items() if pid != participant_id):
         for pid, person in list(cast.people.items()):  # two people of one office: neither is "the president"
-            cast.people[pid] = Person(pid, person.name, person.side, tuple(f for f in person.forms if f not in forms), person.is_provisional)
+            cast.people[pid] = Person(
+                pid, person.name, person.side, tuple(f for f in person.forms if f not in forms), person.is_provisional
+            )
         return
     person = cast.people[participant_id]
-    cast.people[participant_id] = Person(person.participant_id, person.name, person.side, tuple(dict.fromkeys([*person.forms, *sorted(forms)])), person.is_provisional)
+    cast.people[participant_id] = Person(
+        person.participant_id,
+        person.name,
+        person.side,
+        tuple(dict.fromkeys([*person.forms, *sorted(forms)])),
+        person.is_provisional,
+    )
 
 
 def _office_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | None:
@@ -443,7 +493,11 @@ def _spacings(name: str) -> list[str]:
         return []
     letters = [part for part in match["initials"].replace(" ", "").split(".") if part]
     surname = match["surname"]
-    variants = {".".join(letters) + "." + surname, ". ".join(letters) + ". " + surname, ".".join(letters) + ". " + surname}
+    variants = {
+        ".".join(letters) + "." + surname,
+        ". ".join(letters) + ". " + surname,
+        ".".join(letters) + ". " + surname,
+    }
     return sorted(variants - {name})
 
 
@@ -471,7 +525,7 @@ def _title_case(name: str) -> str:
 
 
 def _initials_agree(printed: str, registered: str) -> bool:
-    """"A." agrees with "A.I."; "A.F." does not agree with "A.I."."""
+    """ "A." agrees with "A.I."; "A.F." does not agree with "A.I."."""
     a = [part for part in printed.split(".") if part]
     b = [part for part in registered.split(".") if part]
     return bool(a) and bool(b) and all(x == y for x, y in zip(a, b))

@@ -33,7 +33,20 @@ from etl.read.vocabulary import Vocabulary
 
 # --- Dates in every form the records print ---------------------------------------------------------
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 
@@ -92,7 +105,9 @@ ARCHIVE_CITATION = re.compile(
 
 # Where the copy comes from: "Russian Foreign Ministry archives, copy provided by National Security
 # Archive, Washington, D.C.; translation by Mark H. Doctoroff."
-SOURCE_STATEMENT = re.compile(r"""^(?P<archive>[^,;]+?),\s+(?P<provenance>.+?);\s+translation\ by\s+(?P<translator>.+?)\.?$""", re.VERBOSE)
+SOURCE_STATEMENT = re.compile(
+    r"""^(?P<archive>[^,;]+?),\s+(?P<provenance>.+?);\s+translation\ by\s+(?P<translator>.+?)\.?$""", re.VERBOSE
+)
 
 # Lines of the web page that are navigation, not content: "Skip to content"
 WEB_CHROME_LINES = ("Skip to content",)
@@ -127,7 +142,9 @@ DATE_LINE = re.compile(
 )
 
 # A place line that ends with the date: "Washington, May 24, 1964"
-PLACE_DATE_LINE = re.compile(rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$")
+PLACE_DATE_LINE = re.compile(
+    rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$"
+)
 
 # A registry or dispatch number, then (after a run of spaces) the date and what the page prints after it:
 #   "Spec. No. 2006-2011                  November 26, 1963 2:125"
@@ -147,7 +164,9 @@ REPLY_TO = re.compile(r"^To (?:our|your) No\.\s*\S+$")
 PLACE_LINE = re.compile(r"^(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})$")
 
 # The security classification, perhaps with the copy number: "Top Secret", "TOP SECRET", "Secret. Copy No. 1"
-CLASSIFICATION = re.compile(r"^(?P<classification>Top Secret|TOP SECRET|Secret|SECRET|Confidential|CONFIDENTIAL)(?:\.\s+(?P<copy>Copy No\.\s*\d+))?\.?$")
+CLASSIFICATION = re.compile(
+    r"^(?P<classification>Top Secret|TOP SECRET|Secret|SECRET|Confidential|CONFIDENTIAL)(?:\.\s+(?P<copy>Copy No\.\s*\d+))?\.?$"
+)
 
 # The number of the copy: "Copy No. 12", "Ex. No. 12"
 COPY_NUMBER = re.compile(r"^(?:Copy|Ex\.)\s+No\.\s*\d+$")
@@ -157,7 +176,9 @@ URGENCY = re.compile(r"^(?:URGENT|Urgent|IMMEDIATE|Immediate|VERY URGENT)$")
 
 # Who the record is addressed to: "CC CPSU", "TO CC CPSU", "TO MEMBERS OF THE PRESIDIUM CC CPSU",
 # "To Comrade MALIN V.N."
-ADDRESSEE = re.compile(r"^(?P<label>(?:TO|To)\s+)?(?P<addressee>(?<=TO )[A-Z][A-Z.\s,-]+|(?<=To )Comrade\s.+|CC CPSU|CPSU CC|[A-Z][A-Z ]+ CC CPSU)$")
+ADDRESSEE = re.compile(
+    r"^(?P<label>(?:TO|To)\s+)?(?P<addressee>(?<=TO )[A-Z][A-Z.\s,-]+|(?<=To )Comrade\s.+|CC CPSU|CPSU CC|[A-Z][A-Z ]+ CC CPSU)$"
+)
 
 # --- Lines of a record's closing --------------------------------------------------------------------
 
@@ -168,7 +189,9 @@ SIGNATURE = re.compile(rf"(?P<signature>(?P<date>{DATE_ROMAN})\s+(?P<signer>[A-Z
 NAME_SIGNATURE = re.compile(r"^(?P<signer>(?:[A-Z][a-z]?\.\s?){1,3}[A-Z][A-Za-z'-]+|[A-Z][A-Z'-]{3,})$")
 
 # "Recorded by: [signature] V. Tikhmenev", "Recorded by O. Alennikov.", "The conversation was recorded by ..."
-RECORDED_BY = re.compile(r"^(?P<lead>Recorded by:?|The conversation was recorded by:?|Record(?:ed)? made by:?)\s+(?P<mark>\[signature\]\s+)?(?P<recorder>.+?)\.?$")
+RECORDED_BY = re.compile(
+    r"^(?P<lead>Recorded by:?|The conversation was recorded by:?|Record(?:ed)? made by:?)\s+(?P<mark>\[signature\]\s+)?(?P<recorder>.+?)\.?$"
+)
 
 # The recorder's note that the speaker did not check the record:
 # "Com. Mikoyan A.I. has not looked over the transcript of the conversation."
@@ -198,13 +221,17 @@ ARCHIVE_NOTE = re.compile(r"^(?P<mark>\*+\s?|[a-e]\s(?=[A-Z\"]))(?P<text>\S.*)$"
 
 # Page furniture of the printed collection: a page number and the copy stamp, alone on their line:
 #   "113Reference copy", "87Signal Copy", "188[Signal copy]", "127Special exemplar"
-PAGE_FURNITURE_LINE = re.compile(r"^(?P<page>\d{1,4})\s*(?P<stamp>\[?(?:Signal|Reference|Special|Control) (?:[Cc]opy|exemplar)\]?)$")
+PAGE_FURNITURE_LINE = re.compile(
+    r"^(?P<page>\d{1,4})\s*(?P<stamp>\[?(?:Signal|Reference|Special|Control) (?:[Cc]opy|exemplar)\]?)$"
+)
 
 # The heading a published collection prints above its footnotes: "[Footnotes:]"
 FOOTNOTES_HEADING = re.compile(r"^\[?Footnotes?:?\]?$")
 
 # A list of those present opening a closing line: "Present at the conversation were ..."
-PRESENT_AT = re.compile(r"^(?:Present at the conversation (?:were|was)|The conversation was attended by|Present)\b:?\s*(?P<names>.+)$")
+PRESENT_AT = re.compile(
+    r"^(?:Present at the conversation (?:were|was)|The conversation was attended by|Present)\b:?\s*(?P<names>.+)$"
+)
 
 
 @dataclass(frozen=True)
@@ -380,7 +407,9 @@ def _parse_web_footer(text: str, seed_file: str, start: int, frame: RecordFrame)
             label = block.text
             frame.chrome.append((f"footer label: {label}", block))
         elif label is None:
-            raise ParseError(seed_file, line_of(text, block.start), "a footer label such as 'Source' or 'Record ID'", block.text[:80])
+            raise ParseError(
+                seed_file, line_of(text, block.start), "a footer label such as 'Source' or 'Record ID'", block.text[:80]
+            )
         else:
             frame.fields.append(Field(WEB_FOOTER_LABELS[label], block))
 
@@ -388,7 +417,12 @@ def _parse_web_footer(text: str, seed_file: str, start: int, frame: RecordFrame)
 def _is_title_block(block: Span) -> bool:
     """A block that reads as a title: at most three lines, no closing full stop, starting with a capital."""
     lines = block.text.split("\n")
-    return len(lines) <= 3 and block.text[:1].isupper() and not re.search(r"[.!?:;]$", block.text) and len(block.text.split()) >= 2
+    return (
+        len(lines) <= 3
+        and block.text[:1].isupper()
+        and not re.search(r"[.!?:;]$", block.text)
+        and len(block.text.split()) >= 2
+    )
 
 
 # --- The record's head ---------------------------------------------------------------------------------
@@ -409,18 +443,30 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
         lines = split_lines(block)
         line = lines[0]
         # The block's lines after its first, as a block of their own.
-        rest_block = [Span(lines[1].start, block.end, block.text[lines[1].start - block.start :])] if len(lines) > 1 else []
+        rest_block = (
+            [Span(lines[1].start, block.end, block.text[lines[1].start - block.start :])] if len(lines) > 1 else []
+        )
 
         if first and COLLECTION_NUMBER.match(line.text):
             frame.fields.append(Field("collection_number", line))
             if rest_block:  # the title follows on the next lines of the same block, up to a date line
                 title_lines = lines[1:]
                 cut = next((i for i, l in enumerate(title_lines) if DATE_LINE.match(l.text)), len(title_lines))
-                title = Span(title_lines[0].start, title_lines[cut - 1].end, block.text[title_lines[0].start - block.start : title_lines[cut - 1].end - block.start]) if cut else None
+                title = (
+                    Span(
+                        title_lines[0].start,
+                        title_lines[cut - 1].end,
+                        block.text[title_lines[0].start - block.start : title_lines[cut - 1].end - block.start],
+                    )
+                    if cut
+                    else None
+                )
                 if title is not None:
                     frame.fields.append(Field("title", title))
                 rest = title_lines[cut:]
-                blocks = ([Span(rest[0].start, block.end, block.text[rest[0].start - block.start :])] if rest else []) + blocks[1:]
+                blocks = (
+                    [Span(rest[0].start, block.end, block.text[rest[0].start - block.start :])] if rest else []
+                ) + blocks[1:]
             elif len(blocks) > 1:
                 frame.fields.append(Field("title", blocks[1]))
                 blocks = blocks[2:]
@@ -433,7 +479,13 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
             has_title = True
             first = False
             continue
-        if first and not has_title and _is_title_block(block) and vocabulary.document_type_signal.match(block.text) and not block.text.isupper():
+        if (
+            first
+            and not has_title
+            and _is_title_block(block)
+            and vocabulary.document_type_signal.match(block.text)
+            and not block.text.isupper()
+        ):
             # A record whose first lines are its title: "Memorandum of Conversation between ..."
             frame.fields.append(Field("title", block))
             has_title = True
@@ -505,9 +557,16 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
     """Read one head line into the frame's fields; return its kind, or None if it is not a head line."""
     text = line.text
     if match := CLASSIFICATION.match(text):
-        frame.fields.append(Field("classification", line.sub(match.start("classification"), match.end("classification"))))
+        frame.fields.append(
+            Field("classification", line.sub(match.start("classification"), match.end("classification")))
+        )
         if match["copy"]:
-            frame.chrome.append(("punctuation: classification, copy", line.sub(match.end("classification"), match.start("copy")).strip()))
+            frame.chrome.append(
+                (
+                    "punctuation: classification, copy",
+                    line.sub(match.end("classification"), match.start("copy")).strip(),
+                )
+            )
             frame.fields.append(Field("copy_number", line.sub(match.start("copy"), len(text))))
         elif match.end("classification") < len(text):
             frame.fields.append(Field("classification_mark", line.sub(match.end("classification"), len(text))))
@@ -521,7 +580,9 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
         frame.fields.append(Field("reference_number", line.sub(match.start("reference"), match.end("reference"))))
         frame.fields.append(Field("date_as_printed", line.sub(match.start("date"), match.end("date"))))
         if match["trailer"]:
-            frame.fields.append(Field("date_line_remainder", line.sub(match.start("trailer"), match.end("trailer")).strip()))
+            frame.fields.append(
+                Field("date_line_remainder", line.sub(match.start("trailer"), match.end("trailer")).strip())
+            )
         return "reference"
     if match := PLACE_DATE_LINE.match(text):
         frame.fields.append(Field("place", line.sub(match.start("place"), match.end("place"))))
@@ -626,7 +687,9 @@ def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
         elif ARCHIVAL_NOTE.match(line.text):
             frame.closing_notes.append(ClosingNote("archival", line, line))
         elif match := BIBLIOGRAPHIC_NOTE.match(line.text):
-            frame.closing_notes.append(ClosingNote("bibliographic", line, line.sub(match.start("text"), match.end("text"))))
+            frame.closing_notes.append(
+                ClosingNote("bibliographic", line, line.sub(match.start("text"), match.end("text")))
+            )
         elif match := ARCHIVAL_REFERENCE.match(line.text):
             if match["page"]:
                 frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
@@ -634,11 +697,15 @@ def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
         elif ARCHIVAL_DESCRIPTION.match(line.text) and frame.fields and frame.fields[-1].name == "archival_reference":
             frame.fields.append(Field("archival_reference", line))
         elif match := REFERENCE_NOTE.match(line.text):
-            frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+            frame.closing_notes.append(
+                ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text")))
+            )
         elif match := PAGE_FURNITURE_LINE.match(line.text):
             frame.page_furniture.append(Apparatus("page number and copy stamp", line))
         elif match := ARCHIVE_NOTE.match(line.text):
-            frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+            frame.closing_notes.append(
+                ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text")))
+            )
         elif match := NAME_SIGNATURE.match(line.text):
             frame.fields.append(Field("signature_as_printed", line))
             frame.fields.append(Field("signer", line))
@@ -652,8 +719,13 @@ def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
         # An archive's summary is a paragraph; more lines after the closing than that are text the reader
         # cannot place (a record appended to another, a page of something else): kept, and said.
         extra = summary[MAX_SUMMARY_LINES]
-        frame.warnings.append((extra.start, f"the record to end after its closing parts and a summary of at most {MAX_SUMMARY_LINES} lines; "
-                                            f"{len(summary)} lines follow the closing that are none of its parts (kept as summary)"))
+        frame.warnings.append(
+            (
+                extra.start,
+                f"the record to end after its closing parts and a summary of at most {MAX_SUMMARY_LINES} lines; "
+                f"{len(summary)} lines follow the closing that are none of its parts (kept as summary)",
+            )
+        )
 
 
 def _set_aside_apparatus(blocks: list[Span], frame: RecordFrame) -> list[Span]:
@@ -672,12 +744,16 @@ def _set_aside_apparatus(blocks: list[Span], frame: RecordFrame) -> list[Span]:
             elif FOOTNOTES_HEADING.match(line.text):
                 frame.page_furniture.append(Apparatus("footnotes heading", line))
             elif match := ARCHIVE_NOTE.match(line.text):
-                frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+                frame.closing_notes.append(
+                    ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text")))
+                )
             elif match := ARCHIVAL_REFERENCE.match(line.text):
                 # The reference of an attachment, printed where the attachment ends: "RGANI. F. 3. Op. 66. ..."
                 if match["page"]:
                     frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
-                frame.fields.append(Field("archival_reference_of_attachment", line.sub(match.start("reference"), len(line.text))))
+                frame.fields.append(
+                    Field("archival_reference_of_attachment", line.sub(match.start("reference"), len(line.text)))
+                )
             else:
                 if run_start is None:
                     run_start = line.start
@@ -713,7 +789,12 @@ def _fall_back_to_first_line(text: str, frame: RecordFrame) -> None:
     if frame.first("date_as_printed") or frame.first("archive_date"):
         return
     first = frame.conversation[0]
-    frame.warnings.append((first.start, "a date line at the head of the record ('November 4, 1962', '4 November 1962', 'No. ... <date>'); dated by the first date the record prints"))
+    frame.warnings.append(
+        (
+            first.start,
+            "a date line at the head of the record ('November 4, 1962', '4 November 1962', 'No. ... <date>'); dated by the first date the record prints",
+        )
+    )
     for span in [*frame.conversation, *(f.span for f in frame.fields if f.name == "signature_date")]:
         match = ANY_DATE.search(span.text)
         if match and parse_date(match["date"]):

@@ -39,7 +39,9 @@ FOOTNOTE_IN_BRACKETS = re.compile(r"^\d{1,4}$")
 # A footnote number glued to the word it annotates, as a PDF extraction leaves it: "Yalta229",
 # "(text transmitted separately)126", "E. Johnston127." and superscripts "Cuba¹²⁸". Only digits glued to
 # a letter or a closing mark count: "1963", "B-52" and "the 10th" are words of the text.
-FOOTNOTE_NUMBER = re.compile(r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+))")
+FOOTNOTE_NUMBER = re.compile(
+    r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+))"
+)
 
 # What every FOOTNOTE_NUMBER opens with: a digit or a superscript digit.
 FOOTNOTE_DIGIT = re.compile(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]")

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import yaml
 
-
 from etl.curation import entry_lines, line_of_node, load_curated
 from etl.errors import ParseError
 from etl.paths import CURATED
@@ -119,10 +118,16 @@ def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
         )
         if participant.side is not None and participant.side not in sides:
             where = line_of_node(yaml.compose(path.read_text(encoding="utf-8")), ["participants", index, "side"])
-            raise ParseError(path, where, f"a side listed under 'sides' in reading.yml ({', '.join(sides)})", participant.side)
+            raise ParseError(
+                path, where, f"a side listed under 'sides' in reading.yml ({', '.join(sides)})", participant.side
+            )
         for form in participant.forms:
             if form in seen:
-                raise ParseError(path, line, f"each name form to name one participant; {form!r} names {seen[form]} and {participant.participant_id}")
+                raise ParseError(
+                    path,
+                    line,
+                    f"each name form to name one participant; {form!r} names {seen[form]} and {participant.participant_id}",
+                )
             seen[form] = participant.participant_id
         participants[participant.participant_id] = participant
     return Registry(participants)

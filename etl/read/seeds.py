@@ -132,10 +132,17 @@ def check_text(path: Path, text: str) -> None:
     if text.startswith("\ufeff"):
         raise ParseError(path, 1, "UTF-8 text without a byte-order mark (save the file as UTF-8 without BOM)")
     if "\r" in text and "\n" not in text:
-        raise ParseError(path, 1, "lines ending in a line feed (\\n or \\r\\n); its lines end in a carriage return alone")
+        raise ParseError(
+            path, 1, "lines ending in a line feed (\\n or \\r\\n); its lines end in a carriage return alone"
+        )
     control = CONTROL_CHARACTER.search(text)
     if control:
-        raise ParseError(path, text.count("\n", 0, control.start()) + 1, "text without NUL or other control characters", f"U+{ord(control.group()):04X}")
+        raise ParseError(
+            path,
+            text.count("\n", 0, control.start()) + 1,
+            "text without NUL or other control characters",
+            f"U+{ord(control.group()):04X}",
+        )
 
 
 def read_seed(path: Path, manifest: dict[str, str], manifest_path: Path) -> Seed:

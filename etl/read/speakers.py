@@ -37,14 +37,17 @@ from etl.read.vocabulary import Vocabulary
 
 # The generic shape of a transcript label, for labels the registry does not know yet: initials and
 # upper-case words, then a full stop or colon. "C. RAFAEL RODRIGUEZ. It would be possible ..."
-UNKNOWN_LABEL = re.compile(r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+){0,2})(?P<after>\.\s+|:\s+)(?=\S)")
-
+UNKNOWN_LABEL = re.compile(
+    r"^(?P<label>(?:[A-Z]\.\s?){0,3}[A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+){0,2})(?P<after>\.\s+|:\s+)(?=\S)"
+)
 
 
 # A paragraph that goes on in the voice of the person speaking: a quotation, or the speaker's "I" or "we":
 # "We are devoted to our system and intend to preserve it" (Johnson, after "He said that ..."); "In the
 # past, I have repeatedly had to exchange opinions ..." (Mikoyan to Rusk).
-SPEAKERS_VOICE = re.compile(r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b|[A-Z][\w\s]{0,40},\s+I\b)""")
+SPEAKERS_VOICE = re.compile(
+    r"""^(?:["“]|(?:I|We|My|Our|Me|Us)\b|(?:And|But|So|Therefore|However|Moreover|Besides|Now|Then),?\s+(?:I|we)\b|[A-Z][\w\s]{0,40},\s+I\b)"""
+)
 
 
 # Words in quotation marks, straight or curly: '"offensive" weapons'.
@@ -149,7 +152,9 @@ class Attributor:
     Khrushchev once said", "said Jackie") never starts a turn.
     """
 
-    def __init__(self, cast: Cast, vocabulary: Vocabulary, narration_openings: tuple[str, ...] = (), author_id: str | None = None):
+    def __init__(
+        self, cast: Cast, vocabulary: Vocabulary, narration_openings: tuple[str, ...] = (), author_id: str | None = None
+    ):
         self.cast = cast
         self.registry = cast.registry
         self.vocabulary = vocabulary
@@ -177,7 +182,9 @@ class Attributor:
     def name_pattern(self) -> str:
         """Every printed form of the cast's names (registry labels excepted), longest first."""
         labels = set(self.registry.label_forms)
-        names = sorted({f for person in self.cast.people.values() for f in person.forms if f not in labels}, key=len, reverse=True)
+        names = sorted(
+            {f for person in self.cast.people.values() for f in person.forms if f not in labels}, key=len, reverse=True
+        )
         return "|".join(re.escape(name) for name in names) or r"(?!x)x"
 
     @cached_property
@@ -233,7 +240,9 @@ class Attributor:
         # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ...", "It is difficult for me, said Walton, to"
         # and after a question or exclamation in quotation marks: '"Why measures?" exclaimed de Gaulle, "when ...'
         # and with a few words after the name: "In any case, said R. Kennedy in conclusion, I will ..."
-        return re.compile(rf"(?:,|[?!][\"”])\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})(?:\s+[a-z]+(?:\s+[a-z]+){{0,3}})?[,.]")
+        return re.compile(
+            rf"(?:,|[?!][\"”])\s+(?P<verb>{self._verbs})\s+{self._honorific}(?P<name>{self.name_pattern})(?:\s+[a-z]+(?:\s+[a-z]+){{0,3}})?[,.]"
+        )
 
     @cached_property
     def first_person_attribution(self) -> re.Pattern[str]:
@@ -284,7 +293,11 @@ class Attributor:
         known = self.cast.resolve(name)
         participant_id = known or self.cast.add_speaker(name, self.vocabulary, offset + name_start)
         spoken_to = self.spoken_to.match(sentence, match.end("verb"))
-        if spoken_to and not any(self.vocabulary.names_no_one(word) for word in spoken_to["name"].split()) and not self.cast.resolve(spoken_to["name"]):
+        if (
+            spoken_to
+            and not any(self.vocabulary.names_no_one(word) for word in spoken_to["name"].split())
+            and not self.cast.resolve(spoken_to["name"])
+        ):
             # The one spoken to takes part too: "During this meeting, Johnson told Comrade Mikoyan that ..."
             self.cast.add_speaker(spoken_to["name"], self.vocabulary, offset + spoken_to.start("name"))
         self.forget_names()
@@ -297,7 +310,19 @@ class Attributor:
 
     def forget_names(self) -> None:
         """Drop the patterns built from the cast's names, after the cast has grown."""
-        for cached in ("name_pattern", "names_anywhere", "cast_label", "subject_attribution", "parenthetical_attribution", "inverted_attribution", "according_to", "narration_sentence", "any_name", "discovered_speaker", "speech_referring_back"):
+        for cached in (
+            "name_pattern",
+            "names_anywhere",
+            "cast_label",
+            "subject_attribution",
+            "parenthetical_attribution",
+            "inverted_attribution",
+            "according_to",
+            "narration_sentence",
+            "any_name",
+            "discovered_speaker",
+            "speech_referring_back",
+        ):
             self.__dict__.pop(cached, None)
 
     @cached_property
@@ -348,7 +373,12 @@ class Attributor:
         # "in his opinion", ", he said,", "he, Thompson, knows", "according to him" (curated: reported_voice)
         verbs = rf"(?:{self._verbs})"
         return re.compile(
-            "|".join([*self.vocabulary.phrases["reported_voice"], rf"\b(?:he|she)(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,)?\s+{self.vocabulary.adverb_pattern}{verbs}\b"])
+            "|".join(
+                [
+                    *self.vocabulary.phrases["reported_voice"],
+                    rf"\b(?:he|she)(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,)?\s+{self.vocabulary.adverb_pattern}{verbs}\b",
+                ]
+            )
         )
 
     def reports_speech(self, sentence: str) -> bool:
@@ -363,14 +393,21 @@ class Attributor:
         apposition = match.groupdict().get("apposition")
         return bool(apposition and APPOSED_NAME.search(apposition))
 
-    def attribute(self, sentence: str, last_named: str | None = None, author_may_speak: bool = True) -> Attribution | None:
+    def attribute(
+        self, sentence: str, last_named: str | None = None, author_may_speak: bool = True
+    ) -> Attribution | None:
         """Who a sentence makes the speaker, if anyone.
 
         The earliest attribution in the sentence wins.
         """
         found: list[re.Match[str]] = []
         if self.names_anywhere.search(sentence):  # (each of these attributions names someone of the cast)
-            for pattern in (self.subject_attribution, self.parenthetical_attribution, self.inverted_attribution, self.according_to):
+            for pattern in (
+                self.subject_attribution,
+                self.parenthetical_attribution,
+                self.inverted_attribution,
+                self.according_to,
+            ):
                 match = pattern.search(sentence)
                 if match:
                     found.append(match)
@@ -412,7 +449,9 @@ class Attributor:
     @cached_property
     def pronoun_act(self) -> re.Pattern[str]:
         # "He handed over this photo right away."
-        return re.compile(rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+(?:'t)?)\b")
+        return re.compile(
+            rf"^{self.vocabulary.lead_in_pattern}(?:He|She)\s+{self.vocabulary.adverb_pattern}(?P<verb>[a-z]+(?:'t)?)\b"
+        )
 
     def is_narration(self, sentence: str) -> bool:
         # (Each pattern is tried only where the name or the "He" it needs stands: most sentences have neither.)
@@ -448,7 +487,10 @@ def _outside_quotations(text: str) -> str:
 
 def _text_so_far(turn: Turn, paragraph: Paragraph, position: int) -> str:
     """The words of a turn up to a position of the paragraph being read."""
-    parts = [part.text if part.paragraph is not paragraph else part.paragraph.text[part.start : position] for part in turn.parts]
+    parts = [
+        part.text if part.paragraph is not paragraph else part.paragraph.text[part.start : position]
+        for part in turn.parts
+    ]
     return " ".join(parts)
 
 
@@ -576,27 +618,52 @@ def _cut_turns(
             sentence = text[start:end]
             # "He" is the person speaking, or where no one (but the author) is, the person last named.
             current = turns[-1] if turns else None
-            speaking = current.participant_id if current and current.mode != "narration" and current.participant_id != attributor.author_id else None
+            speaking = (
+                current.participant_id
+                if current and current.mode != "narration" and current.participant_id != attributor.author_id
+                else None
+            )
             named_before = speaking or last_named
             last_named = attributor.last_named_in(sentence) or last_named
             first = index == 0
             in_transcript_turn = current is not None and current.mode in ("direct", "action")
             # In a transcript every "I" is the speaker's: the author's acts are looked for only elsewhere (and
             # only in a sentence where an "I" stands: most have none).
-            author_may_act = attributor.author_id and not in_transcript_turn and _holds_subject(sentence, FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)
+            author_may_act = (
+                attributor.author_id
+                and not in_transcript_turn
+                and _holds_subject(sentence, FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)
+            )
             author_act = attributor.author_act.match(sentence) if author_may_act else None
-            if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[: 80]):
+            if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[:80]):
                 author_act = None
-            if author_act and (attributor.parenthetical_attribution.search(sentence) or attributor.inverted_attribution.search(sentence)):
+            if author_act and (
+                attributor.parenthetical_attribution.search(sentence)
+                or attributor.inverted_attribution.search(sentence)
+            ):
                 author_act = None  # "I would also like to emphasize, Rusk continued, that ...": Rusk's "I"
-            if author_act and current is not None and current.mode == "reported" and current.participant_id != attributor.author_id:
+            if (
+                author_act
+                and current is not None
+                and current.mode == "reported"
+                and current.participant_id != attributor.author_id
+            ):
                 if speaks_as_i(current, paragraph, start) or _inside_quotation(_text_so_far(current, paragraph, start)):
                     author_act = None  # the person speaking speaks as "I", or is being quoted: the "I" is theirs
-            if author_act and current is not None and current.participant_id == attributor.author_id and current.mode == "reported":
-                if attributor.vocabulary.phrase("speaking_now").match(sentence, author_act.start("verb")) or SECOND_PERSON.search(sentence):
+            if (
+                author_act
+                and current is not None
+                and current.participant_id == attributor.author_id
+                and current.mode == "reported"
+            ):
+                if attributor.vocabulary.phrase("speaking_now").match(
+                    sentence, author_act.start("verb")
+                ) or SECOND_PERSON.search(sentence):
                     author_act = None  # the author goes on speaking: "For my part, I can say that ...", "I saw your soldiers there"
             # (Whether the narration resumes is asked only where it may: never mid-paragraph in a direct turn.)
-            if (first or current is None or current.mode != "direct") and (author_act or attributor.is_narration(sentence)):
+            if (first or current is None or current.mode != "direct") and (
+                author_act or attributor.is_narration(sentence)
+            ):
                 if current is not None and current.mode == "narration" and not first:
                     continue
                 if not first:
@@ -621,7 +688,11 @@ def _cut_turns(
                 )
                 author_may_speak = first or no_one_speaks_as_i
                 attribution = attributor.attribute(sentence, named_before, author_may_speak)
-            if attribution is None and (current is None or current.mode == "narration" or (first and current.mode == "reported" and no_one_speaks_as_i)):
+            if attribution is None and (
+                current is None
+                or current.mode == "narration"
+                or (first and current.mode == "reported" and no_one_speaks_as_i)
+            ):
                 # A new speaker may appear only in the account of the talk (its narration, or a paragraph
                 # that opens while someone's words are reported in the third person): inside anyone's
                 # words, the author's own included, a name is someone they tell of ("Robert Kennedy asked
@@ -637,23 +708,53 @@ def _cut_turns(
                     close_current_at(start)
                 label_at = start + attribution.label_start
                 label_span = Span(
-                    paragraph.seed_offset(label_at), paragraph.seed_offset(label_at + len(attribution.label)), attribution.label
+                    paragraph.seed_offset(label_at),
+                    paragraph.seed_offset(label_at + len(attribution.label)),
+                    attribution.label,
                 )
                 start_turn(Turn(attribution.participant_id, attribution.mode, label_span), paragraph, start)
                 continue
             if first:
                 in_voice = SPEAKERS_VOICE.match(sentence)
-                if in_voice and sentence.startswith(("I ", "We ")) and current and current.participant_id != attributor.author_id:
+                if (
+                    in_voice
+                    and sentence.startswith(("I ", "We "))
+                    and current
+                    and current.participant_id != attributor.author_id
+                ):
                     # "I await instructions ..." after Rusk's reported words is the author again, unless the
                     # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
                     in_voice = speaks_as_i(current, paragraph, start)
-                addressed = SECOND_PERSON.search(_outside_quotations(text)) and current and current.mode == "reported" and current.participant_id == attributor.author_id
+                addressed = (
+                    SECOND_PERSON.search(_outside_quotations(text))
+                    and current
+                    and current.mode == "reported"
+                    and current.participant_id == attributor.author_id
+                )
                 # Still their words: the turn's last paragraph announced them ("Thompson ... advised him:"),
                 # or its first sentence says it reports someone ("Firstly, in his opinion, it would be better ...").
                 announced = current is not None and current.parts[-1].text.rstrip().endswith(":")
-                reporting = current is not None and current.mode == "reported" and current.participant_id != attributor.author_id and attributor.reports_speech(sentence)
-                present = current is not None and current.mode == "reported" and attributor.vocabulary.phrase("speech_tense").search(_outside_quotations(sentence)) is not None
-                goes_on = in_voice or addressed or announced or reporting or present or (attribution and attribution.participant_id == current.participant_id) if current else False
+                reporting = (
+                    current is not None
+                    and current.mode == "reported"
+                    and current.participant_id != attributor.author_id
+                    and attributor.reports_speech(sentence)
+                )
+                present = (
+                    current is not None
+                    and current.mode == "reported"
+                    and attributor.vocabulary.phrase("speech_tense").search(_outside_quotations(sentence)) is not None
+                )
+                goes_on = (
+                    in_voice
+                    or addressed
+                    or announced
+                    or reporting
+                    or present
+                    or (attribution and attribution.participant_id == current.participant_id)
+                    if current
+                    else False
+                )
                 if current is None or (current.mode == "reported" and not goes_on):
                     # Where speech is reported, a paragraph that does not go on in the speaker's voice is the
                     # account again: "After the correspondents left, we sat at another table" (a dispatch);

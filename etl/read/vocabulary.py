@@ -119,7 +119,11 @@ class Vocabulary:
 
     @cached_property
     def _verb_forms(self) -> list[tuple[re.Pattern[str], str]]:
-        return [(re.compile(_form_pattern(form)), mode) for form, mode in self.reporting_verbs.items() if WORDS_BETWEEN in form]
+        return [
+            (re.compile(_form_pattern(form)), mode)
+            for form, mode in self.reporting_verbs.items()
+            if WORDS_BETWEEN in form
+        ]
 
     def mode_of(self, verb: str) -> str | None:
         """The mode a reporting verb as printed starts ("says" -> reported, "spoke in favor of" -> reported)."""
@@ -172,7 +176,11 @@ class Vocabulary:
             openings = {plain_opening(phrase) for phrase in phrases}
             usable = bool(phrases) and "" not in openings and not flags & (re.IGNORECASE | re.VERBOSE)
             # A word that opens with another of them adds no place to look: "approached" finds "approached on".
-            words = tuple(sorted(word for word in openings if not any(other != word and word.startswith(other) for other in openings)))
+            words = tuple(
+                sorted(
+                    word for word in openings if not any(other != word and word.startswith(other) for other in openings)
+                )
+            )
             cache[(name, flags)] = (
                 words if usable else (),
                 bool(phrases) and all(opens_lines(phrase) for phrase in phrases) and not flags & re.VERBOSE,
@@ -188,7 +196,9 @@ class Vocabulary:
     def office_at_end(self) -> re.Pattern[str]:
         """An office at the end of the words before a name: "US Secretary of State " (D. Rusk), "the
         Japanese Foreign Minister " (Ohira), "The President of Israel Zalman " (Shazar)."""
-        return re.compile(rf"\b(?P<office>{self.office_alternation})(?:'s)?(?:\s+of\s+[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+)?\s+$")
+        return re.compile(
+            rf"\b(?P<office>{self.office_alternation})(?:'s)?(?:\s+of\s+[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+)?\s+$"
+        )
 
     @cached_property
     def mentioned_after_office(self) -> re.Pattern[str]:
@@ -224,7 +234,9 @@ def load_vocabulary() -> Vocabulary:
     """Read and check ``etl/curated/reading.yml``."""
     data = load_curated(VOCABULARY_FILE)
     return Vocabulary(
-        document_types=tuple(DocumentType(t["document_type"], t["slug"], tuple(t["signals"])) for t in data["document_types"]),
+        document_types=tuple(
+            DocumentType(t["document_type"], t["slug"], tuple(t["signals"])) for t in data["document_types"]
+        ),
         unnamed_signed_record_type=data["unnamed_signed_record_type"],
         unnamed_record_type=data["unnamed_record_type"],
         reporting_verbs={form: entry["mode"] for entry in data["reporting_verbs"] for form in entry["forms"]},

@@ -6,7 +6,9 @@ from etl.read.articles import article_id, find_article_phrases, find_partial_quo
 from etl.rows.types import SeedRows
 
 
-def article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[dict], enclosing_note: dict[str, str]) -> None:
+def article_rows(
+    seed: SeedRows, turns, segments, utterance_ids, notes: list[dict], enclosing_note: dict[str, str]
+) -> None:
     """Articles quoted in editors' notes or in turns, and every place that names one; notes learn their article."""
     document_id = seed.document["document_id"]
     seed_file = seed.document["seed_file"]
@@ -40,7 +42,16 @@ def article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[dic
     for index, turn in enumerate(turns):
         text = turn.text  # (joined from its parts at each call: once here)
         for phrase in find_article_phrases(text):
-            references.append({"utterance_id": utterance_ids[index], "note_id": None, "number": phrase.number, "phrase": phrase.phrase, "offset": phrase.offset, "turn": index})
+            references.append(
+                {
+                    "utterance_id": utterance_ids[index],
+                    "note_id": None,
+                    "number": phrase.number,
+                    "phrase": phrase.phrase,
+                    "offset": phrase.offset,
+                    "turn": index,
+                }
+            )
         for partial in find_partial_quotations(text):
             articles.setdefault(partial.number, {"partial": partial.text, "utterance_id": utterance_ids[index]})
     for note in notes:
@@ -48,7 +59,17 @@ def article_rows(seed: SeedRows, turns, segments, utterance_ids, notes: list[dic
             continue
         label_length = len(note["marker"]) - len(note["text"]) - 1  # "[Ed. note: "
         for phrase in find_article_phrases(note["text"]):
-            references.append({"utterance_id": None, "note_id": note["note_id"], "number": phrase.number, "phrase": phrase.phrase, "offset": phrase.offset, "note": note, "label_length": label_length})
+            references.append(
+                {
+                    "utterance_id": None,
+                    "note_id": note["note_id"],
+                    "number": phrase.number,
+                    "phrase": phrase.phrase,
+                    "offset": phrase.offset,
+                    "note": note,
+                    "label_length": label_length,
+                }
+            )
 
     if not articles and not references:
         return

@@ -11,7 +11,9 @@ from etl.read.vocabulary import Vocabulary
 from etl.rows.types import Curated, make_row, one_line
 
 
-def document_row(text: str, seed_file: str, sha256: str, layout: RecordFrame, curated: Curated, taken_ids: Set[str]) -> dict:
+def document_row(
+    text: str, seed_file: str, sha256: str, layout: RecordFrame, curated: Curated, taken_ids: Set[str]
+) -> dict:
     """The record's ``documents`` row; its id is the date and kind, numbered on if an earlier record took it."""
     record = curated.record
     vocabulary = curated.vocabulary
@@ -24,8 +26,16 @@ def document_row(text: str, seed_file: str, sha256: str, layout: RecordFrame, cu
             if parsed:
                 dates[name] = (found.span, parsed)
     if not dates:
-        raise ParseError(seed_file, 1, "a date: a date line such as 'November 4, 1962', '4 November 1962' or '4.XI.62', at the head of the record or anywhere in it")
-    if "date_as_printed" in dates and "archive_date" in dates and dates["date_as_printed"][1] != dates["archive_date"][1]:
+        raise ParseError(
+            seed_file,
+            1,
+            "a date: a date line such as 'November 4, 1962', '4 November 1962' or '4.XI.62', at the head of the record or anywhere in it",
+        )
+    if (
+        "date_as_printed" in dates
+        and "archive_date" in dates
+        and dates["date_as_printed"][1] != dates["archive_date"][1]
+    ):
         raise ParseError(
             seed_file,
             line_of(text, dates["date_as_printed"][0].start),
@@ -55,7 +65,9 @@ def document_row(text: str, seed_file: str, sha256: str, layout: RecordFrame, cu
         title_source = "The record's first line: the record prints no title and no date line."
     else:
         signature = layout.value("signature_as_printed")
-        title = f"{document_type[:1].upper()}{document_type[1:]} of {layout.value('date_as_printed') or date}" + (f", signed {signature}" if signature else "")
+        title = f"{document_type[:1].upper()}{document_type[1:]} of {layout.value('date_as_printed') or date}" + (
+            f", signed {signature}" if signature else ""
+        )
         title_source = "Composed by the build from the record's dateline and signature: the seed prints no title."
 
     record_id = layout.value("record_id")
@@ -76,7 +88,9 @@ def document_row(text: str, seed_file: str, sha256: str, layout: RecordFrame, cu
         title=title,
         title_source=title_source,
         date=date,
-        date_as_printed=layout.value("date_as_printed") or layout.value("archive_date") or layout.value("date_found_in_text"),
+        date_as_printed=layout.value("date_as_printed")
+        or layout.value("archive_date")
+        or layout.value("date_found_in_text"),
         time_of_day=time_of_day.lower() if time_of_day else None,
         place=place_value,
         place_source=place_source,

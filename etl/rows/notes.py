@@ -41,7 +41,9 @@ class NoteRows:
     enclosing_note: dict[str, str]  # note id -> id of the note it is printed inside
 
 
-def find_notes(text: str, layout, paragraphs: list[Paragraph], note_paragraphs, curated: Curated, seed_file: str) -> list[FoundNote]:
+def find_notes(
+    text: str, layout, paragraphs: list[Paragraph], note_paragraphs, curated: Curated, seed_file: str
+) -> list[FoundNote]:
     """Every note of a record: brackets (nested ones too), footnote numbers, closing notes, curated defects."""
     note_paragraph_after = {np.paragraph.start: np.after_turn for np in note_paragraphs}
     pieces = [(paragraph, piece) for paragraph in paragraphs for piece in paragraph.pieces]
@@ -65,10 +67,16 @@ def find_notes(text: str, layout, paragraphs: list[Paragraph], note_paragraphs, 
             before = text[piece.start : note.marker.start]
             note_type = classify_note(note.text.text, before)
             enclosing = next(
-                (index for index, marker in reversed(enclosing_stack) if marker.start < note.marker.start and note.marker.end < marker.end),
+                (
+                    index
+                    for index, marker in reversed(enclosing_stack)
+                    if marker.start < note.marker.start and note.marker.end < marker.end
+                ),
                 None,
             )
-            found.append(FoundNote(note_type, note.marker, note_text(note_type, note.text.text), enclosing, None, after_turn))
+            found.append(
+                FoundNote(note_type, note.marker, note_text(note_type, note.text.text), enclosing, None, after_turn)
+            )
             enclosing_stack.append((len(found) - 1, note.marker))
         for number in scan_footnote_numbers(piece):
             found.append(FoundNote("footnote_reference", number, number.text, after_turn=after_turn))
@@ -98,7 +106,15 @@ def _defect_marker(text: str, defect: dict, seed_file: str) -> Span:
     return Span.of(text, start, start + len(defect["quote"]))
 
 
-def note_rows(document_id: str, seed_file: str, found: list[FoundNote], segments, utterance_ids: list[str], curated: Curated, ledger: Ledger) -> NoteRows:
+def note_rows(
+    document_id: str,
+    seed_file: str,
+    found: list[FoundNote],
+    segments,
+    utterance_ids: list[str],
+    curated: Curated,
+    ledger: Ledger,
+) -> NoteRows:
     """The ``editorial_notes`` rows, numbered in order of the record (an enclosing note before what it encloses)."""
     order = sorted(range(len(found)), key=lambda i: (found[i].marker.start, -found[i].marker.end, found[i].note_type))
     number_of = {index: number for number, index in enumerate(order, start=1)}

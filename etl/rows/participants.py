@@ -79,7 +79,9 @@ def name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
     """Every form of a participant's name the record prints, with its kind and how often it occurs."""
     document_id = seed.document["document_id"]
     registry = cast.registry
-    used_as_label = {turn.label.text for turn in turns if turn.label and turn.mode != "narration" and turn.label.text.isupper()}
+    used_as_label = {
+        turn.label.text for turn in turns if turn.label and turn.mode != "narration" and turn.label.text.isupper()
+    }
     found: dict[tuple[str, str], dict] = {}
 
     def count(participant_id: str, printed: str, kind: str, start: int) -> None:
@@ -109,10 +111,19 @@ def name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
         for match in pattern.finditer(text):
             participant_id = cast.resolve(match.group(0))
             if participant_id and participant_id.startswith("provisional-"):
-                count(participant_id, match.group(0), "speaker label" if match.group(0) in used_as_label else "name", match.start())
+                count(
+                    participant_id,
+                    match.group(0),
+                    "speaker label" if match.group(0) in used_as_label else "name",
+                    match.start(),
+                )
     for person in provisional:
         for turn in turns:
-            if turn.participant_id == person.participant_id and turn.label and (person.participant_id, turn.label.text) not in found:
+            if (
+                turn.participant_id == person.participant_id
+                and turn.label
+                and (person.participant_id, turn.label.text) not in found
+            ):
                 count(person.participant_id, turn.label.text, "speaker label", turn.label.start)
     for row in sorted(found.values(), key=lambda r: (r["participant_id"], r["first_char_start"])):
         seed.add("participant_names", row)

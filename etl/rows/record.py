@@ -25,7 +25,9 @@ from etl.rows.turns import turn_segments, utterance_rows
 from etl.rows.types import Curated, SeedRows, one_line
 
 
-def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curated: Curated, taken_ids: Set[str] = frozenset()) -> SeedRows:
+def parse_seed(
+    text: str, seed_file: str, sha256: str, registry: Registry, curated: Curated, taken_ids: Set[str] = frozenset()
+) -> SeedRows:
     """Every row of one record. ``taken_ids`` holds the document ids earlier records took (it is only read)."""
     layout = parse_frame(text, seed_file, curated.vocabulary)
     document = document_row(text, seed_file, sha256, layout, curated, taken_ids)
@@ -45,7 +47,10 @@ def parse_seed(text: str, seed_file: str, sha256: str, registry: Registry, curat
     cast = read_cast(
         span_of(layout, "title"),
         span_of(layout, "heading_as_printed"),
-        [(signature.span, signer.span) for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"))],
+        [
+            (signature.span, signer.span)
+            for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"))
+        ],
         span_of(layout, "recorder"),
         layout.conversation,
         registry,
@@ -98,7 +103,9 @@ def _unmatched_narration_openings(paragraphs, curated: Curated, seed_file: str) 
         return []  # most records have none: their sentences need not be split again
     starts = [paragraph.text[a:b] for paragraph in paragraphs for a, b in split_sentences(paragraph.text)]
     warnings = []
-    for opening, line in zip(curated.narration_openings, curated.narration_opening_lines or (None,) * len(curated.narration_openings)):
+    for opening, line in zip(
+        curated.narration_openings, curated.narration_opening_lines or (None,) * len(curated.narration_openings)
+    ):
         found = sum(sentence.startswith(opening) for sentence in starts)
         if found != 1:
             warnings.append(

@@ -8,7 +8,14 @@ from etl.rows.ledger import Ledger
 from etl.rows.types import SeedRows
 
 
-def utterance_rows(seed: SeedRows, turns: list[Turn], segments: list[list[tuple[Span, int]]], document_id: str, seed_file: str, ledger: Ledger) -> list[str]:
+def utterance_rows(
+    seed: SeedRows,
+    turns: list[Turn],
+    segments: list[list[tuple[Span, int]]],
+    document_id: str,
+    seed_file: str,
+    ledger: Ledger,
+) -> list[str]:
     """The ``utterances`` rows, each turn's seed spans (``turn_segments``, worked out once for the notes and
     articles too) entered in the ledger with its label's."""
     ids = []

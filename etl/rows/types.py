@@ -31,8 +31,10 @@ def make_row(table: str, **values: object) -> dict:
     unknown = [name for name in values if name not in columns]
     if missing or unknown:
         raise InvariantError(
-            f"{table}: a row " + "; ".join(
-                ([f"lacks the column {', '.join(missing)}"] if missing else []) + ([f"has the column {', '.join(unknown)} the schema does not define"] if unknown else [])
+            f"{table}: a row "
+            + "; ".join(
+                ([f"lacks the column {', '.join(missing)}"] if missing else [])
+                + ([f"has the column {', '.join(unknown)} the schema does not define"] if unknown else [])
             )
         )
     return {column: values[column] for column in columns}
@@ -65,8 +67,6 @@ class SeedRows:
             self.rows.setdefault(table, []).append(dict(row))
         else:
             self.rows.setdefault(table, []).append(make_row(table, **row))
-
-
 
 
 @dataclass(frozen=True)

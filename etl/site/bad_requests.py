@@ -50,7 +50,9 @@ TOO_SLOW = (
     "This page took longer than the site's time limit to work out. Ask for less: a narrower search, a filter, "
     "fewer rows (_size), or one record at a time."
 )
-SERVER_FAILURE = "Something went wrong on the server while answering this page. It has been logged; please try again later."
+SERVER_FAILURE = (
+    "Something went wrong on the server while answering this page. It has been logged; please try again later."
+)
 
 LOG = logging.getLogger("havana-1962")
 
@@ -61,7 +63,9 @@ def asgi_wrapper(datasette):
         async def errors_not_cached(scope, receive, send):
             async def send_uncached_errors(event):
                 if event["type"] == "http.response.start" and event["status"] >= 400:
-                    headers = [(name, value) for name, value in event.get("headers", []) if name.lower() != b"cache-control"]
+                    headers = [
+                        (name, value) for name, value in event.get("headers", []) if name.lower() != b"cache-control"
+                    ]
                     event = {**event, "headers": headers + [(b"cache-control", b"no-store")]}
                 await send(event)
 

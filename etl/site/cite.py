@@ -19,7 +19,7 @@ Addresses in citations are always under the published site's address (``homepage
 from __future__ import annotations
 
 import weakref
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -27,7 +27,6 @@ from datasette import NotFound, Response, hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from etl.site import canned_query, primary_key_values
 from etl.publish.citation import (
     CITED_TABLES,
     DEFAULT_STYLE,
@@ -52,6 +51,7 @@ from etl.publish.edition import short_anchor
 from etl.publish.facts import load_dataset_facts
 from etl.publish.memo import remembered
 from etl.schema import TURNS_VIEW_NAME
+from etl.site import canned_query, primary_key_values
 
 CITE_PREFIX = "/-/cite"
 # The views whose rows link to the row page of the table they show (column -> table).
@@ -73,7 +73,7 @@ def stable_row_path(database: str, table: str, row_id: str) -> str:
 
 def today() -> str:
     """The date of access: today, in UTC."""
-    return datetime.now(timezone.utc).date().isoformat()
+    return datetime.now(UTC).date().isoformat()
 
 
 def is_static_edition(datasette: Any) -> bool:
@@ -129,10 +129,18 @@ async def row_citation_item(
         if turn is None:
             return None
         document = await _one(db, "select * from documents where document_id = :id", {"id": turn["document_id"]})
-        speaker = await _one(db, "select name from participants where participant_id = :id", {"id": turn["participant_id"]})
+        speaker = await _one(
+            db, "select name from participants where participant_id = :id", {"id": turn["participant_id"]}
+        )
         # Narration is the record's own account: its writers are its authors.
-        who = [speaker["name"]] if speaker else ([turn["speaker_label"]] if turn["speaker_label"] else await _writers(db, turn["document_id"]))
-        total = (await db.execute("select count(*) from utterances where document_id = :id", {"id": turn["document_id"]})).rows[0][0]
+        who = (
+            [speaker["name"]]
+            if speaker
+            else ([turn["speaker_label"]] if turn["speaker_label"] else await _writers(db, turn["document_id"]))
+        )
+        total = (
+            await db.execute("select count(*) from utterances where document_id = :id", {"id": turn["document_id"]})
+        ).rows[0][0]
         return cite_turn(release, turn, document, who, total, path, accessed)
     if table == "editorial_notes":
         note = await _one(db, "select * from editorial_notes where note_id = :id", {"id": row_id})
@@ -155,13 +163,17 @@ async def row_citation_item(
         article = await _one(db, "select * from protocol_articles where article_id = :id", {"id": row_id})
         if article is None:
             return None
-        places = (await db.execute("select count(*) from article_references where article_id = :id", {"id": row_id})).rows[0][0]
+        places = (
+            await db.execute("select count(*) from article_references where article_id = :id", {"id": row_id})
+        ).rows[0][0]
         return cite_article(release, article, places, path, accessed)
     if table == "participants":
         participant = await _one(db, "select * from participants where participant_id = :id", {"id": row_id})
         if participant is None:
             return None
-        turns = (await db.execute("select count(*) from utterances where participant_id = :id", {"id": row_id})).rows[0][0]
+        turns = (await db.execute("select count(*) from utterances where participant_id = :id", {"id": row_id})).rows[
+            0
+        ][0]
         return cite_person(release, participant, turns, path, accessed)
     return None
 
@@ -182,7 +194,12 @@ async def _writers(db: Any, document_id: str) -> list[str]:
 def formats_of(item: dict[str, Any], download_path: str) -> list[dict[str, str]]:
     """Each machine format of a citation: its name, its text (to copy) and where to download it."""
     return [
-        {"extension": extension, "name": FORMATS[extension][1], "text": render(item, extension), "url": download_path.format(extension=extension)}
+        {
+            "extension": extension,
+            "name": FORMATS[extension][1],
+            "text": render(item, extension),
+            "url": download_path.format(extension=extension),
+        }
         for extension in ("bib", "ris", "json")
     ]
 
@@ -211,13 +228,22 @@ async def turn_navigation(datasette: Any, database: str, row_id: str) -> dict[st
             {"document": turn["document_id"], "seq": turn["seq"]},
         )
     ).rows
-    links = {("previous" if row["seq"] < turn["seq"] else "next"): datasette.urls.row(database, "utterances", tilde_encode(row["utterance_id"])) for row in around}
+    links = {
+        ("previous" if row["seq"] < turn["seq"] else "next"): datasette.urls.row(
+            database, "utterances", tilde_encode(row["utterance_id"])
+        )
+        for row in around
+    }
     return {**links, "place": record_place(datasette, turn["document_id"], row_id)}
 
 
 def record_place(datasette: Any, document_id: str, row_id: str) -> str:
     """The address of a turn or note in its record's page (the reading edition): /record/<id>#u057."""
-    return datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id))) + "#" + short_anchor(row_id, document_id)
+    return (
+        datasette.urls.path(RECORD_PATH.format(document_id=tilde_encode(document_id)))
+        + "#"
+        + short_anchor(row_id, document_id)
+    )
 
 
 def query_title(table: str | None, canned: dict[str, Any] | None, arguments: list[tuple[str, str]]) -> str:
@@ -232,7 +258,9 @@ def query_title(table: str | None, canned: dict[str, Any] | None, arguments: lis
     return f"{name} ({', '.join(chosen)})" if chosen else name
 
 
-async def row_page_variables(datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str | None) -> dict[str, Any]:
+async def row_page_variables(
+    datasette: Any, database: str, release: DatasetRelease, table: str, row_id: str, accessed: str | None
+) -> dict[str, Any]:
     """What a cited row's page shows: its citation in every format, and where the row is in its record."""
     item = await row_citation_item(datasette, database, release, table, row_id, accessed)
     if item is None:
@@ -247,7 +275,11 @@ async def row_page_variables(datasette: Any, database: str, release: DatasetRele
     if table == "utterances":
         variables["turn_navigation"] = await turn_navigation(datasette, database, row_id)
     elif table == "editorial_notes":
-        note = await _one(datasette.get_database(database), "select document_id from editorial_notes where note_id = :id", {"id": row_id})
+        note = await _one(
+            datasette.get_database(database),
+            "select document_id from editorial_notes where note_id = :id",
+            {"id": row_id},
+        )
         variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
     return variables
 
@@ -255,7 +287,9 @@ async def row_page_variables(datasette: Any, database: str, release: DatasetRele
 def query_page_variables(release: DatasetRelease, title: str, path: str, accessed: str | None) -> dict[str, Any]:
     """The citation of a table, view or query page: its title and published address, in every format."""
     item = cite_query(release, title, path, accessed)
-    download_path = f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace("}", "%7D")
+    download_path = f"{CITE_PREFIX}/query.{{extension}}?" + urlencode({"path": path}).replace("{", "%7B").replace(
+        "}", "%7D"
+    )
     return {**citation_variables(item, download_path), "checksum": release.checksum, "version": release.version}
 
 
@@ -272,7 +306,11 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
         dataset_database, release = served
         accessed = access_date(datasette)
         local = is_local_copy(request, release)
-        variables: dict[str, Any] = {"published_site": release.homepage, "is_local_copy": local, "static_edition": is_static_edition(datasette)}
+        variables: dict[str, Any] = {
+            "published_site": release.homepage,
+            "is_local_copy": local,
+            "static_edition": is_static_edition(datasette),
+        }
         if view_name == "index":
 
             async def dataset_variables() -> dict[str, Any]:
@@ -282,16 +320,22 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
                     "dataset_jsonld": Markup(jsonld_script(await jsonld(datasette, dataset_database, release))),
                 }
 
-            variables.update(await remembered(datasette, dataset_database, ("dataset citation", accessed), dataset_variables))
+            variables.update(
+                await remembered(datasette, dataset_database, ("dataset citation", accessed), dataset_variables)
+            )
         elif view_name == "row" and database == dataset_database and table in CITED_TABLES:
             (row_id,) = primary_key_values(request.url_vars["pks"])
             variables.update(
                 await remembered(
-                    datasette, database, ("row citation", table, row_id, accessed),
+                    datasette,
+                    database,
+                    ("row citation", table, row_id, accessed),
                     lambda: row_page_variables(datasette, database, release, table, row_id, accessed),
                 )
             )
-        elif database == dataset_database and (view_name == "table" or "table" in request.url_vars or "sql" in request.args):
+        elif database == dataset_database and (
+            view_name == "table" or "table" in request.url_vars or "sql" in request.args
+        ):
             # a table or view page, a canned query, or the database page running SQL typed by the reader: its
             # title and path are read from its address, so the address is what the citation is remembered by
             address = request.path + (f"?{request.query_string}" if request.query_string else "")
@@ -315,15 +359,32 @@ async def jsonld(datasette: Any, database: str, release: DatasetRelease) -> dict
     db = datasette.get_database(database)
     documents = [dict(row) for row in (await db.execute("select * from documents order by date, document_id")).rows]
     sources = [
-        {"citation": document["citation"] or document["title"], "url": document["canonical_url"] or document["source_url"]}
+        {
+            "citation": document["citation"] or document["title"],
+            "url": document["canonical_url"] or document["source_url"],
+        }
         for document in documents
     ]
     distribution = [
-        {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": release.url(f"/{database}.db")},
-        {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.csv?_stream=on")},
-        {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.json?_shape=array")},
+        {
+            "@type": "DataDownload",
+            "encodingFormat": "application/vnd.sqlite3",
+            "contentUrl": release.url(f"/{database}.db"),
+        },
+        {
+            "@type": "DataDownload",
+            "encodingFormat": "text/csv",
+            "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.csv?_stream=on"),
+        },
+        {
+            "@type": "DataDownload",
+            "encodingFormat": "application/json",
+            "contentUrl": release.url(f"/{database}/{TURNS_VIEW_NAME}.json?_shape=array"),
+        },
     ]
-    return dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
+    return (
+        dataset_jsonld(release, sources, distribution, documents[0]["date"], documents[-1]["date"]) if documents else {}
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -385,7 +446,10 @@ async def cite_query_file(request: Any, datasette: Any) -> Response:
 # What a release offers to download on the static edition (``make site``), by path under its address.
 DOWNLOADS = (
     ("{database}.db", "The SQLite database (open it with Datasette, sqlite3 or any SQLite client)"),
-    ("{name}-{version}.zip", "The release: database, CSVs, data package, README, CITATION.cff, CHANGELOG.md and SHA256SUMS"),
+    (
+        "{name}-{version}.zip",
+        "The release: database, CSVs, data package, README, CITATION.cff, CHANGELOG.md and SHA256SUMS",
+    ),
     ("datapackage.json", "The Frictionless data package: every table and column described, with its CSV"),
     ("CITATION.cff", "The citation file (Citation File Format 1.2.0)"),
     ("CHANGELOG.md", "What each version changed, and the versioning policy"),
@@ -408,10 +472,15 @@ async def version_page(request: Any, datasette: Any) -> Response:
         "short_hash": route[len(database) + 1 :] if route.startswith(f"{database}-") else None,
         "changes": changes.get(release.version, {}).get("changes"),
         "versions": [{"version": version, **entry} for version, entry in reversed(list(changes.items()))],
-        "downloads": [{"url": release.url(path.format(**fields)), "name": path.format(**fields), "what": what} for path, what in DOWNLOADS],
+        "downloads": [
+            {"url": release.url(path.format(**fields)), "name": path.format(**fields), "what": what}
+            for path, what in DOWNLOADS
+        ],
         "tables": [release.url(f"/{tilde_encode(database)}/{table}.csv") for table in CITED_TABLES],
         "example_row": release.url(stable_row_path(database, "utterances", "1962-11-05-memorandum-u057") + "/"),
-        "dataset_cite": citation_variables(cite_dataset(release, access_date(datasette)), CITE_PREFIX + "/dataset.{extension}"),
+        "dataset_cite": citation_variables(
+            cite_dataset(release, access_date(datasette)), CITE_PREFIX + "/dataset.{extension}"
+        ),
     }
     return Response.html(await datasette.render_template("edition/version.html", context, request=request))
 

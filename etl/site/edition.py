@@ -154,9 +154,15 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         "select * from document_participants where document_id = :id order by char_start",
         {"id": document_id},
     )
-    utterances = await rows(database, "select * from utterances where document_id = :id order by seq", {"id": document_id})
-    notes = await rows(database, "select * from editorial_notes where document_id = :id order by char_start", {"id": document_id})
-    references = await rows(database, "select * from article_references where document_id = :id order by char_start", {"id": document_id})
+    utterances = await rows(
+        database, "select * from utterances where document_id = :id order by seq", {"id": document_id}
+    )
+    notes = await rows(
+        database, "select * from editorial_notes where document_id = :id order by char_start", {"id": document_id}
+    )
+    references = await rows(
+        database, "select * from article_references where document_id = :id order by char_start", {"id": document_id}
+    )
     labels = await rows(
         database,
         "select field, text, char_start from seed_spans where document_id = :id and category = 'speaker_label' order by char_start",
@@ -228,8 +234,11 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         if note["utterance_id"] is None and parents[note["note_id"]] is None:
             for shown_note in [note, *children_of.get(note["note_id"], [])]:
                 end_notes.append(
-                    {**shown_note, "anchor": short_anchor(shown_note["note_id"], document_id),
-                     "body": Markup("<br>").join(annotate(shown_note["marker"], []))}
+                    {
+                        **shown_note,
+                        "anchor": short_anchor(shown_note["note_id"], document_id),
+                        "body": Markup("<br>").join(annotate(shown_note["marker"], [])),
+                    }
                 )
     enclosing_number = {child: footnote.number for footnote in footnotes for child in footnote.children}
 
@@ -300,9 +309,15 @@ async def record_text_download(datasette: Any, request: Any) -> Response:
     """The record's text as printed, rebuilt from the seed_spans ledger, as a plain-text file."""
     database = await edition_database(datasette)
     document_id = request.url_vars["document_id"]
-    if database is None or not await rows(database, "select 1 from documents where document_id = :id", {"id": document_id}):
+    if database is None or not await rows(
+        database, "select 1 from documents where document_id = :id", {"id": document_id}
+    ):
         raise NotFound(f"No record {document_id}")
-    spans = await rows(database, "select category, text, char_start, char_end from seed_spans where document_id = :id", {"id": document_id})
+    spans = await rows(
+        database,
+        "select category, text, char_start, char_end from seed_spans where document_id = :id",
+        {"id": document_id},
+    )
     return Response.text(
         record_text(spans),
         headers={"content-disposition": f'inline; filename="{document_id}.txt"'},
@@ -382,7 +397,8 @@ async def person_page(datasette: Any, request: Any) -> Response:
     all_documents = documents
     if len(documents) > GRID_MAX_RECORDS:  # only the records this person is in
         documents = [
-            document for document in documents
+            document
+            for document in documents
             if (participant_id, document["document_id"]) in grid or (participant_id, document["document_id"]) in figures
         ]
     turns.sort(key=lambda turn: (order.get(turn["document_id"], len(order)), turn["seq"]))
@@ -542,7 +558,7 @@ async def home_variables(datasette: Any, database: Any) -> dict[str, Any]:
     documents = await records_in_order(database)
     people = sorted((await participants_by_id(database)).values(), key=lambda p: (p["side"] or "", p["name"]))
     hidden = set(await database.hidden_table_names())
-    table_metadata = (datasette.metadata("tables", database=database.name) or {})
+    table_metadata = datasette.metadata("tables", database=database.name) or {}
     counts = await database.table_counts(limit=50)  # the inspect file's counts for the immutable database
     tables = []
     for name in await database.table_names():

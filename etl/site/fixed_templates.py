@@ -22,12 +22,11 @@ page's time.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from datasette import hookimpl
-import inspect
-from collections.abc import Callable, Hashable
-
 from jinja2 import BaseLoader, Environment, Template, TemplateNotFound, nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser

@@ -187,15 +187,22 @@ async def row_citation(datasette: Any, database: str, table: str, request: Any, 
     (row_id,) = primary_key_values(row_path)
     # The unversioned URL: it names the row in every release (datasette-hashed-urls redirects it to the
     # current release's /havana-1962-<hash>/... URL), and the text names the version.
-    row_url = datasette.absolute_url(request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}"))
-    sources = await remembered(datasette, database, ("source records", table, row_id), lambda: source_records(datasette, database, table, row_id))
+    row_url = datasette.absolute_url(
+        request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}")
+    )
+    sources = await remembered(
+        datasette,
+        database,
+        ("source records", table, row_id),
+        lambda: source_records(datasette, database, table, row_id),
+    )
     text = (
-        f"“{release['title']}”, version {release['version']} ({release['release_date']}), "
-        f"{table} {row_id}, {row_url}."
+        f"“{release['title']}”, version {release['version']} ({release['release_date']}), {table} {row_id}, {row_url}."
     )
     if sources:
         text += " Source: " + "; ".join(
-            source["citation"] + (f", {source['url']}" if source["url"] and source["url"] not in source["citation"] else "")
+            source["citation"]
+            + (f", {source['url']}" if source["url"] and source["url"] not in source["citation"] else "")
             for source in sources
         )
         if not text.endswith("."):
@@ -224,7 +231,9 @@ async def _link_plan(datasette: Any, database: str, table: str) -> tuple[list[st
         selected.append(f"row.[{foreign_key['column']}]")
         if label_column and label_column != other_column:
             selected.append(f"linked{number}.[{label_column}]")
-            joins.append(f"left join [{other_table}] as linked{number} on linked{number}.[{other_column}] = row.[{foreign_key['column']}]")
+            joins.append(
+                f"left join [{other_table}] as linked{number} on linked{number}.[{other_column}] = row.[{foreign_key['column']}]"
+            )
         else:
             selected.append("null")
         foreign_keys.append({"column": foreign_key["column"], "other_table": other_table})
@@ -241,7 +250,9 @@ async def row_links(datasette: Any, database: str, table: str, request: Any) -> 
     "Ernesto Guevara" where the row holds "guevara" (Datasette's table pages do this, its row pages do not).
     One query per page (``_link_plan``)."""
     values = primary_key_values(request.url_vars["pks"])
-    return await remembered(datasette, database, ("row links", table, *values), lambda: _row_links(datasette, database, table, values))
+    return await remembered(
+        datasette, database, ("row links", table, *values), lambda: _row_links(datasette, database, table, values)
+    )
 
 
 async def _row_links(datasette: Any, database: str, table: str, values: list[str]) -> dict[str, dict[str, str]]:

@@ -103,9 +103,15 @@ def request_problem(method: str, path: bytes, query_string: bytes) -> tuple[int,
     (405, 'This address answers GET, HEAD, OPTIONS and POST requests, not TRACE.')
     """
     if method not in ALLOWED_METHODS:
-        return 405, f"This address answers {', '.join(ALLOWED_METHODS[:-1])} and {ALLOWED_METHODS[-1]} requests, not {method}."
+        return (
+            405,
+            f"This address answers {', '.join(ALLOWED_METHODS[:-1])} and {ALLOWED_METHODS[-1]} requests, not {method}.",
+        )
     if len(path) + len(query_string) > MAX_URL_BYTES:
-        return 414, f"The address is {len(path) + len(query_string)} bytes long; this site answers addresses of up to {MAX_URL_BYTES} bytes."
+        return (
+            414,
+            f"The address is {len(path) + len(query_string)} bytes long; this site answers addresses of up to {MAX_URL_BYTES} bytes.",
+        )
     try:
         parameters = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_PARAMETERS)
     except ValueError:
@@ -117,7 +123,9 @@ def request_problem(method: str, path: bytes, query_string: bytes) -> tuple[int,
         if name in SEARCH_PARAMETERS and (problem := search_problem(value)):
             return 400, f"This search is too large to answer: {problem}."
         if name == "sql" and (call := DISABLED_CALL.search(value)):
-            return 400, next(reason for (function, _), reason in DISABLED_FUNCTIONS.items() if function == call["name"].lower())
+            return 400, next(
+                reason for (function, _), reason in DISABLED_FUNCTIONS.items() if function == call["name"].lower()
+            )
     return None
 
 
@@ -125,7 +133,13 @@ def request_problem(method: str, path: bytes, query_string: bytes) -> tuple[int,
 def asgi_wrapper(datasette: Any):
     def wrap(app):
         async def bounded(scope, receive, send):
-            problem = request_problem(scope["method"], scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b"")) if scope["type"] == "http" else None
+            problem = (
+                request_problem(
+                    scope["method"], scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b"")
+                )
+                if scope["type"] == "http"
+                else None
+            )
             if problem is None:
                 await app(scope, receive, send)
                 return
@@ -145,7 +159,11 @@ async def answer(datasette: Any, scope: dict, send: Any, status: int, message: s
     else:
         body = (await datasette.render_template("error.html", info)).encode("utf-8")
         content_type = b"text/html; charset=utf-8"
-    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+    ]
     if status == 405:
         headers.append((b"allow", ", ".join(ALLOWED_METHODS).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})

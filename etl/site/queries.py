@@ -30,9 +30,8 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import tilde_encode
 
-from etl.site import canned_query
-
 from etl.curation import load_curated
+from etl.site import canned_query
 
 # The valid values of each id parameter of the canned queries, with a label a reader recognizes:
 # value is what the link puts in the box (a name rather than an id where the query accepts names).
@@ -91,7 +90,9 @@ where utterances.utterance_id = :id
 async def curated_article_links(datasette: Any, database: str, typed: str) -> list[dict[str, Any]]:
     """The curated links to the articles a typed value names (every article when it names none)."""
     db = datasette.get_database(database)
-    labels = {row["article_id"]: row["label"] for row in (await db.execute(ARTICLES_TYPED_SQL, {"article": typed})).rows}
+    labels = {
+        row["article_id"]: row["label"] for row in (await db.execute(ARTICLES_TYPED_SQL, {"article": typed})).rows
+    }
     links = []
     for entry in load_curated(ARTICLE_LINKS_FILE) or []:
         if entry["article_id"] not in labels:
@@ -154,7 +155,9 @@ async def parameter_choice_rows(datasette: Any, database: str, parameter: str) -
     return rows
 
 
-async def parameter_choice_links(datasette: Any, database: str, query_name: str, parameter: str, query_url: str) -> list[dict[str, str]]:
+async def parameter_choice_links(
+    datasette: Any, database: str, query_name: str, parameter: str, query_url: str
+) -> list[dict[str, str]]:
     """The choices of a parameter as links to the query's page: made once per server along with their rows
     (an immutable database; a canned query page made them anew on every request, a tenth of its time), and
     every time while the rows could not be read."""
@@ -163,7 +166,14 @@ async def parameter_choice_links(datasette: Any, database: str, query_name: str,
     key = ("links", database, query_name, parameter)
     if key in cache:
         return cache[key]
-    links = [{"label": row["label"], "url": query_url + "?" + urlencode({parameter: row["value"]}), "value": str(row["value"])} for row in rows]
+    links = [
+        {
+            "label": row["label"],
+            "url": query_url + "?" + urlencode({parameter: row["value"]}),
+            "value": str(row["value"]),
+        }
+        for row in rows
+    ]
     if (database, parameter) in cache:  # the rows were read whole and are kept: so are their links
         cache[key] = links
     return links
@@ -197,7 +207,9 @@ def extra_template_vars(request: Any, database: str | None, datasette: Any):
         }
         variables: dict[str, Any] = {"parameter_choices": choices, "parameter_examples": examples}
         if "article" in named_parameters(query["sql"]):
-            variables["curated_article_links"] = await curated_article_links(datasette, database, request.args.get("article", ""))
+            variables["curated_article_links"] = await curated_article_links(
+                datasette, database, request.args.get("article", "")
+            )
         return variables
 
     return inner

@@ -28,10 +28,9 @@ from urllib.parse import urlencode
 from datasette import Response, hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import tilde_encode
-
-from etl.site import canned_query
 from markupsafe import Markup, escape
 
+from etl.publish.edition import short_anchor
 from etl.publish.search import (
     EMPTY_NAME_INDEX,
     NameIndex,
@@ -41,8 +40,8 @@ from etl.publish.search import (
     fold,
     parse_search,
 )
-from etl.publish.edition import short_anchor
 from etl.schema import TABLES, TIMES_OF_DAY
+from etl.site import canned_query
 
 SEARCH_PATH = "/search"
 # Results per page of the site-wide search, and the most a JSON client may ask for at once.
@@ -145,7 +144,9 @@ def search_expression(text: str | None, names: NameIndex) -> str:
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
     names = read_names(conn)
-    conn.create_function("fold", 1, lambda text: None if text is None else " ".join(fold(str(text)).split()), deterministic=True)
+    conn.create_function(
+        "fold", 1, lambda text: None if text is None else " ".join(fold(str(text)).split()), deterministic=True
+    )
     conn.create_function("iso_date", 1, iso_date, deterministic=True)
     conn.create_function("search_expression", 1, lambda text: search_expression(text, names), deterministic=True)
 
@@ -187,7 +188,15 @@ def highlight(snippet: str | None) -> Markup:
 async def run_search(datasette: Any, database: str, text: str, kind: str, limit: int, offset: int) -> dict[str, Any]:
     """Search the turns and notes of ``database``: the results of one page, the counts, how the query was read."""
     names = await name_index(datasette, database)
-    answer: dict[str, Any] = {"query": text, "kind": kind, "results": [], "counts": {}, "read_as": [], "notices": [], "error": None}
+    answer: dict[str, Any] = {
+        "query": text,
+        "kind": kind,
+        "results": [],
+        "counts": {},
+        "read_as": [],
+        "notices": [],
+        "error": None,
+    }
     try:
         query = parse_search(text, names)
     except SearchSyntaxError as error:
@@ -202,7 +211,9 @@ async def run_search(datasette: Any, database: str, text: str, kind: str, limit:
     db = datasette.get_database(database)
     for table in tables:
         count_sql = f"select count(*) from {table}_fts where {table}_fts match :expression"
-        answer["counts"][SEARCHED[table][0]] = (await db.execute(count_sql, {"expression": params["expression"]})).rows[0][0]
+        answer["counts"][SEARCHED[table][0]] = (await db.execute(count_sql, {"expression": params["expression"]})).rows[
+            0
+        ][0]
     union = "\nunion all\n".join(SEARCHED[table][1] for table in tables)
     sql = f"select * from ({union}) order by score, date, row_id limit :limit offset :offset"
     rows = (await db.execute(sql, {**params, "limit": limit, "offset": offset})).rows
@@ -254,7 +265,15 @@ async def search_page(request: Any, datasette: Any) -> Response:
     answer = (
         await run_search(datasette, database, text, kind, limit, offset)
         if database
-        else {"query": text, "kind": kind, "results": [], "counts": {}, "read_as": [], "notices": [], "error": "No searchable database is served."}
+        else {
+            "query": text,
+            "kind": kind,
+            "results": [],
+            "counts": {},
+            "read_as": [],
+            "notices": [],
+            "error": "No searchable database is served.",
+        }
     )
     total = sum(answer["counts"].values()) if not kind else answer["counts"].get(kind, 0)
     page = offset // limit + 1
@@ -276,8 +295,13 @@ async def search_page(request: Any, datasette: Any) -> Response:
         "database": database,
         "previous_url": url_for(page - 1) if page > 1 else None,
         "next_url": url_for(page + 1) if offset + limit < total else None,
-        "json_url": datasette.urls.path(SEARCH_PATH + ".json") + "?" + urlencode({"q": text, **({"kind": kind} if kind else {})}),
-        "kind_urls": {name: datasette.urls.path(SEARCH_PATH) + "?" + urlencode({"q": text, **({"kind": name} if name else {})}) for name in ("", *KINDS)},
+        "json_url": datasette.urls.path(SEARCH_PATH + ".json")
+        + "?"
+        + urlencode({"q": text, **({"kind": kind} if kind else {})}),
+        "kind_urls": {
+            name: datasette.urls.path(SEARCH_PATH) + "?" + urlencode({"q": text, **({"kind": name} if name else {})})
+            for name in ("", *KINDS)
+        },
         "first": offset + 1,
         "results_html": [{**result, "snippet_html": Markup(result["snippet_html"])} for result in answer["results"]],
     }
@@ -363,7 +387,9 @@ def extra_template_vars(database: str | None, request: Any, datasette: Any):
                 try:
                     query = parse_search(text, names)
                 except SearchSyntaxError as error:
-                    return {"search_reading": {"parameter": parameter, "error": str(error), "read_as": [], "notices": []}}
+                    return {
+                        "search_reading": {"parameter": parameter, "error": str(error), "read_as": [], "notices": []}
+                    }
                 return {
                     "search_reading": {
                         "parameter": parameter,
