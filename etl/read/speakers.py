@@ -565,201 +565,391 @@ def parse_turns(
 def _cut_turns(
     paragraphs: list[Paragraph], attributor: Attributor, note_paragraph: Callable[[Paragraph], bool]
 ) -> tuple[list[Turn], list[NoteParagraph], list[UnknownLabel]]:
-    """One reading of the paragraphs with the cast as it stands (``parse_turns`` says why there may be two)."""
-    turns: list[Turn] = []
-    notes: list[NoteParagraph] = []
-    unknown: list[UnknownLabel] = []
-    registry = attributor.registry
+    """One reading of the paragraphs with the cast as it stands (``parse_turns`` says why there may be two).
 
-    def start_turn(turn: Turn, paragraph: Paragraph, start: int) -> Turn:
+    A paragraph is read by the first of ``PARAGRAPH_RULES`` that takes it; a paragraph none takes is read
+    sentence by sentence, each sentence by the first of ``SENTENCE_RULES`` that takes it. A sentence that no
+    rule takes stays in the turn it stands in.
+    """
+    reading = TurnReading(attributor, note_paragraph)
+    for paragraph in paragraphs:
+        if not any(rule(reading, paragraph) for rule in PARAGRAPH_RULES):
+            _read_sentences(reading, paragraph)
+    return reading.turns, reading.notes, reading.unknown
+
+
+@dataclass
+class TurnReading:
+    """What one reading of a record has found so far: the turns, the notes set aside, the unknown labels, and
+    the person last named (whom a "He" further on may mean)."""
+
+    attributor: Attributor
+    note_paragraph: Callable[[Paragraph], bool]
+    turns: list[Turn] = field(default_factory=list)
+    notes: list[NoteParagraph] = field(default_factory=list)
+    unknown: list[UnknownLabel] = field(default_factory=list)
+    last_named: str | None = None
+    scan: FirstPersonScan = field(default_factory=FirstPersonScan)
+
+    @property
+    def current(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+    def speaks_as_i(self, turn: Turn, paragraph: Paragraph, position: int) -> bool:
+        return self.scan.speaks_as_i(turn, paragraph, position)
+
+    def start_turn(self, turn: Turn, paragraph: Paragraph, start: int) -> None:
+        """A new turn, from a position of a paragraph to its end (a later turn may cut it short)."""
         turn.parts.append(TurnPart(paragraph, start, len(paragraph.text)))
-        turns.append(turn)
-        return turn
+        self.turns.append(turn)
 
-    def close_current_at(position: int) -> None:
-        part = turns[-1].parts[-1]
+    def close_current_at(self, position: int) -> None:
+        """End the current turn before a position of the paragraph being read; a turn left empty is dropped."""
+        part = self.turns[-1].parts[-1]
         end = len(part.paragraph.text[:position].rstrip())
         if end <= part.start:
-            turns[-1].parts.pop()
-            if not turns[-1].parts:
-                turns.pop()
+            self.turns[-1].parts.pop()
+            if not self.turns[-1].parts:
+                self.turns.pop()
         else:
             part.end = end
 
-    speaks_as_i = FirstPersonScan().speaks_as_i
+    def is_authors(self, turn: Turn) -> bool:
+        return turn.participant_id == self.attributor.author_id
 
-    last_named: str | None = None
-    for paragraph in paragraphs:
-        text = paragraph.text
-        if note_paragraph(paragraph):
-            notes.append(NoteParagraph(paragraph, len(turns) - 1 if turns else None))
-            continue
-        current = turns[-1] if turns else None
-        label = attributor.known_label.match(text) or attributor.cast_label.match(text)
-        generic = None if label else UNKNOWN_LABEL.match(text)
-        if generic and generic["label"].title() in attributor.vocabulary.not_names:
-            generic = None  # "NOTE: For persons requesting transit visa ..." is a heading, not a speaker
-        if label:
-            participant_id = registry.resolve(label["label"]) or attributor.cast.resolve(label["label"])
-            verb = label.groupdict().get("verb")
-            mode = "direct" if not verb else attributor.vocabulary.mode_of(verb) or "reported"
-            addressee = registry.resolve(label["addressee"]) if label.groupdict().get("addressee") else None
-            label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(label["label"])), label["label"])
-            start_turn(Turn(participant_id, mode, label_span, addressee), paragraph, label.end())
-            last_named = participant_id if participant_id != attributor.author_id else last_named
-            continue
-        if generic:
-            participant_id = provisional_id(generic["label"])
-            unknown.append(UnknownLabel(generic["label"], paragraph.seed_offset(0)))
-            label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(generic["label"])), generic["label"])
-            start_turn(Turn(participant_id, "direct", label_span), paragraph, generic.end())
-            continue
-        for index, (start, end) in enumerate(split_sentences(text)):
-            sentence = text[start:end]
-            # "He" is the person speaking, or where no one (but the author) is, the person last named.
-            current = turns[-1] if turns else None
-            speaking = (
-                current.participant_id
-                if current and current.mode != "narration" and current.participant_id != attributor.author_id
-                else None
-            )
-            named_before = speaking or last_named
-            last_named = attributor.last_named_in(sentence) or last_named
-            first = index == 0
-            in_transcript_turn = current is not None and current.mode in ("direct", "action")
-            # In a transcript every "I" is the speaker's: the author's acts are looked for only elsewhere (and
-            # only in a sentence where an "I" stands: most have none).
-            author_may_act = (
-                attributor.author_id
-                and not in_transcript_turn
-                and _holds_subject(sentence, FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)
-            )
-            author_act = attributor.author_act.match(sentence) if author_may_act else None
-            if author_act and (attributor.speaks_at(sentence, author_act.start("verb")) or " and " in sentence[:80]):
-                author_act = None
-            if author_act and (
-                attributor.parenthetical_attribution.search(sentence)
-                or attributor.inverted_attribution.search(sentence)
-            ):
-                author_act = None  # "I would also like to emphasize, Rusk continued, that ...": Rusk's "I"
-            if (
-                author_act
-                and current is not None
-                and current.mode == "reported"
-                and current.participant_id != attributor.author_id
-            ):
-                if speaks_as_i(current, paragraph, start) or _inside_quotation(_text_so_far(current, paragraph, start)):
-                    author_act = None  # the person speaking speaks as "I", or is being quoted: the "I" is theirs
-            if (
-                author_act
-                and current is not None
-                and current.participant_id == attributor.author_id
-                and current.mode == "reported"
-            ):
-                if attributor.vocabulary.phrase("speaking_now").match(
-                    sentence, author_act.start("verb")
-                ) or SECOND_PERSON.search(sentence):
-                    author_act = None  # the author goes on speaking: "For my part, I can say that ...", "I saw your soldiers there"
-            # (Whether the narration resumes is asked only where it may: never mid-paragraph in a direct turn.)
-            if (first or current is None or current.mode != "direct") and (
-                author_act or attributor.is_narration(sentence)
-            ):
-                if current is not None and current.mode == "narration" and not first:
-                    continue
-                if not first:
-                    close_current_at(start)
-                if current is not None and current.mode == "narration" and first:
-                    current.parts.append(TurnPart(paragraph, start, len(text)))
-                else:
-                    start_turn(Turn(None, "narration"), paragraph, start)
-                continue
-            # In a direct turn no one else starts speaking: attributions are looked for only outside them.
-            attribution = None
-            no_one_speaks_as_i = False
-            if current is None or current.mode != "direct":
-                # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where
-                # the person speaking is reported in the third person; once that person speaks as "I"
-                # (Castro's long statement of 3 November), an "I" is theirs.
-                no_one_speaks_as_i = (
-                    current is None
-                    or current.mode == "narration"
-                    or current.participant_id == attributor.author_id
-                    or not speaks_as_i(current, paragraph, start)
-                )
-                author_may_speak = first or no_one_speaks_as_i
-                attribution = attributor.attribute(sentence, named_before, author_may_speak)
-            if attribution is None and (
-                current is None
-                or current.mode == "narration"
-                or (first and current.mode == "reported" and no_one_speaks_as_i)
-            ):
-                # A new speaker may appear only in the account of the talk (its narration, or a paragraph
-                # that opens while someone's words are reported in the third person): inside anyone's
-                # words, the author's own included, a name is someone they tell of ("Robert Kennedy asked
-                # to convey ...", told by Walton, who speaks as "I"; "During my stay in Cuba, Fidel Castro
-                # told me ...", told by the author to Johnson).
-                attribution = attributor.discover(sentence, paragraph.seed_offset(start))
-                if attribution:
-                    last_named = attribution.participant_id
-            if attribution and (
-                current is None or current.mode == "narration" or attribution.participant_id != current.participant_id
-            ):
-                if not first:
-                    close_current_at(start)
-                label_at = start + attribution.label_start
-                label_span = Span(
-                    paragraph.seed_offset(label_at),
-                    paragraph.seed_offset(label_at + len(attribution.label)),
-                    attribution.label,
-                )
-                start_turn(Turn(attribution.participant_id, attribution.mode, label_span), paragraph, start)
-                continue
-            if first:
-                in_voice = SPEAKERS_VOICE.match(sentence)
-                if (
-                    in_voice
-                    and sentence.startswith(("I ", "We "))
-                    and current
-                    and current.participant_id != attributor.author_id
-                ):
-                    # "I await instructions ..." after Rusk's reported words is the author again, unless the
-                    # person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn).
-                    in_voice = speaks_as_i(current, paragraph, start)
-                addressed = (
-                    SECOND_PERSON.search(_outside_quotations(text))
-                    and current
-                    and current.mode == "reported"
-                    and current.participant_id == attributor.author_id
-                )
-                # Still their words: the turn's last paragraph announced them ("Thompson ... advised him:"),
-                # or its first sentence says it reports someone ("Firstly, in his opinion, it would be better ...").
-                announced = current is not None and current.parts[-1].text.rstrip().endswith(":")
-                reporting = (
-                    current is not None
-                    and current.mode == "reported"
-                    and current.participant_id != attributor.author_id
-                    and attributor.reports_speech(sentence)
-                )
-                present = (
-                    current is not None
-                    and current.mode == "reported"
-                    and attributor.vocabulary.phrase("speech_tense").search(_outside_quotations(sentence)) is not None
-                )
-                goes_on = (
-                    in_voice
-                    or addressed
-                    or announced
-                    or reporting
-                    or present
-                    or (attribution and attribution.participant_id == current.participant_id)
-                    if current
-                    else False
-                )
-                if current is None or (current.mode == "reported" and not goes_on):
-                    # Where speech is reported, a paragraph that does not go on in the speaker's voice is the
-                    # account again: "After the correspondents left, we sat at another table" (a dispatch);
-                    # "In Moscow, it is believed that the new president ..." (a resolution, No. 49).
-                    start_turn(Turn(None, "narration"), paragraph, start)
-                else:
-                    current.parts.append(TurnPart(paragraph, start, len(text)))
-    return turns, notes, unknown
+
+@dataclass
+class SentenceAt:
+    """One sentence being read: where it stands, and the turn it may go on."""
+
+    paragraph: Paragraph
+    start: int  # offset within the paragraph's text
+    text: str
+    first: bool  # the sentence opens its paragraph
+    current: Turn | None  # the turn being read when the sentence begins
+    named_before: str | None  # whom a "He" means: the person speaking, or the person last named
+    # Who the sentence makes the speaker, once ``new_speaker`` has looked (later rules read it).
+    attribution: Attribution | None = None
+
+
+# --- Rules for a whole paragraph: each takes the paragraph (and says True) or leaves it to the next.
+
+
+def note_paragraph(reading: TurnReading, paragraph: Paragraph) -> bool:
+    """A bracketed note is set aside, after the turn it follows: "[Ed. note: Article 13 of the draft
+    protocol read: ...]"."""
+    if not reading.note_paragraph(paragraph):
+        return False
+    reading.notes.append(NoteParagraph(paragraph, len(reading.turns) - 1 if reading.turns else None))
+    return True
+
+
+def labelled_turn(reading: TurnReading, paragraph: Paragraph) -> bool:
+    """A label of someone known opens a transcript turn: "A.I. MIKOYAN. The variant which includes
+    inspection ...", "A.I. MIKOYAN, to Che: Let's meet ...", "DORTICOS objects." (an action)."""
+    attributor, text = reading.attributor, paragraph.text
+    label = attributor.known_label.match(text) or attributor.cast_label.match(text)
+    if not label:
+        return False
+    participant_id = attributor.registry.resolve(label["label"]) or attributor.cast.resolve(label["label"])
+    verb = label.groupdict().get("verb")
+    mode = "direct" if not verb else attributor.vocabulary.mode_of(verb) or "reported"
+    addressee = attributor.registry.resolve(label["addressee"]) if label.groupdict().get("addressee") else None
+    label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(label["label"])), label["label"])
+    reading.start_turn(Turn(participant_id, mode, label_span, addressee), paragraph, label.end())
+    if participant_id != attributor.author_id:
+        reading.last_named = participant_id
+    return True
+
+
+def unknown_label_turn(reading: TurnReading, paragraph: Paragraph) -> bool:
+    """A label of the transcript's shape that no one known has opens a turn of a provisional participant,
+    reported as an unknown label: "C. RAFAEL RODRIGUEZ. It would be possible to make many editorial changes
+    here." (before the registry knew him)."""
+    generic = UNKNOWN_LABEL.match(paragraph.text)
+    if not generic or generic["label"].title() in reading.attributor.vocabulary.not_names:
+        return False  # "NOTE: For persons requesting transit visa ..." is a heading, not a speaker
+    reading.unknown.append(UnknownLabel(generic["label"], paragraph.seed_offset(0)))
+    label_span = Span(paragraph.seed_offset(0), paragraph.seed_offset(len(generic["label"])), generic["label"])
+    turn = Turn(provisional_id(generic["label"]), "direct", label_span)
+    reading.start_turn(turn, paragraph, generic.end())
+    return True
+
+
+PARAGRAPH_RULES: tuple[Callable[[TurnReading, Paragraph], bool], ...] = (
+    note_paragraph,
+    labelled_turn,
+    unknown_label_turn,
+)
+
+
+def _read_sentences(reading: TurnReading, paragraph: Paragraph) -> None:
+    """A paragraph without a label, sentence by sentence: a turn may start at any of them."""
+    attributor, text = reading.attributor, paragraph.text
+    for index, (start, end) in enumerate(split_sentences(text)):
+        sentence = text[start:end]
+        current = reading.current
+        # "He" is the person speaking, or where no one (but the author) is, the person last named.
+        speaking = (
+            current.participant_id
+            if current and current.mode != "narration" and not reading.is_authors(current)
+            else None
+        )
+        named_before = speaking or reading.last_named
+        reading.last_named = attributor.last_named_in(sentence) or reading.last_named
+        at = SentenceAt(paragraph, start, sentence, index == 0, current, named_before)
+        for rule in SENTENCE_RULES:
+            if rule(reading, at):
+                break
+
+
+# --- Rules for a sentence: each takes the sentence (and says True) or leaves it to the next.
+
+
+def narration_resumes(reading: TurnReading, at: SentenceAt) -> bool:
+    """The recorder's account resumes where a sentence is about a participant rather than by them, or is the
+    author's own doing: "Ambassador A. Alekseev attended the conversation.", "I await instructions regarding
+    the response to Rusk." Never mid-paragraph in a direct turn."""
+    current = at.current
+    author_acts = _author_acts(reading, at)
+    if not (at.first or current is None or current.mode != "direct"):
+        return False
+    if not (author_acts or reading.attributor.is_narration(at.text)):
+        return False
+    if current is not None and current.mode == "narration":
+        if at.first:  # (mid-paragraph, the narration simply goes on)
+            current.parts.append(TurnPart(at.paragraph, at.start, len(at.paragraph.text)))
+        return True
+    if not at.first:
+        reading.close_current_at(at.start)
+    reading.start_turn(Turn(None, "narration"), at.paragraph, at.start)
+    return True
+
+
+def new_speaker(reading: TurnReading, at: SentenceAt) -> bool:
+    """A sentence that makes someone other than the person speaking the speaker starts their turn: "In
+    response Fidel Castro said that the Cuban leadership was glad to see A.I. Mikoyan ...", "Unfortunately,
+    A.I. Mikoyan said, some differences of opinion ...". A sentence that names the person speaking again
+    ("We believed, Rodriguez noted, that ...") goes on their turn."""
+    current = at.current
+    attribution = at.attribution = _attribution(reading, at)
+    if attribution is None:
+        return False
+    if current is not None and current.mode != "narration" and attribution.participant_id == current.participant_id:
+        return False
+    if not at.first:
+        reading.close_current_at(at.start)
+    label_at = at.start + attribution.label_start
+    label_span = Span(
+        at.paragraph.seed_offset(label_at),
+        at.paragraph.seed_offset(label_at + len(attribution.label)),
+        attribution.label,
+    )
+    reading.start_turn(Turn(attribution.participant_id, attribution.mode, label_span), at.paragraph, at.start)
+    return True
+
+
+def account_resumes(reading: TurnReading, at: SentenceAt) -> bool:
+    """Where speech is reported, a paragraph that does not go on in the speaker's voice (``GOES_ON``) is the
+    account again: "After the correspondents left, we sat at another table" (a dispatch); "In Moscow, it is
+    believed that the new president ..." (a resolution, 1963 collection, No. 49). So is the first paragraph
+    of a record that no other rule takes: "4 November 1962"."""
+    current = at.current
+    if not at.first:
+        return False
+    if current is not None and (current.mode != "reported" or _goes_on(reading, at)):
+        return False
+    reading.start_turn(Turn(None, "narration"), at.paragraph, at.start)
+    return True
+
+
+def turn_goes_on(reading: TurnReading, at: SentenceAt) -> bool:
+    """A paragraph that no rule before takes goes on the turn before it: "I would also like to propose that
+    we not publish a report about every meeting." (Mikoyan, after "A.I. MIKOYAN. ...")."""
+    if not at.first or at.current is None:
+        return False
+    at.current.parts.append(TurnPart(at.paragraph, at.start, len(at.paragraph.text)))
+    return True
+
+
+SENTENCE_RULES: tuple[Callable[[TurnReading, SentenceAt], bool], ...] = (
+    narration_resumes,
+    new_speaker,
+    account_resumes,
+    turn_goes_on,
+)
+
+
+def _attribution(reading: TurnReading, at: SentenceAt) -> Attribution | None:
+    """Who a sentence makes the speaker, if anyone: in a direct turn no one else starts speaking, so an
+    attribution is looked for only outside one; a new person of the record, only in the account."""
+    attributor, current = reading.attributor, at.current
+    attribution = None
+    no_one_speaks_as_i = False
+    if current is None or current.mode != "direct":
+        # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
+        # person speaking is reported in the third person; once that person speaks as "I" (Castro's long
+        # statement of 3 November), an "I" is theirs.
+        no_one_speaks_as_i = (
+            current is None
+            or current.mode == "narration"
+            or reading.is_authors(current)
+            or not reading.speaks_as_i(current, at.paragraph, at.start)
+        )
+        attribution = attributor.attribute(at.text, at.named_before, at.first or no_one_speaks_as_i)
+    if attribution is None and _may_discover(at, no_one_speaks_as_i):
+        attribution = attributor.discover(at.text, at.paragraph.seed_offset(at.start))
+        if attribution:
+            reading.last_named = attribution.participant_id
+    return attribution
+
+
+def _may_discover(at: SentenceAt, no_one_speaks_as_i: bool) -> bool:
+    """A new speaker may appear only in the account of the talk (its narration, or a paragraph that opens
+    while someone's words are reported in the third person): inside anyone's words, the author's own
+    included, a name is someone they tell of ("Robert Kennedy asked to convey ...", told by Walton, who
+    speaks as "I"; "During my stay in Cuba, Fidel Castro told me ...", told by the author to Johnson)."""
+    current = at.current
+    return (
+        current is None
+        or current.mode == "narration"
+        or (at.first and current.mode == "reported" and no_one_speaks_as_i)
+    )
+
+
+# --- The author's own doing ("I await instructions ..."): his act, unless one of the vetoes says it is speech.
+
+
+def _author_acts(reading: TurnReading, at: SentenceAt) -> bool:
+    """Whether a sentence is the author's own act. In a transcript every "I" is the speaker's: the author's
+    acts are looked for only elsewhere (and only in a sentence where an "I" stands: most have none)."""
+    attributor, current = reading.attributor, at.current
+    in_transcript_turn = current is not None and current.mode in ("direct", "action")
+    if not attributor.author_id or in_transcript_turn:
+        return False
+    if not _holds_subject(at.text, FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT):
+        return False
+    act = attributor.author_act.match(at.text)
+    return act is not None and not any(veto(reading, at, act) for veto in AUTHOR_ACT_VETOES)
+
+
+def act_is_speech(reading: TurnReading, at: SentenceAt, act: re.Match[str]) -> bool:
+    """The verb after "I" is a reporting verb, or an act leads to one: "I replied that we agree.", "I agreed
+    with his opinion and noted that ..."."""
+    return reading.attributor.speaks_at(at.text, act.start("verb")) or " and " in at.text[:80]
+
+
+def someone_else_says_it(reading: TurnReading, at: SentenceAt, act: re.Match[str]) -> bool:
+    """The sentence names who says it: "I would also like to emphasize, Rusk continued, that ...": Rusk's
+    "I"."""
+    attributor = reading.attributor
+    return bool(attributor.parenthetical_attribution.search(at.text) or attributor.inverted_attribution.search(at.text))
+
+
+def speaker_owns_the_i(reading: TurnReading, at: SentenceAt, act: re.Match[str]) -> bool:
+    """The person whose words are reported already speaks as "I", or is being quoted: the "I" is theirs.
+    "I know that ..." goes on Johnson's turn once he has said "We quite frankly want to cooperate with all
+    peoples"."""
+    current = at.current
+    if current is None or current.mode != "reported" or reading.is_authors(current):
+        return False
+    return reading.speaks_as_i(current, at.paragraph, at.start) or _inside_quotation(
+        _text_so_far(current, at.paragraph, at.start)
+    )
+
+
+def author_goes_on_speaking(reading: TurnReading, at: SentenceAt, act: re.Match[str]) -> bool:
+    """In the author's own reported turn, an "I" that speaks now or to the one spoken to goes on his words:
+    "For my part, I can say that, as I well know, Cuba would ...", "I saw your soldiers there"."""
+    current = at.current
+    if current is None or not reading.is_authors(current) or current.mode != "reported":
+        return False
+    speaking_now = reading.attributor.vocabulary.phrase("speaking_now").match(at.text, act.start("verb"))
+    return bool(speaking_now or SECOND_PERSON.search(at.text))
+
+
+AUTHOR_ACT_VETOES: tuple[Callable[[TurnReading, SentenceAt, re.Match[str]], bool], ...] = (
+    act_is_speech,
+    someone_else_says_it,
+    speaker_owns_the_i,
+    author_goes_on_speaking,
+)
+
+
+# --- What keeps a paragraph in someone's reported words (``account_resumes``): any one of these.
+
+
+def _goes_on(reading: TurnReading, at: SentenceAt) -> bool:
+    return any(check(reading, at) for check in GOES_ON)
+
+
+def in_speakers_voice(reading: TurnReading, at: SentenceAt) -> bool:
+    """The paragraph opens in the voice of the person speaking (``SPEAKERS_VOICE``): "We are devoted to our
+    system and intend to preserve it" (Johnson, after "He said that ..."). An "I" or "We" opening after
+    someone else's reported words is the author again ("I await instructions ..." after Rusk's), unless the
+    person speaking already speaks as "I" or "we" ("I know that ..." goes on Johnson's turn)."""
+    current = at.current
+    if not SPEAKERS_VOICE.match(at.text):
+        return False
+    if at.text.startswith(("I ", "We ")) and current and not reading.is_authors(current):
+        return reading.speaks_as_i(current, at.paragraph, at.start)
+    return True
+
+
+def addresses_the_listener(reading: TurnReading, at: SentenceAt) -> bool:
+    """In the author's reported words, a paragraph that says "you" to the one spoken to goes on: "Take, for
+    example, the question of concluding a non-aggression pact. ... but then you suddenly completely froze
+    this issue" (Mikoyan to Rusk, 1963 collection, No. 44)."""
+    current = at.current
+    return bool(
+        current is not None
+        and current.mode == "reported"
+        and reading.is_authors(current)
+        and SECOND_PERSON.search(_outside_quotations(at.paragraph.text))
+    )
+
+
+def announced(reading: TurnReading, at: SentenceAt) -> bool:
+    """The turn's last paragraph announced the words: "Thompson ... advised him:"."""
+    return at.current is not None and at.current.parts[-1].text.rstrip().endswith(":")
+
+
+def reports_someone(reading: TurnReading, at: SentenceAt) -> bool:
+    """The first sentence says it reports the person speaking: "Firstly, in his opinion, it would be better if
+    ..." (1963 collection, No. 32)."""
+    current = at.current
+    return (
+        current is not None
+        and current.mode == "reported"
+        and not reading.is_authors(current)
+        and reading.attributor.reports_speech(at.text)
+    )
+
+
+def in_speech_tense(reading: TurnReading, at: SentenceAt) -> bool:
+    """The present or future of someone's argument, where the account is told in the past: "West Germany is a
+    rich country with large gold reserves." (Mikoyan to Rusk; 1963 collection, No. 44)."""
+    current = at.current
+    speech_tense = reading.attributor.vocabulary.phrase("speech_tense")
+    return (
+        current is not None
+        and current.mode == "reported"
+        and speech_tense.search(_outside_quotations(at.text)) is not None
+    )
+
+
+def names_the_speaker_again(reading: TurnReading, at: SentenceAt) -> bool:
+    """The first sentence names the person speaking as its speaker again: "We believed, Rodriguez noted, that
+    we could not yet talk about victory ..." (after "C.R. Rodriguez put a question ...")."""
+    current = at.current
+    return bool(current and at.attribution and at.attribution.participant_id == current.participant_id)
+
+
+GOES_ON: tuple[Callable[[TurnReading, SentenceAt], bool], ...] = (
+    in_speakers_voice,
+    addresses_the_listener,
+    announced,
+    reports_someone,
+    in_speech_tense,
+    names_the_speaker_again,
+)
