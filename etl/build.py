@@ -373,7 +373,13 @@ def _rows_across_records(
     return {
         "participants": participants,
         "note_types": [
-            make_row("note_types", note_type=name, description=entry["description"], resp=entry["resp"])
+            make_row(
+                "note_types",
+                note_type=name,
+                description=entry["description"],
+                resp=entry["resp"],
+                spoken=entry["spoken"],
+            )
             for name, entry in inputs.note_types.items()
         ],
         "protocol_articles": articles_in_order(articles),

@@ -290,7 +290,7 @@ UTTERANCES = Table(
     ),
     primary_key=("utterance_id",),
     label_column="utterance_id",
-    full_text_columns=("text",),
+    full_text_columns=("spoken_text",),
     indexes=(("document_id", "seq"), ("participant_id",)),
     columns=(
         Column(
@@ -339,6 +339,22 @@ UTTERANCES = Table(
         Column(
             "words", "integer", "Number of words in the text (runs of non-space characters).", required=True, minimum=1
         ),
+        Column(
+            "spoken_text",
+            "string",
+            "The speaker's words as recorded: the text without the words that editorial notes mark as added inside "
+            "it (the translator's and editors' bracketed insertions, glosses and queries, footnote numbers, page "
+            "furniture; note_types.spoken says which). Full-text search of the turns searches this column.",
+            required=True,
+        ),
+        Column(
+            "spoken_words",
+            "integer",
+            "Number of words in spoken_text: the words of the turn that are the speaker's (or, for reported speech "
+            "and narration, the recorder's account), not an editor's.",
+            required=True,
+            minimum=0,
+        ),
         *_seed_columns("turn's text"),
     ),
 )
@@ -352,6 +368,13 @@ NOTE_TYPES_TABLE = Table(
         Column("note_type", "string", "The kind of note.", required=True, unique=True, enum=NOTE_TYPES),
         Column("description", "string", "What notes of this kind are, with an example from the seeds.", required=True),
         Column("resp", "string", "Whose note it usually is.", required=True, enum=RESPONSIBILITIES),
+        Column(
+            "spoken",
+            "boolean",
+            "Whether the words a note of this kind marks inside a turn are the speaker's as recorded (a misprint) "
+            "or added to them (an insertion); the turn's spoken_text leaves out the latter.",
+            required=True,
+        ),
     ),
 )
 
@@ -624,6 +647,7 @@ TURNS_VIEW = View(
         ViewColumn("utterances", "speaker_label"),
         ViewColumn("utterances", "text"),
         ViewColumn("utterances", "words"),
+        ViewColumn("utterances", "spoken_words"),
     ),
     order_by="documents.date, utterances.seq",
 )

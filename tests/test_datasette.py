@@ -29,8 +29,8 @@ DB = f"/{DATABASE_NAME}"
 CANNED_QUERY_COLUMNS = {
     "read_record": ["turn", "kind", "who", "text", "row_id"],
     "participant_turns": ["date", "document_id", "seq", "mode", "speaker_label", "text", "words", "utterance_id"],
-    "words_per_participant": ["record", "speaker", "turns", "words"],
-    "keyword_in_context": ["utterance_id", "date", "speaker", "in_context", "offset_in_turn", "place"],
+    "words_per_participant": ["record", "speaker", "kind", "turns", "words", "editorial_words"],
+    "keyword_in_context": ["utterance_id", "date", "speaker", "in_context", "offset_in_spoken_text", "place"],
     "search_talks": ["utterance_id", "date", "speaker", "text", "rank"],
     "who_answers_whom": ["speaker", "next_speaker", "times", "records"],
     "article_discussions": ["article", "quoted", "phrase", "document_id", "speaker", "passage", "row_id"],

@@ -439,17 +439,81 @@ async def test_keyword_in_context_gives_one_row_for_each_occurrence_with_its_pla
     rows = (
         await ds.client.get(f"/{DATABASE_NAME}/keyword_in_context.json?term=inspection&_shape=array&_size=max")
     ).json()
-    texts = {row["utterance_id"]: row["text"] for row in db.query("select utterance_id, text from utterances")}
+    texts = {
+        row["utterance_id"]: row["spoken_text"] for row in db.query("select utterance_id, spoken_text from utterances")
+    }
     printed = sum(len(re.findall(r"\binspections?\b", text, flags=re.IGNORECASE)) for text in texts.values())
-    assert len(rows) == printed == 31  # the turns print "inspection(s)" 31 times in 10 turns
+    assert len(rows) == printed == 31  # the speakers' words hold "inspection(s)" 31 times in 10 turns
     assert len({row["utterance_id"] for row in rows}) == 10
     for row in rows:
         text = texts[row["utterance_id"]]
-        assert re.match(r"inspections?\b", text[row["offset_in_turn"] :], flags=re.IGNORECASE), row
+        assert re.match(r"inspections?\b", text[row["offset_in_spoken_text"] :], flags=re.IGNORECASE), row
         assert re.search(r"\*\*inspections?\*\*", row["in_context"], flags=re.IGNORECASE)
         assert (
             row["place"]
             == "/record/" + row["utterance_id"].rsplit("-", 1)[0] + "#" + row["utterance_id"].rsplit("-", 1)[1]
         )
-    order = [(row["date"], row["utterance_id"], row["offset_in_turn"]) for row in rows]
+    order = [(row["date"], row["utterance_id"], row["offset_in_spoken_text"]) for row in rows]
     assert order == sorted(order), "by record, then turn, then place in the turn"
+
+
+# --- who speaks, and whose words --------------------------------------------------------------------------
+
+
+async def test_a_name_with_words_finds_that_persons_own_turns_first_and_says_so(ds):
+    answer = (await ds.client.get("/search.json?q=Guevara+inspection")).json()
+    first = answer["results"][0]
+    assert first["row_id"] == "1962-11-05-memorandum-u057"
+    assert first["relation"] == "said by" and first["who"] == "Ernesto Guevara"
+    page = await ds.client.get("/search?q=Guevara+inspection")
+    assert 'class="search-relation">said by</span> <strong class="search-who">Ernesto Guevara' in page.text
+
+
+async def test_a_nickname_alone_finds_every_turn_by_that_person_and_the_turns_naming_him(ds, db):
+    answer = (await ds.client.get("/search.json?q=Che&_size=200")).json()
+    by_guevara = {
+        row["utterance_id"] for row in db.query("select utterance_id from utterances where participant_id = 'guevara'")
+    }
+    said = {result["row_id"] for result in answer["results"] if result["relation"] == "said by"}
+    assert said == by_guevara and len(said) == 11
+    naming = [result for result in answer["results"] if result["relation"] == "names"]
+    assert naming and all(result["speaker_id"] != "guevara" for result in naming)
+    relations = [result["relation"] for result in answer["results"] if result["kind"] == "turn"]
+    assert relations == sorted(relations, key=lambda relation: relation != "said by"), "his own turns first"
+
+
+async def test_the_speaker_filter_narrows_the_results_with_counts_and_survives_paging(ds):
+    everything = (await ds.client.get("/search.json?q=inspection")).json()
+    speakers = {value["value"]: value["count"] for value in everything["facets"]["speaker"]}
+    assert speakers["dorticos"] >= 2 and sum(speakers.values()) == everything["counts"]["turn"]
+    narrowed = (await ds.client.get("/search.json?q=inspection&speaker=dorticos")).json()
+    assert narrowed["counts"] == {"turn": speakers["dorticos"], "note": 0}
+    assert {result["speaker_id"] for result in narrowed["results"]} == {"dorticos"}
+    page = await ds.client.get("/search?q=inspection&speaker=dorticos&_size=1")
+    assert 'href="/search?q=inspection&amp;speaker=dorticos&amp;_size=1&amp;page=2" rel="next"' in page.text
+    assert '<input type="hidden" name="speaker" value="dorticos">' in page.text
+
+
+async def test_words_an_editor_inserted_are_not_the_speakers_and_are_found_as_a_note(ds, db):
+    (turn,) = db.query(
+        "select text, spoken_text, words, spoken_words from utterances where utterance_id = '1962-11-05-memorandum-u044'"
+    )
+    assert "[the proposal to swap Soviet missiles in Cuba for U.S. missiles in Turkey--ed.]" in turn["text"]
+    assert "Turkey" not in turn["spoken_text"] and "First, the exchange, and second" in turn["spoken_text"]
+    assert turn["words"] - turn["spoken_words"] == 14
+    answer = (await ds.client.get("/search.json?q=Turkey&_size=200")).json()
+    found = {result["row_id"] for result in answer["results"]}
+    assert "1962-11-05-memorandum-u044" not in found
+    assert any(
+        result["kind"] == "note" and result["document_id"] == "1962-11-05-memorandum" for result in answer["results"]
+    )
+
+
+async def test_words_per_participant_counts_spoken_words_and_keeps_kinds_of_turn_apart(ds, db):
+    rows = (await ds.client.get(f"/{DATABASE_NAME}/words_per_participant.json?_shape=array")).json()
+    castro = [row for row in rows if row["record"] == "1962-11-03-notes" and row["speaker"] == "Fidel Castro"]
+    assert [row["kind"] for row in castro] == ["reported"], "3 November is the recorder's report of Castro"
+    (spoken,) = db.execute("select sum(spoken_words) from utterances").fetchone()
+    assert sum(row["words"] for row in rows) == spoken
+    (editorial,) = db.execute("select sum(words - spoken_words) from utterances").fetchone()
+    assert sum(row["editorial_words"] for row in rows) == editorial > 0

@@ -138,6 +138,34 @@ class SearchQuery:
         """The FTS5 MATCH expression, or None for an empty query."""
         return None if self.tree is None else self.tree.fts5()
 
+    def by_speaker(self) -> tuple[tuple[str, str | None], ...]:
+        """How a turn by a person named in the query matches: for each name that the query requires (not one
+        of alternatives, not left out), the participant and the expression the rest of the query makes, which
+        the turn's own words must match (None: every turn of theirs matches, the query being only the name).
+
+        A name finds the turns said by that person as well as the turns that name them: "Guevara inspection"
+        finds Guevara's turns about inspection, and the turns that name Guevara and inspection.
+
+        >>> index = build_name_index([("guevara", "Ernesto Guevara"), ("guevara", "Che")])
+        >>> parse_search("Guevara inspection", index).by_speaker()
+        (('guevara', '"inspection"'),)
+        >>> parse_search("Che", index).by_speaker()
+        (('guevara', None),)
+        >>> parse_search("Che OR inspection", index).by_speaker()
+        ()
+        """
+        parts = self.tree.parts if isinstance(self.tree, All) else (self.tree,)
+        excluded = self.tree.excluded if isinstance(self.tree, All) else ()
+        readings = []
+        for name in parts:
+            if not isinstance(name, Term) or name.participant_id is None:
+                continue
+            rest = tuple(part for part in parts if part is not name)
+            if not rest and excluded:
+                continue  # "Che NOT Turkey" alone: FTS5 cannot say "everything but", so it is searched as words
+            readings.append((name.participant_id, All(rest, excluded).fts5() if rest else None))
+        return tuple(readings)
+
 
 def _quote(words: Iterable[str]) -> str:
     return '"' + " ".join(words).replace('"', '""') + '"'

@@ -8,7 +8,7 @@ from etl.errors import ParseError
 from etl.read.blocks import Paragraph, Span
 from etl.read.notes import classify_note, note_text, scan_brackets, scan_footnote_numbers
 from etl.rows.ledger import Ledger
-from etl.rows.turns import utterance_at
+from etl.rows.turns import offset_in, utterance_at
 from etl.rows.types import PAGE_FURNITURE, Curated, make_row, one_line
 
 
@@ -149,3 +149,22 @@ def note_rows(
         if note.note_type == "defect" and note.text in PAGE_FURNITURE:
             ledger.add("page_furniture", note.text, note.marker)
     return NoteRows(rows, enclosing_note)
+
+
+def added_words(found: list[FoundNote], segments, note_types: dict) -> list[list[tuple[int, int | None]]]:
+    """For each turn, the ranges of its text (offsets in the turn's text) that notes mark as added to the
+    speaker's words: the marker of a note whose type is not ``spoken`` (an insertion, a gloss, a footnote
+    number), or of page furniture printed inside the turn. A marker that leaves its turn is cut at the turn's end.
+    """
+    ranges: list[list[tuple[int, int | None]]] = [[] for _ in segments]
+    for note in found:
+        furniture = note.note_type == "defect" and note.text in PAGE_FURNITURE
+        if note_types[note.note_type]["spoken"] and not furniture:
+            continue
+        located = utterance_at(segments, note.marker.start)
+        if located is None:
+            continue
+        turn, start = located
+        end = offset_in(segments[turn], note.marker.end - 1)
+        ranges[turn].append((start, (end + 1) if end is not None else None))
+    return ranges

@@ -19,7 +19,7 @@ from etl.read.speakers import Attributor, parse_turns
 from etl.rows.articles import article_rows
 from etl.rows.documents import document_row
 from etl.rows.ledger import Ledger
-from etl.rows.notes import find_notes, is_note_paragraph, note_rows
+from etl.rows.notes import added_words, find_notes, is_note_paragraph, note_rows
 from etl.rows.participants import name_rows, participant_rows
 from etl.rows.turns import turn_segments, utterance_rows
 from etl.rows.types import Curated, SeedRows, one_line
@@ -76,8 +76,9 @@ def parse_seed(
             "created a provisional participant; add it to etl/curated/participants.yml"
         )
     segments = [turn_segments(turn) for turn in turns]
-    utterance_ids = utterance_rows(seed, turns, segments, document_id, seed_file, ledger)
     found = find_notes(text, layout, paragraphs, note_paragraphs, curated, seed_file)
+    added = added_words(found, segments, curated.note_types)
+    utterance_ids = utterance_rows(seed, turns, segments, document_id, seed_file, ledger, added)
     notes = note_rows(document_id, seed_file, found, segments, utterance_ids, curated, ledger)
     article_rows(seed, turns, segments, utterance_ids, notes.rows, notes.enclosing_note)
     for note in notes.rows:

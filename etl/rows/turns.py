@@ -15,14 +15,17 @@ def utterance_rows(
     document_id: str,
     seed_file: str,
     ledger: Ledger,
+    added: list[list[tuple[int, int | None]]],
 ) -> list[str]:
     """The ``utterances`` rows, each turn's seed spans (``turn_segments``, worked out once for the notes and
-    articles too) entered in the ledger with its label's."""
+    articles too) entered in the ledger with its label's. ``added`` holds, for each turn, the ranges of its
+    text that notes mark as added to the speaker's words (``etl.rows.notes.added_words``)."""
     ids = []
-    for seq, (turn, spans_of_turn) in enumerate(zip(turns, segments), start=1):
+    for seq, (turn, spans_of_turn, added_ranges) in enumerate(zip(turns, segments, added, strict=True), start=1):
         utterance_id = f"{document_id}-u{seq:03d}"
         ids.append(utterance_id)
         text, start = turn.text, turn.start
+        spoken = spoken_text(text, added_ranges)
         seed.add(
             "utterances",
             {
@@ -38,6 +41,8 @@ def utterance_rows(
                 "text": text,
                 "paragraphs": len(turn.parts),
                 "words": len(text.split()),
+                "spoken_text": spoken,
+                "spoken_words": len(spoken.split()),
                 "seed_file": seed_file,
                 "char_start": start,
                 "char_end": turn.end,
@@ -51,6 +56,34 @@ def utterance_rows(
             for span in first.paragraph.seed_spans(0, first.start):
                 ledger.add("speaker_label", utterance_id, span.strip())
     return ids
+
+
+def spoken_text(text: str, added: list[tuple[int, int | None]]) -> str:
+    """A turn's text without the ranges ``added`` to it (start, end; an end of None is the end of the text).
+
+    Where a range is cut out, the space before it goes too if a space or a punctuation mark follows, so that
+    the words read as they would have without the insertion; every other character stays as printed.
+
+    >>> spoken_text("the exchange [of missiles--ed.], and second", [(13, 31)])
+    'the exchange, and second'
+    >>> spoken_text("dismayed [obeskurazheni] by the actions", [(9, 24)])
+    'dismayed by the actions'
+    >>> spoken_text("I [Castro] would", [(2, 10)])
+    'I would'
+    """
+    kept, position = [], 0
+    for start, end in sorted((start, len(text) if end is None else end) for start, end in added):
+        if start < position:  # inside a range already cut out (a note printed inside another)
+            position = max(position, end)
+            continue
+        piece = text[position:start]
+        following = text[end : end + 1]
+        if piece.endswith(" ") and (following == "" or following.isspace() or following in ",.;:!?)"):
+            piece = piece[:-1]
+        kept.append(piece)
+        position = end
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def turn_segments(turn: Turn) -> list[tuple[Span, int]]:

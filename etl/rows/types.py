@@ -21,8 +21,8 @@ PAGE_FURNITURE = ("page number", "running head")
 def make_row(table: str, **values: object) -> dict:
     """A row of ``table`` with exactly the schema's columns, in the schema's order.
 
-    >>> make_row("note_types", note_type="gloss", description="A Russian word.", resp="translator")
-    {'note_type': 'gloss', 'description': 'A Russian word.', 'resp': 'translator'}
+    >>> make_row("note_types", note_type="gloss", description="A Russian word.", resp="translator", spoken=False)
+    {'note_type': 'gloss', 'description': 'A Russian word.', 'resp': 'translator', 'spoken': False}
     """
     columns = _COLUMNS[table]
     if values.keys() == _COLUMN_SETS[table]:

@@ -75,13 +75,13 @@ SEARCHED_TABLES: dict[str, tuple[str, str]] = {
           documents.title as record_title, utterances.seq as position,
           (select count(*) from utterances as same where same.document_id = utterances.document_id) as of_total,
           coalesce(participants.name, utterances.speaker_label, 'the recorder') as who,
-          snippet(utterances_fts, -1, :start, :end, ' … ', :words) as snippet,
-          bm25(utterances_fts) as score
-        from utterances_fts
-        join utterances on utterances.rowid = utterances_fts.rowid
+          turn_hits.snippet, turn_hits.score, turn_hits.said,
+          utterances.participant_id as speaker_id, participants.side, utterances.mode
+        from turn_hits
+        join utterances on utterances.rowid = turn_hits.turn_rowid
         join documents on documents.document_id = utterances.document_id
         left join participants on participants.participant_id = utterances.participant_id
-        where utterances_fts match :expression
+        where {filters}
         """,
     ),
     "editorial_notes": (
@@ -91,11 +91,12 @@ SEARCHED_TABLES: dict[str, tuple[str, str]] = {
           documents.title as record_title, null as position, null as of_total,
           editorial_notes.note_type || ' (' || editorial_notes.resp || ')' as who,
           snippet(editorial_notes_fts, -1, :start, :end, ' … ', :words) as snippet,
-          bm25(editorial_notes_fts) as score
+          bm25(editorial_notes_fts) as score, 0 as said,
+          null as speaker_id, null as side, null as mode
         from editorial_notes_fts
         join editorial_notes on editorial_notes.rowid = editorial_notes_fts.rowid
         join documents on documents.document_id = editorial_notes.document_id
-        where editorial_notes_fts match :expression
+        where editorial_notes_fts match :expression and {filters}
         """,
     ),
 }
@@ -185,14 +186,89 @@ def highlight(snippet: str | None) -> Markup:
     return Markup(escaped.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))
 
 
-async def run_search(datasette: Any, database: str, text: str, kind: str, limit: int, offset: int) -> dict[str, Any]:
-    """Search the turns and notes of ``database``: the results of one page, the counts, how the query was read."""
+# The filters of /search: each narrows the turns by a column; only the record filter applies to notes too.
+FILTERS = {
+    "speaker": ("utterances.participant_id", None),
+    "record": ("utterances.document_id", "editorial_notes.document_id"),
+    "side": ("participants.side", None),
+    "mode": ("utterances.mode", None),
+}
+# What a facet of the results shows for each filter: the value, and the words a reader sees for it.
+FACETS = {
+    "speaker": "speaker_id, who",
+    "record": "document_id, date || ', ' || record_title",
+    "side": "side, side",
+    "mode": "mode, mode",
+}
+# A turn by a person the query names, which matches through being theirs, shows the start of its words.
+OPENING_CHARACTERS = 240
+
+
+def turn_hits(readings: tuple[tuple[str, str | None], ...]) -> tuple[str, dict[str, str]]:
+    """The CTE ``turn_hits`` (turn_rowid, said, score, snippet): the turns whose words match the query, and the
+    turns said by a person the query names whose words match the rest of it (``SearchQuery.by_speaker``);
+    ``said`` is 1 for those. A turn found both ways is kept once, as said (SQLite's bare columns of max())."""
+    snippet = "snippet(utterances_fts, -1, :start, :end, ' … ', :words)"
+    branches = [
+        f"select rowid as turn_rowid, 0 as said, bm25(utterances_fts) as score, {snippet} as snippet "
+        "from utterances_fts where utterances_fts match :expression"
+    ]
+    params: dict[str, str] = {}
+    for number, (speaker, rest) in enumerate(readings):
+        params[f"speaker_{number}"] = speaker
+        if rest is None:
+            branches.append(
+                f"select rowid, 1, 0.0, substr(spoken_text, 1, {OPENING_CHARACTERS}) || '…' "
+                f"from utterances where participant_id = :speaker_{number}"
+            )
+        else:
+            params[f"rest_{number}"] = rest
+            branches.append(
+                f"select utterances_fts.rowid, 1, bm25(utterances_fts), {snippet} from utterances_fts "
+                "join utterances on utterances.rowid = utterances_fts.rowid "
+                f"where utterances_fts match :rest_{number} and utterances.participant_id = :speaker_{number}"
+            )
+    union = "\n union all\n ".join(branches)
+    return (
+        # materialized: FTS5's bm25() and snippet() are computed in their own query, not in the grouping's
+        "turn_matches as materialized (" + union + "), "
+        "turn_hits as (select turn_rowid, max(said) as said, score, snippet from turn_matches group by turn_rowid)",
+        params,
+    )
+
+
+def filtered(table: str, filters: dict[str, str]) -> str:
+    """The SQL of a searched table's results, narrowed by the filters (a filter that does not apply to the
+    table leaves none of its results)."""
+    kind, sql = SEARCHED[table]
+    conditions = []
+    for name in filters:
+        turn_column, note_column = FILTERS[name]
+        column = turn_column if kind == "turn" else note_column
+        conditions.append(f"{column} = :filter_{name}" if column else "0")
+    return sql.format(filters=" and ".join(conditions) or "1")
+
+
+async def run_search(
+    datasette: Any,
+    database: str,
+    text: str,
+    kind: str,
+    limit: int,
+    offset: int,
+    filters: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Search the turns and notes of ``database``: the results of one page, the counts, how the query was read,
+    and the facets (speaker, record, side, kind of turn) of the matching turns, each value with its count."""
+    filters = {name: value for name, value in (filters or {}).items() if name in FILTERS and value}
     names = await name_index(datasette, database)
     answer: dict[str, Any] = {
         "query": text,
         "kind": kind,
+        "filters": filters,
         "results": [],
         "counts": {},
+        "facets": {},
         "read_as": [],
         "notices": [],
         "error": None,
@@ -206,39 +282,77 @@ async def run_search(datasette: Any, database: str, text: str, kind: str, limit:
     answer["notices"] = list(query.notices)
     if query.is_empty:
         return answer
-    tables = [table for table in SEARCHED if not kind or SEARCHED[table][0] == kind]
-    params = {"expression": query.fts5(), "start": MATCH_START, "end": MATCH_END, "words": SNIPPET_WORDS}
+    readings = query.by_speaker()
+    named = {participant_id for participant_id, _ in readings}
+    hits, hit_params = turn_hits(readings)
+    params = {
+        "expression": query.fts5(),
+        "start": MATCH_START,
+        "end": MATCH_END,
+        "words": SNIPPET_WORDS,
+        **hit_params,
+        **{f"filter_{name}": value for name, value in filters.items()},
+    }
     db = datasette.get_database(database)
-    for table in tables:
-        count_sql = f"select count(*) from {table}_fts where {table}_fts match :expression"
-        answer["counts"][SEARCHED[table][0]] = (await db.execute(count_sql, {"expression": params["expression"]})).rows[
-            0
-        ][0]
-    union = "\nunion all\n".join(SEARCHED[table][1] for table in tables)
-    sql = f"select * from ({union}) order by score, date, row_id limit :limit offset :offset"
+    selects = {table: filtered(table, filters) for table in SEARCHED}
+    for table, sql in selects.items():
+        counted = await db.execute(f"with {hits} select count(*) from ({sql})", params)
+        answer["counts"][SEARCHED[table][0]] = counted.rows[0][0]
+    for name, columns in FACETS.items():
+        narrowed = filtered("utterances", {other: value for other, value in filters.items() if other != name})
+        rows = await db.execute(
+            f"with {hits} select {columns}, count(*) from ({narrowed}) "
+            "group by 1 having 1 is not null order by 3 desc, 2",
+            params,
+        )
+        answer["facets"][name] = [
+            {"value": row[0], "label": row[1], "count": row[2]} for row in rows.rows if row[0] is not None
+        ]
+    tables = [table for table in SEARCHED if not kind or SEARCHED[table][0] == kind]
+    union = "\nunion all\n".join(selects[table] for table in tables)
+    sql = f"with {hits} select * from ({union}) order by said desc, score, date, row_id limit :limit offset :offset"
     rows = (await db.execute(sql, {**params, "limit": limit, "offset": offset})).rows
     for row in rows:
-        table = KINDS[row["kind"]]
-        answer["results"].append(
-            {
-                "kind": row["kind"],
-                "row_id": row["row_id"],
-                "document_id": row["document_id"],
-                "date": row["date"],
-                "record_title": row["record_title"],
-                "position": row["position"],
-                "of_total": row["of_total"],
-                "who": row["who"],
-                "snippet": (row["snippet"] or "").replace(MATCH_START, "**").replace(MATCH_END, "**"),
-                "snippet_html": str(highlight(row["snippet"])),
-                "score": round(row["score"], 3),
-                "row_url": datasette.urls.row(database, table, tilde_encode(row["row_id"])),
-                "place_url": datasette.urls.path(f"/record/{tilde_encode(row['document_id'])}")
-                + "#"
-                + short_anchor(row["row_id"], row["document_id"]),
-            }
-        )
+        answer["results"].append(result_of(datasette, database, row, named))
     return answer
+
+
+def parse_search_names(text: str, names: NameIndex) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The names a query expands (as typed, participant, forms); none for a query that cannot be read."""
+    try:
+        return list(parse_search(text, names).names)
+    except SearchSyntaxError:
+        return []
+
+
+def result_of(datasette: Any, database: str, row: Any, named: set[str]) -> dict[str, Any]:
+    """One result as the page and the JSON give it; a turn of a person the query names says whether it is
+    said by them or names them."""
+    table = KINDS[row["kind"]]
+    if row["kind"] == "turn" and named:
+        relation = "said by" if row["said"] else "names"
+    else:
+        relation = None
+    return {
+        "kind": row["kind"],
+        "row_id": row["row_id"],
+        "document_id": row["document_id"],
+        "date": row["date"],
+        "record_title": row["record_title"],
+        "position": row["position"],
+        "of_total": row["of_total"],
+        "who": row["who"],
+        "speaker_id": row["speaker_id"],
+        "mode": row["mode"],
+        "relation": relation,
+        "snippet": (row["snippet"] or "").replace(MATCH_START, "**").replace(MATCH_END, "**"),
+        "snippet_html": str(highlight(row["snippet"])),
+        "score": round(row["score"], 3),
+        "row_url": datasette.urls.row(database, table, tilde_encode(row["row_id"])),
+        "place_url": datasette.urls.path(f"/record/{tilde_encode(row['document_id'])}")
+        + "#"
+        + short_anchor(row["row_id"], row["document_id"]),
+    }
 
 
 def _page_numbers(request: Any) -> tuple[int, int]:
@@ -255,21 +369,24 @@ def _page_numbers(request: Any) -> tuple[int, int]:
 
 
 async def search_page(request: Any, datasette: Any) -> Response:
-    """/search and /search.json: the site-wide search of turns and notes."""
+    """/search and /search.json: the site-wide search of turns and notes, with filters and their counts."""
     database = await searched_database(datasette)
     text = request.args.get("q", "")
     kind = request.args.get("kind", "")
     if kind not in ("", *KINDS):
         kind = ""
+    filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     limit, offset = _page_numbers(request)
     answer = (
-        await run_search(datasette, database, text, kind, limit, offset)
+        await run_search(datasette, database, text, kind, limit, offset, filters)
         if database
         else {
             "query": text,
             "kind": kind,
+            "filters": filters,
             "results": [],
             "counts": {},
+            "facets": {},
             "read_as": [],
             "notices": [],
             "error": "No searchable database is served.",
@@ -281,28 +398,43 @@ async def search_page(request: Any, datasette: Any) -> Response:
     if request.url_vars.get("format") == "json":
         return Response.json(answer, headers={"Access-Control-Allow-Origin": "*"})
 
-    def url_for(number: int) -> str:
+    def url_for(number: int = 1, **changes: str | None) -> str:
+        """This search's address with ``changes`` to its kind or filters (None removes one), at page ``number``."""
+        chosen = {"kind": kind or None, **answer["filters"], **changes}
         args = {
             "q": text,
-            **({"kind": kind} if kind else {}),
+            **{name: value for name, value in chosen.items() if value},
             **({"_size": limit} if limit != RESULTS_PER_PAGE else {}),
             **({"page": number} if number > 1 else {}),
         }
         return datasette.urls.path(SEARCH_PATH) + "?" + urlencode(args)
 
+    facets = {
+        name: [
+            {
+                **value,
+                "selected": answer["filters"].get(name) == value["value"],
+                "url": url_for(**{name: None if answer["filters"].get(name) == value["value"] else value["value"]}),
+            }
+            for value in values
+        ]
+        for name, values in answer["facets"].items()
+    }
     context = {
         **answer,
         "database": database,
+        "facets": facets,
+        "clear_filters_url": url_for(**{name: None for name in FILTERS}) if answer["filters"] else None,
         "previous_url": url_for(page - 1) if page > 1 else None,
         "next_url": url_for(page + 1) if offset + limit < total else None,
         "json_url": datasette.urls.path(SEARCH_PATH + ".json")
         + "?"
-        + urlencode({"q": text, **({"kind": kind} if kind else {})}),
-        "kind_urls": {
-            name: datasette.urls.path(SEARCH_PATH) + "?" + urlencode({"q": text, **({"kind": name} if name else {})})
-            for name in ("", *KINDS)
-        },
+        + urlencode({"q": text, **({"kind": kind} if kind else {}), **answer["filters"]}),
+        "kind_urls": {name: url_for(kind=name or None) for name in ("", *KINDS)},
         "first": offset + 1,
+        "read_names": [typed for typed, _, _ in parse_search_names(text, await name_index(datasette, database))]
+        if database
+        else [],
         "results_html": [{**result, "snippet_html": Markup(result["snippet_html"])} for result in answer["results"]],
     }
     return Response.html(await datasette.render_template("search.html", context, request=request))
