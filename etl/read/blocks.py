@@ -210,7 +210,9 @@ def find_where_words_stand(pattern: re.Pattern[str], words: tuple[str, ...], tex
     For a few words this is faster than a pattern of them (``find_where_possible``): the regex engine tries
     an alternation of words at every place that holds the first letter of one of them.
 
-    >>> [m.group(0) for m in find_where_words_stand(re.compile(r"\\bas well as myself|\\bwhere I\\b"), ("as well as myself", "where I"), "somewhere I, as well as myself")]
+    >>> pattern = re.compile(r"\\bas well as myself|\\bwhere I\\b")
+    >>> words = ("as well as myself", "where I")
+    >>> [m.group(0) for m in find_where_words_stand(pattern, words, "somewhere I, as well as myself")]
     ['as well as myself']
     """
 
@@ -240,7 +242,8 @@ def find_at_line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Matc
     (every alternative opens with ``^``): ``pattern`` is tried at the start of each line only, instead of at
     every place of the text.
 
-    >>> [m.group(0) for m in find_at_line_starts(re.compile(r"^Present:|^(?:\\d\\.\\s)?Visited", re.MULTILINE), "Present: A\\n1. Visited B, Present:")]
+    >>> pattern = re.compile(r"^Present:|^(?:\\d\\.\\s)?Visited", re.MULTILINE)
+    >>> [m.group(0) for m in find_at_line_starts(pattern, "Present: A\\n1. Visited B, Present:")]
     ['Present:', '1. Visited']
     """
     position = 0
@@ -288,7 +291,8 @@ def plain_opening(phrase: str) -> str:
     """
     if has_alternation(phrase):
         return ""
-    rest = phrase[ZERO_WIDTH_OPENING.match(phrase).end() :]
+    opening = ZERO_WIDTH_OPENING.match(phrase)  # (it matches every phrase, if only with nothing)
+    rest = phrase[opening.end() if opening else 0 :]
     end = 0
     while end < len(rest) and rest[end] not in SPECIAL_CHARACTERS:
         end += 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -49,19 +50,22 @@ BARE_SURNAME = re.compile(r"^(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
 # are for a talk still to come: no one of it took part in the record.
 CONVERSATION_PART = re.compile(
     r"""(?<!\bfor\s)\b(?:conversations?|talks|meetings?|met)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
-    (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection|after|during|at\ (?:the|a)\b)|$)""",
+    (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection"""
+    r"""|after|during|at\ (?:the|a)\b)|$)""",
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
 )
 
 # The sender a title names: "Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ..."
 SENDER_PART = re.compile(
-    r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
+    r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)"
+    r"(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
     re.DOTALL,
 )
 
 # Whom a title says the record is addressed to, after its sender: "... A.F. Dobrynin to USSR MFA regarding ..."
 ADDRESSEE_PART = re.compile(
-    r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
+    r"^\s+to\s+(?:the\s+)?(?P<addressee>.+?)"
+    r"(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
     re.DOTALL,
 )
 
@@ -218,22 +222,41 @@ def read_cast(
         person = _person(recorder.text, cast, vocabulary, None, recorder.start)
         cast.claim(person, "recorder", recorder)
         cast.claim(person, "author", recorder)
-    if body:
-        # The opening sentence that says between whom the talks were: "Today talks were conducted between
-        # A.I. Mikoyan and Comrades Fidel Castro, O. Dorticos, ..., as well as myself."
-        opening = body[0]
-        for match in vocabulary.phrase("participants_sentence").finditer(opening.text):
-            _read_list(opening.sub(match.end(), _sentence_end(opening.text, match.end())), cast, vocabulary, "present")
-    labels = registry.label_at_start
+    for read_body in BODY_READERS:
+        read_body(body, cast, vocabulary)
+    return cast
+
+
+def _read_opening(body: list[Span], cast: Cast, vocabulary: Vocabulary) -> None:
+    """The opening sentence that says between whom the talks were: "Today talks were conducted between
+    A.I. Mikoyan and Comrades Fidel Castro, O. Dorticos, ..., as well as myself."."""
+    if not body:
+        return
+    opening = body[0]
+    for match in vocabulary.phrase("participants_sentence").finditer(opening.text):
+        _read_list(opening.sub(match.end(), _sentence_end(opening.text, match.end())), cast, vocabulary, "present")
+
+
+def _read_labels(body: list[Span], cast: Cast, vocabulary: Vocabulary) -> None:
+    """The registry's transcript labels at the head of a paragraph: "A.I. MIKOYAN. ..."."""
+    labels = cast.registry.label_at_start
     for block in body:
         if labels and (label := labels.match(block.text)):
             _person(label.group(0), cast, vocabulary, None, block.start)
+
+
+def _read_visitors(body: list[Span], cast: Cast, vocabulary: Vocabulary) -> None:
+    """Those who came up to the author (``VISITOR``)."""
     visitor = _visitor_pattern(vocabulary.phrase("meets_the_author").pattern)
     for block in body:
         if not vocabulary.search_phrase("meets_the_author", block.text):
             continue  # (the words come first: the name before them is looked for only where they are)
         for match in visitor.finditer(block.text):
             _read_visitor(block, match, cast, vocabulary)
+
+
+def _read_talked_with(body: list[Span], cast: Cast, vocabulary: Vocabulary) -> None:
+    """The person the author says he talked with (the curated ``talk_with`` words, then ``TALKED_WITH``)."""
     for block in body:
         for match in vocabulary.find_phrases("talk_with", block.text, re.MULTILINE):
             name = TALKED_WITH.match(block.text, match.end())
@@ -242,11 +265,25 @@ def read_cast(
             ):
                 person = _person(name["name"], cast, vocabulary, None, block.start + name.start("name"))
                 cast.claim(person, "present", block.sub(name.start("name"), name.end("name")))
+
+
+def _read_presence_lists(body: list[Span], cast: Cast, vocabulary: Vocabulary) -> None:
+    """The lists of those present: "in the presence of: from the Soviet side - A.F. Dobrynin, ..."."""
     for block in body:
         for match in vocabulary.find_phrases("presence_list", block.text, re.MULTILINE):
             end = _sentence_end(block.text, match.end())
             _read_list(block.sub(match.end(), end), cast, vocabulary, "present")
-    return cast
+
+
+# How the body of a record names its people, in the order they are read (the first to name someone gives
+# the form and the span that the cast keeps).
+BODY_READERS: tuple[Callable[[list[Span], Cast, Vocabulary], None], ...] = (
+    _read_opening,
+    _read_labels,
+    _read_visitors,
+    _read_talked_with,
+    _read_presence_lists,
+)
 
 
 @lru_cache(maxsize=8)
@@ -311,7 +348,7 @@ def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> 
     text = segment.text
     headers = list(SIDE_HEADER.finditer(text))
     pieces: list[tuple[Span, str | None]] = []
-    for index, header in enumerate(headers + [None]):
+    for header in [*headers, None]:
         end = header.start() if header else len(text)
         if end > position:
             pieces.append((segment.sub(position, end), side))
@@ -389,19 +426,17 @@ def _person(
     registered = resolve_registered(printed, cast.registry)
     if registered:
         participant = cast.registry.participants[registered]
-        forms = tuple(
-            dict.fromkeys(
-                [
-                    *participant.forms,
-                    printed,
-                    _surname(printed),
-                    *_spacings(printed),
-                    *(v for f in participant.forms for v in _spacings(f)),
-                ]
-            )
+        all_forms = dict.fromkeys(
+            [
+                *participant.forms,
+                printed,
+                _surname(printed),
+                *_spacings(printed),
+                *(v for f in participant.forms for v in _spacings(f)),
+            ]
         )
-        forms = tuple(form for form in forms if not _is_shared_surname(form, registered, cast))
-        cast.people[registered] = Person(registered, participant.name, participant.side, forms)
+        own_forms = tuple(form for form in all_forms if not _is_shared_surname(form, registered, cast))
+        cast.people[registered] = Person(registered, participant.name, participant.side, own_forms)
         _add_office(cast, registered, office)
         return registered
     surname = _surname(printed)
@@ -528,7 +563,8 @@ def _initials_agree(printed: str, registered: str) -> bool:
     """ "A." agrees with "A.I."; "A.F." does not agree with "A.I."."""
     a = [part for part in printed.split(".") if part]
     b = [part for part in registered.split(".") if part]
-    return bool(a) and bool(b) and all(x == y for x, y in zip(a, b))
+    # (strict=False: the shorter initials are compared with the start of the longer)
+    return bool(a) and bool(b) and all(x == y for x, y in zip(a, b, strict=False))
 
 
 def _strip_honorifics(name: str) -> str:

@@ -22,6 +22,7 @@ its title is its first line and its date the first date it prints, with a warnin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -137,7 +138,8 @@ COLLECTION_NUMBER = re.compile(r"^No\.\s*(?P<number>\d+)$")
 # A date line, perhaps with the time of day: "Evening 5 November 1962", " 4 November 1962", "June 13, 1963"
 # "No later than November 25, 1963": a date the archive could fix only as a limit.
 DATE_LINE = re.compile(
-    rf"^(?:(?P<time_of_day>Morning|Afternoon|Evening|Night)\s+|(?P<qualifier>No later than|Not later than|Not earlier than|Not before|About)\s+)?"
+    r"^(?:(?P<time_of_day>Morning|Afternoon|Evening|Night)\s+"
+    r"|(?P<qualifier>No later than|Not later than|Not earlier than|Not before|About)\s+)?"
     rf"(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})(?P<mark>\*+)?$"
 )
 
@@ -165,7 +167,8 @@ PLACE_LINE = re.compile(r"^(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})$")
 
 # The security classification, perhaps with the copy number: "Top Secret", "TOP SECRET", "Secret. Copy No. 1"
 CLASSIFICATION = re.compile(
-    r"^(?P<classification>Top Secret|TOP SECRET|Secret|SECRET|Confidential|CONFIDENTIAL)(?:\.\s+(?P<copy>Copy No\.\s*\d+))?\.?$"
+    r"^(?P<classification>Top Secret|TOP SECRET|Secret|SECRET|Confidential|CONFIDENTIAL)"
+    r"(?:\.\s+(?P<copy>Copy No\.\s*\d+))?\.?$"
 )
 
 # The number of the copy: "Copy No. 12", "Ex. No. 12"
@@ -177,7 +180,8 @@ URGENCY = re.compile(r"^(?:URGENT|Urgent|IMMEDIATE|Immediate|VERY URGENT)$")
 # Who the record is addressed to: "CC CPSU", "TO CC CPSU", "TO MEMBERS OF THE PRESIDIUM CC CPSU",
 # "To Comrade MALIN V.N."
 ADDRESSEE = re.compile(
-    r"^(?P<label>(?:TO|To)\s+)?(?P<addressee>(?<=TO )[A-Z][A-Z.\s,-]+|(?<=To )Comrade\s.+|CC CPSU|CPSU CC|[A-Z][A-Z ]+ CC CPSU)$"
+    r"^(?P<label>(?:TO|To)\s+)?"
+    r"(?P<addressee>(?<=TO )[A-Z][A-Z.\s,-]+|(?<=To )Comrade\s.+|CC CPSU|CPSU CC|[A-Z][A-Z ]+ CC CPSU)$"
 )
 
 # --- Lines of a record's closing --------------------------------------------------------------------
@@ -190,7 +194,8 @@ NAME_SIGNATURE = re.compile(r"^(?P<signer>(?:[A-Z][a-z]?\.\s?){1,3}[A-Z][A-Za-z'
 
 # "Recorded by: [signature] V. Tikhmenev", "Recorded by O. Alennikov.", "The conversation was recorded by ..."
 RECORDED_BY = re.compile(
-    r"^(?P<lead>Recorded by:?|The conversation was recorded by:?|Record(?:ed)? made by:?)\s+(?P<mark>\[signature\]\s+)?(?P<recorder>.+?)\.?$"
+    r"^(?P<lead>Recorded by:?|The conversation was recorded by:?|Record(?:ed)? made by:?)\s+"
+    r"(?P<mark>\[signature\]\s+)?(?P<recorder>.+?)\.?$"
 )
 
 # The recorder's note that the speaker did not check the record:
@@ -206,7 +211,9 @@ BIBLIOGRAPHIC_NOTE = re.compile(r"^Note:\s+(?P<text>.+)$")
 #   "82RGANI. F. 3. Op. 66. ..." (the page number of the printed collection glued to it)
 #   "Archive of the Main Directorate of the General Staff of the Armed Forces of the Russian Federation. Copy."
 ARCHIVAL_REFERENCE = re.compile(
-    r"^(?P<page>\d{1,4}(?=[A-Z]))?(?P<reference>(?:[A-Z][A-Za-z ]{1,24}\.?,?\s+(?:(?:F|Op|O|D|L|P)\.\s*[\w/-]+(?:\s*-\s*\d+)?\.?,?\s+){2,}|Archive of the [A-Z][\w ,]+?\.(?:\s+(?:Copy|Original)\b.*)?$).*)$"
+    r"^(?P<page>\d{1,4}(?=[A-Z]))?"
+    r"(?P<reference>(?:[A-Z][A-Za-z ]{1,24}\.?,?\s+(?:(?:F|Op|O|D|L|P)\.\s*[\w/-]+(?:\s*-\s*\d+)?\.?,?\s+){2,}"
+    r"|Archive of the [A-Z][\w ,]+?\.(?:\s+(?:Copy|Original)\b.*)?$).*)$"
 )
 
 # The dispatch a telegram's reference note points to: "REFERENCE: No. 1967-1968 (incoming No. 53927) from ..."
@@ -341,6 +348,8 @@ def _parse_markdown_page(text: str, seed_file: str, frame: RecordFrame) -> tuple
     blocks = iter_blocks(text, 0, len(text))  # read only up to the record's text
     title_block = next(blocks)
     match = MARKDOWN_TITLE.match(title_block.text)
+    if match is None:  # (the layout was told by the first line alone: the first paragraph may hold more)
+        raise ParseError(seed_file, 1, "a Markdown title '# <date> <title>' alone in the first paragraph")
     frame.chrome.append(("markdown heading mark", title_block.sub(0, match.start("date"))))
     frame.fields.append(Field("archive_date", title_block.sub(match.start("date"), match.end("date"))))
     frame.fields.append(Field("title", title_block.sub(match.start("title"), match.end("title"))))
@@ -451,7 +460,7 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
             frame.fields.append(Field("collection_number", line))
             if rest_block:  # the title follows on the next lines of the same block, up to a date line
                 title_lines = lines[1:]
-                cut = next((i for i, l in enumerate(title_lines) if DATE_LINE.match(l.text)), len(title_lines))
+                cut = next((i for i, line in enumerate(title_lines) if DATE_LINE.match(line.text)), len(title_lines))
                 title = (
                     Span(
                         title_lines[0].start,
@@ -671,48 +680,12 @@ MAX_SUMMARY_LINES = 5
 
 
 def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
-    """Read the closing lines: signatures, recorder, archival and bibliographic notes, references, the summary."""
-    summary: list[Span] = []
-    for line in lines:
-        if match := SIGNATURE.fullmatch(line.text):
-            frame.fields.append(Field("signature_as_printed", line))
-            frame.fields.append(Field("signer", line.sub(match.start("signer"), match.end("signer"))))
-        elif match := RECORDED_BY.match(line.text):
-            frame.chrome.append(("label: Recorded by", line.sub(0, match.end("lead"))))
-            if match["mark"]:
-                frame.signature_marks.append(line.sub(match.start("mark"), match.start("mark") + len("[signature]")))
-            frame.fields.append(Field("recorder", line.sub(match.start("recorder"), match.end("recorder"))))
-            if match.end("recorder") < len(line.text):
-                frame.chrome.append(("punctuation: recorder", line.sub(match.end("recorder"), len(line.text))))
-        elif ARCHIVAL_NOTE.match(line.text):
-            frame.closing_notes.append(ClosingNote("archival", line, line))
-        elif match := BIBLIOGRAPHIC_NOTE.match(line.text):
-            frame.closing_notes.append(
-                ClosingNote("bibliographic", line, line.sub(match.start("text"), match.end("text")))
-            )
-        elif match := ARCHIVAL_REFERENCE.match(line.text):
-            if match["page"]:
-                frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
-            frame.fields.append(Field("archival_reference", line.sub(match.start("reference"), len(line.text))))
-        elif ARCHIVAL_DESCRIPTION.match(line.text) and frame.fields and frame.fields[-1].name == "archival_reference":
-            frame.fields.append(Field("archival_reference", line))
-        elif match := REFERENCE_NOTE.match(line.text):
-            frame.closing_notes.append(
-                ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text")))
-            )
-        elif match := PAGE_FURNITURE_LINE.match(line.text):
-            frame.page_furniture.append(Apparatus("page number and copy stamp", line))
-        elif match := ARCHIVE_NOTE.match(line.text):
-            frame.closing_notes.append(
-                ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text")))
-            )
-        elif match := NAME_SIGNATURE.match(line.text):
-            frame.fields.append(Field("signature_as_printed", line))
-            frame.fields.append(Field("signer", line))
-        elif DATE_LINE.match(line.text):
-            frame.fields.append(Field("signature_date", line))
-        else:
-            summary.append(line)
+    """Read the closing lines: signatures, recorder, archival and bibliographic notes, references, the summary.
+
+    Each line is read by the first of ``CLOSING_LINE_RULES`` that takes it; the lines none takes are the
+    archive's summary.
+    """
+    summary = [line for line in lines if not any(rule(line, frame) for rule in CLOSING_LINE_RULES)]
     for line in summary:
         frame.fields.append(Field("summary", line))
     if len(summary) > MAX_SUMMARY_LINES:
@@ -726,6 +699,113 @@ def _parse_closing(lines: list[Span], frame: RecordFrame) -> None:
                 f"{len(summary)} lines follow the closing that are none of its parts (kept as summary)",
             )
         )
+
+
+def _closing_signature(line: Span, frame: RecordFrame) -> bool:
+    """A signature line (``SIGNATURE``): the line as printed, and the signer's name in it."""
+    if not (match := SIGNATURE.fullmatch(line.text)):
+        return False
+    frame.fields.append(Field("signature_as_printed", line))
+    frame.fields.append(Field("signer", line.sub(match.start("signer"), match.end("signer"))))
+    return True
+
+
+def _closing_recorded_by(line: Span, frame: RecordFrame) -> bool:
+    """The "Recorded by" line: its label and punctuation are chrome, the name is the recorder."""
+    if not (match := RECORDED_BY.match(line.text)):
+        return False
+    frame.chrome.append(("label: Recorded by", line.sub(0, match.end("lead"))))
+    if match["mark"]:
+        frame.signature_marks.append(line.sub(match.start("mark"), match.start("mark") + len("[signature]")))
+    frame.fields.append(Field("recorder", line.sub(match.start("recorder"), match.end("recorder"))))
+    if match.end("recorder") < len(line.text):
+        frame.chrome.append(("punctuation: recorder", line.sub(match.end("recorder"), len(line.text))))
+    return True
+
+
+def _closing_archival_note(line: Span, frame: RecordFrame) -> bool:
+    if not ARCHIVAL_NOTE.match(line.text):
+        return False
+    frame.closing_notes.append(ClosingNote("archival", line, line))
+    return True
+
+
+def _closing_bibliographic_note(line: Span, frame: RecordFrame) -> bool:
+    if not (match := BIBLIOGRAPHIC_NOTE.match(line.text)):
+        return False
+    frame.closing_notes.append(ClosingNote("bibliographic", line, line.sub(match.start("text"), match.end("text"))))
+    return True
+
+
+def _closing_archival_reference(line: Span, frame: RecordFrame) -> bool:
+    """An archival reference, perhaps after a page number."""
+    if not (match := ARCHIVAL_REFERENCE.match(line.text)):
+        return False
+    if match["page"]:
+        frame.page_furniture.append(Apparatus("page number", line.sub(0, match.end("page"))))
+    frame.fields.append(Field("archival_reference", line.sub(match.start("reference"), len(line.text))))
+    return True
+
+
+def _closing_archival_description(line: Span, frame: RecordFrame) -> bool:
+    """A description of the archive's file goes on the reference just before it."""
+    if not (ARCHIVAL_DESCRIPTION.match(line.text) and frame.fields and frame.fields[-1].name == "archival_reference"):
+        return False
+    frame.fields.append(Field("archival_reference", line))
+    return True
+
+
+def _closing_reference_note(line: Span, frame: RecordFrame) -> bool:
+    if not (match := REFERENCE_NOTE.match(line.text)):
+        return False
+    frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+    return True
+
+
+def _closing_page_furniture(line: Span, frame: RecordFrame) -> bool:
+    if not PAGE_FURNITURE_LINE.match(line.text):
+        return False
+    frame.page_furniture.append(Apparatus("page number and copy stamp", line))
+    return True
+
+
+def _closing_archive_note(line: Span, frame: RecordFrame) -> bool:
+    if not (match := ARCHIVE_NOTE.match(line.text)):
+        return False
+    frame.closing_notes.append(ClosingNote("archive_note", line, line.sub(match.start("text"), match.end("text"))))
+    return True
+
+
+def _closing_name_signature(line: Span, frame: RecordFrame) -> bool:
+    """A name alone as the signature (``NAME_SIGNATURE``): the line is both."""
+    if not NAME_SIGNATURE.match(line.text):
+        return False
+    frame.fields.append(Field("signature_as_printed", line))
+    frame.fields.append(Field("signer", line))
+    return True
+
+
+def _closing_date(line: Span, frame: RecordFrame) -> bool:
+    if not DATE_LINE.match(line.text):
+        return False
+    frame.fields.append(Field("signature_date", line))
+    return True
+
+
+# The parts of a record's closing, in the order a line is tried against them (the first that fits takes it).
+CLOSING_LINE_RULES: tuple[Callable[[Span, RecordFrame], bool], ...] = (
+    _closing_signature,
+    _closing_recorded_by,
+    _closing_archival_note,
+    _closing_bibliographic_note,
+    _closing_archival_reference,
+    _closing_archival_description,
+    _closing_reference_note,
+    _closing_page_furniture,
+    _closing_archive_note,
+    _closing_name_signature,
+    _closing_date,
+)
 
 
 def _set_aside_apparatus(blocks: list[Span], frame: RecordFrame) -> list[Span]:
@@ -792,7 +872,8 @@ def _fall_back_to_first_line(text: str, frame: RecordFrame) -> None:
     frame.warnings.append(
         (
             first.start,
-            "a date line at the head of the record ('November 4, 1962', '4 November 1962', 'No. ... <date>'); dated by the first date the record prints",
+            "a date line at the head of the record ('November 4, 1962', '4 November 1962', 'No. ... <date>'); "
+            "dated by the first date the record prints",
         )
     )
     for span in [*frame.conversation, *(f.span for f in frame.fields if f.name == "signature_date")]:

@@ -191,6 +191,5 @@ def _spells_out(acronym: str, words: str) -> bool:
 
 def note_text(note_type: str, text: str) -> str:
     """The words of a note without its label: the text after "Ed. note:" for an editor's note."""
-    if note_type == "ed_note":
-        return EDITORS_NOTE.match(text)["text"]
-    return text
+    match = EDITORS_NOTE.match(text) if note_type == "ed_note" else None  # (a note is "ed_note" where it matches)
+    return match["text"] if match else text

@@ -107,7 +107,7 @@ def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
     participants: dict[str, Participant] = {}
     seen: dict[str, str] = {}
     sides = tuple(dict.fromkeys(entry["side"] for entry in load_curated("reading.yml", path.parent)["sides"]))
-    for index, (entry, line) in enumerate(zip(data["participants"], lines)):
+    for index, (entry, line) in enumerate(zip(data["participants"], lines, strict=True)):
         participant = Participant(
             entry["participant_id"],
             entry["name"],
@@ -126,7 +126,8 @@ def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
                 raise ParseError(
                     path,
                     line,
-                    f"each name form to name one participant; {form!r} names {seen[form]} and {participant.participant_id}",
+                    f"each name form to name one participant; "
+                    f"{form!r} names {seen[form]} and {participant.participant_id}",
                 )
             seen[form] = participant.participant_id
         participants[participant.participant_id] = participant

@@ -92,8 +92,9 @@ def list_seeds(seeds_dir: Path) -> list[SeedSource]:
 def same_text_warnings(sources: list[SeedSource]) -> list[str]:
     """A warning for each record whose text is another's under a second name (their manifest sums agree).
 
-    >>> same_text_warnings([SeedSource(Path("a.txt"), "00", Path("S")), SeedSource(Path("b.txt"), "00", Path("S"))])
-    ['b.txt: expected a record of its own; it has the same text as a.txt (SHA-256 00): one record saved under two names?']
+    >>> for warning in same_text_warnings([SeedSource(Path(name), "00", Path("S")) for name in ("a.txt", "b.txt")]):
+    ...     print(warning)
+    b.txt: expected a record of its own; it has the same text as a.txt (SHA-256 00): one record saved under two names?
     """
     first: dict[str, str] = {}
     warnings = []

@@ -89,7 +89,7 @@ FIRST_PERSON = re.compile(r"""(?:^|[.!?:]["”]?\s+["“]?)(?:[A-Z][a-z]+(?:\s[a
 
 @dataclass(frozen=True)
 class Attribution:
-    participant_id: str
+    participant_id: str | None  # (a name of the cast resolves to someone: None only where it does not)
     label: str
     label_start: int  # offset within the sentence
     mode: str
@@ -237,7 +237,8 @@ class Attributor:
 
     @cached_property
     def inverted_attribution(self) -> re.Pattern[str]:
-        # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ...", "It is difficult for me, said Walton, to"
+        # "We are aware, joked Fidel Castro, that N.S. Khrushchev once said: ...",
+        # "It is difficult for me, said Walton, to"
         # and after a question or exclamation in quotation marks: '"Why measures?" exclaimed de Gaulle, "when ...'
         # and with a few words after the name: "In any case, said R. Kennedy in conclusion, I will ..."
         return re.compile(
@@ -511,6 +512,8 @@ class FirstPersonScan:
     """
 
     def __init__(self) -> None:
+        self.turn: Turn | None = None
+        self.part: TurnPart | None = None
         self._start(None)
 
     def _start(self, turn: Turn | None) -> None:

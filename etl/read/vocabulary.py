@@ -86,7 +86,10 @@ class Vocabulary:
         words set off by a comma ("After mutual greetings, "), or without one ("In response ", "Then "),
         but never a subordinate clause ("When Thompson expressed ..., it was felt")."""
         subordinators = "|".join(re.escape(s) for s in self.subordinators)
-        return rf"(?:[A-Z][a-z]+(?:\s[a-z]+){{0,4}},\s+(?:[a-z]+(?:\s[a-z]+){{0,4}},\s+)?|(?!(?:{subordinators})\b)[A-Z][a-z]+(?:\s[a-z]+){{0,4}}\s+)??"
+        return (
+            r"(?:[A-Z][a-z]+(?:\s[a-z]+){0,4},\s+(?:[a-z]+(?:\s[a-z]+){0,4},\s+)?"
+            rf"|(?!(?:{subordinators})\b)[A-Z][a-z]+(?:\s[a-z]+){{0,4}}\s+)??"
+        )
 
     @cached_property
     def attribution_lead_in_pattern(self) -> str:
@@ -96,7 +99,10 @@ class Vocabulary:
         # An item number may open it: "1. British Prime Minister Home, upon seeing me, approached ...".
         # A quotation inside it is passed over whole: 'Further referring to the fact that he and I have
         # "special personal relations, ...," R. Kennedy asked me ...'.
-        return rf"(?:\d{{1,2}}\.\s+)?(?:{self.lead_in_pattern}|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.|\"[^\"]{{0,300}}\"|“[^”]{{0,300}}”){{0,600}}?(?:,|(?<=,[\"”]))\s+)"
+        return (
+            rf"(?:\d{{1,2}}\.\s+)?(?:{self.lead_in_pattern}"
+            r"|[A-Z](?:[^.;:!?\"“”]|(?<=[A-Z])\.|\"[^\"]{0,300}\"|“[^”]{0,300}”){0,600}?(?:,|(?<=,[\"”]))\s+)"
+        )
 
     @cached_property
     def discovery_lead_in_pattern(self) -> str:
