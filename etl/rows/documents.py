@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Set
 
 from etl.errors import ParseError, line_of
@@ -17,7 +18,7 @@ def document_row(
     """The record's ``documents`` row; its id is the date and kind, numbered on if an earlier record took it."""
     record = curated.record
     vocabulary = curated.vocabulary
-    dates: dict[str, tuple[Span, object]] = {}
+    dates: dict[str, tuple[Span, datetime.date]] = {}
     for name in ("date_as_printed", "archive_date", "date_found_in_text"):
         found = layout.first(name)
         if found:
@@ -29,7 +30,8 @@ def document_row(
         raise ParseError(
             seed_file,
             1,
-            "a date: a date line such as 'November 4, 1962', '4 November 1962' or '4.XI.62', at the head of the record or anywhere in it",
+            "a date: a date line such as 'November 4, 1962', '4 November 1962' or '4.XI.62', "
+            "at the head of the record or anywhere in it",
         )
     if (
         "date_as_printed" in dates
@@ -42,8 +44,8 @@ def document_row(
             f"the dateline to agree with the archive's date {dates['archive_date'][0].text!r}",
             dates["date_as_printed"][0].text,
         )
-    date_span, date = next(iter(dates.values()))
-    date = date.isoformat()
+    _, first_date = next(iter(dates.values()))
+    date = first_date.isoformat()
 
     document_type = document_type_of(layout, record, vocabulary)
     slug = vocabulary.document_type(document_type).slug
@@ -77,6 +79,8 @@ def document_row(
     if not time_of_day and opening:
         time_of_day = opening["time_of_day"]
     place = layout.first("place")
+    place_value: str | None
+    place_source: str | None
     if place:
         place_value, place_source = place.span.text, "as printed"
     else:

@@ -50,7 +50,7 @@ def find_notes(
     first_pass = [scan_brackets(piece) for _, piece in pieces]
     known_texts = tuple(sorted({note.text.text for notes in first_pass for note in notes if note.closed}))
     found: list[FoundNote] = []
-    for (paragraph, piece), first_notes in zip(pieces, first_pass):
+    for (paragraph, piece), first_notes in zip(pieces, first_pass, strict=True):
         after_turn = note_paragraph_after.get(paragraph.start)
         enclosing_stack: list[tuple[int, Span]] = []
         # The known notes only say where an unclosed bracket's marker ends: a piece whose brackets all close

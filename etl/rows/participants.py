@@ -14,53 +14,18 @@ def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, v
     """Each person's roles in the record (present, absent, author, recorder) with the words that say so."""
     document_id = seed.document["document_id"]
     seed_file = seed.document["seed_file"]
-    roles: dict[tuple[str, str], Span] = {}
-
-    def claim(participant_id: str | None, role: str, span: Span) -> None:
-        if participant_id and ((participant_id, role) not in roles or span.start < roles[(participant_id, role)].start):
-            roles[(participant_id, role)] = span
-
-    for role in cast.roles:
-        claim(role.participant_id, role.role, role.span)
-    # A name, then the words that say its person was absent or attended: these patterns hold every name of
-    # the registry and the cast and are slow to build and to search, so they are built and searched only
-    # where the words they need stand (``Vocabulary.may_hold_phrase``), which in most records is nowhere.
-    patterns: dict[str, re.Pattern[str]] = {}
-
-    def name_then(kind: str) -> re.Pattern[str]:
-        if kind not in patterns:
-            registry_names = cast.registry.form_alternation
-            names = "|".join(filter(None, [registry_names, "|".join(re.escape(f) for f in cast.forms())]))
-            patterns[kind] = re.compile(rf"(?P<name>{names})\s+(?:{'|'.join(vocabulary.phrases[kind])})\b")
-        return patterns[kind]
-
-    absent = set()
-    if vocabulary.may_hold_phrase("absence", text):
-        for match in name_then("absence").finditer(text):
-            participant_id = cast.resolve(match["name"]) or cast.registry.resolve(match["name"])
-            absent.add(participant_id)
-            claim(participant_id, "absent", Span.of(text, match.start(), match.end()))
-
-    author = seed.document["author_id"]
-    for turn in turns:
-        if turn.mode == "narration":
-            for part in turn.parts:
-                if not vocabulary.may_hold_phrase("attended", part.text):
-                    continue
-                for match in name_then("attended").finditer(part.text):
-                    spans = part.paragraph.seed_spans(part.start + match.start("name"), part.start + match.end())
-                    claim(cast.resolve(match["name"]) or cast.registry.resolve(match["name"]), "present", spans[0])
-        elif turn.participant_id and turn.label:
-            claim(turn.participant_id, "present", turn.label)
-    for turn in turns:
-        for part in turn.parts:
-            for match in vocabulary.find_phrases("author_present", part.text):
-                spans = part.paragraph.seed_spans(part.start + match.start(), part.start + match.end())
-                claim(author, "present", spans[0])
+    claims = _RoleClaims(cast, vocabulary)
+    for cast_role in cast.roles:
+        claims.claim(cast_role.participant_id, cast_role.role, cast_role.span)
+    absent = _claim_absences(claims, text)
+    _claim_presence_in_turns(claims, turns)
+    _claim_author_present(claims, turns, seed.document["author_id"])
     for participant_id in absent:
-        roles.pop((participant_id, "present"), None)
+        claims.roles.pop((participant_id, "present"), None)
 
-    for (participant_id, role), span in sorted(roles.items(), key=lambda item: (item[0][1], item[1].start, item[0][0])):
+    for (participant_id, role), span in sorted(
+        claims.roles.items(), key=lambda item: (item[0][1], item[1].start, item[0][0])
+    ):
         seed.add(
             "document_participants",
             {
@@ -73,6 +38,72 @@ def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, v
                 "char_end": span.end,
             },
         )
+
+
+class _RoleClaims:
+    """The roles of a record's people as they are claimed, each with the earliest words that say so."""
+
+    def __init__(self, cast: Cast, vocabulary) -> None:
+        self.cast = cast
+        self.vocabulary = vocabulary
+        self.roles: dict[tuple[str, str], Span] = {}
+        self._patterns: dict[str, re.Pattern[str]] = {}
+
+    def claim(self, participant_id: str | None, role: str, span: Span) -> None:
+        if participant_id and (
+            (participant_id, role) not in self.roles or span.start < self.roles[(participant_id, role)].start
+        ):
+            self.roles[(participant_id, role)] = span
+
+    def name_then(self, kind: str) -> re.Pattern[str]:
+        """A name, then the words that say its person was absent or attended. These patterns hold every name of
+        the registry and the cast and are slow to build and to search, so they are built and searched only
+        where the words they need stand (``Vocabulary.may_hold_phrase``), which in most records is nowhere."""
+        if kind not in self._patterns:
+            registry_names = self.cast.registry.form_alternation
+            names = "|".join(filter(None, [registry_names, "|".join(re.escape(f) for f in self.cast.forms())]))
+            phrases = "|".join(self.vocabulary.phrases[kind])
+            self._patterns[kind] = re.compile(rf"(?P<name>{names})\s+(?:{phrases})\b")
+        return self._patterns[kind]
+
+    def resolve(self, name: str) -> str | None:
+        return self.cast.resolve(name) or self.cast.registry.resolve(name)
+
+
+def _claim_absences(claims: _RoleClaims, text: str) -> set[str]:
+    """The people the record says were absent ("... was absent"); their presence is taken back at the end."""
+    absent: set[str] = set()
+    if claims.vocabulary.may_hold_phrase("absence", text):
+        for match in claims.name_then("absence").finditer(text):
+            participant_id = claims.resolve(match["name"])
+            if participant_id:
+                absent.add(participant_id)
+            claims.claim(participant_id, "absent", Span.of(text, match.start(), match.end()))
+    return absent
+
+
+def _claim_presence_in_turns(claims: _RoleClaims, turns: list[Turn]) -> None:
+    """Present: whom the narration says attended ("Ambassador A. Alekseev attended the conversation"), and
+    each speaker of a labelled turn (the label is the evidence)."""
+    for turn in turns:
+        if turn.mode == "narration":
+            for part in turn.parts:
+                if not claims.vocabulary.may_hold_phrase("attended", part.text):
+                    continue
+                for match in claims.name_then("attended").finditer(part.text):
+                    spans = part.paragraph.seed_spans(part.start + match.start("name"), part.start + match.end())
+                    claims.claim(claims.resolve(match["name"]), "present", spans[0])
+        elif turn.participant_id and turn.label:
+            claims.claim(turn.participant_id, "present", turn.label)
+
+
+def _claim_author_present(claims: _RoleClaims, turns: list[Turn], author: str | None) -> None:
+    """The author was present where the record says so in his own words ("as well as myself")."""
+    for turn in turns:
+        for part in turn.parts:
+            for match in claims.vocabulary.find_phrases("author_present", part.text):
+                spans = part.paragraph.seed_spans(part.start + match.start(), part.start + match.end())
+                claims.claim(author, "present", spans[0])
 
 
 def name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
@@ -100,10 +131,11 @@ def name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
 
     for match in registry.forms_in(text):
         printed = match.group(0)
-        kind = registry.forms[printed].kind
+        form = registry.forms[printed]
+        kind = form.kind
         if kind == "speaker label" and printed not in used_as_label:
             kind = "name"
-        count(registry.resolve(printed), printed, kind, match.start())
+        count(form.participant_id, printed, kind, match.start())
     provisional = [person for person in cast.people.values() if person.is_provisional]
     if provisional:
         forms = sorted({form for person in provisional for form in person.forms}, key=len, reverse=True)

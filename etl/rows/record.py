@@ -49,7 +49,8 @@ def parse_seed(
         span_of(layout, "heading_as_printed"),
         [
             (signature.span, signer.span)
-            for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"))
+            # (the frame reads each signature line with its signer: one for one)
+            for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"), strict=True)
         ],
         span_of(layout, "recorder"),
         layout.conversation,
@@ -58,8 +59,9 @@ def parse_seed(
     )
     if not document["addressee"] and cast.addressee_in_title is not None:
         document["addressee"] = one_line(cast.addressee_in_title.text)
-    author = cast.resolve(layout.first("signer").span.text) if layout.first("signer") else None
-    author = author or (cast.resolve(layout.first("recorder").span.text) if layout.first("recorder") else None)
+    signer, recorder = layout.first("signer"), layout.first("recorder")
+    author = cast.resolve(signer.span.text) if signer else None
+    author = author or (cast.resolve(recorder.span.text) if recorder else None)
     document["author_id"] = author
     attributor = Attributor(cast, curated.vocabulary, curated.narration_openings, author)
     turns, note_paragraphs, unknown = parse_turns(paragraphs, attributor, is_note_paragraph)
@@ -105,7 +107,9 @@ def _unmatched_narration_openings(paragraphs, curated: Curated, seed_file: str) 
     starts = [paragraph.text[a:b] for paragraph in paragraphs for a, b in split_sentences(paragraph.text)]
     warnings = []
     for opening, line in zip(
-        curated.narration_openings, curated.narration_opening_lines or (None,) * len(curated.narration_openings)
+        curated.narration_openings,
+        curated.narration_opening_lines or (None,) * len(curated.narration_openings),
+        strict=True,
     ):
         found = sum(sentence.startswith(opening) for sentence in starts)
         if found != 1:
