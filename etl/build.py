@@ -135,7 +135,8 @@ def check_note_types(note_types: dict) -> None:
     """The curated note types are exactly the kinds of note the reader gives, so that none is renamed away."""
     for name in note_types:
         if name not in READER_NOTE_TYPES:
-            line = dict(zip(note_types, entry_lines_of_mapping("note_types.yml"))).get(name)  # read only for the error
+            # (read only for the error; one line for each key of the same mapping)
+            line = dict(zip(note_types, entry_lines_of_mapping("note_types.yml"), strict=True)).get(name)
             raise ParseError(
                 CURATED / "note_types.yml", line, f"a note type the reader gives ({', '.join(READER_NOTE_TYPES)})", name
             )
@@ -243,10 +244,10 @@ def _read_in_order(
             pending.append((batch, pool.submit(_read_batch_in_worker, batch)))
             if len(pending) >= window:
                 done, result = pending.popleft()
-                yield from zip(done, result.result())
+                yield from zip(done, result.result(), strict=True)  # (a worker reads each record of its batch)
         while pending:
             done, result = pending.popleft()
-            yield from zip(done, result.result())
+            yield from zip(done, result.result(), strict=True)
 
 
 # Below this many records a pool of processes costs more than it saves (three records read in 0.1 s).
@@ -298,7 +299,8 @@ def _ready(parsed: SeedRows) -> ReadRecord:
     """A record's rows and report as the build takes them (done in the worker that read it)."""
     document = parsed.document
     gaps = [
-        f"{document['seed_file']}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: {gap.text[:60]!r}"
+        f"{document['seed_file']}: {gap.end - gap.start} characters unaccounted for at offset {gap.start}: "
+        f"{gap.text[:60]!r}"
         for gap in parsed.unaccounted
     ]
     rows = {
@@ -365,7 +367,10 @@ def _rows_across_records(
             name=person.name,
             side=person.side,
             position=None,
-            source="Provisional: created by the build from the name as the record prints it; add it to etl/curated/participants.yml.",
+            source=(
+                "Provisional: created by the build from the name as the record prints it; "
+                "add it to etl/curated/participants.yml."
+            ),
             is_provisional=True,
         )
         for person in sorted(provisional.values(), key=lambda person: person.participant_id)
@@ -395,7 +400,8 @@ def _record_line(parsed: SeedRows) -> str:
         f"{len(parsed.rows.get('utterances', [])):>3} turns  {len(parsed.rows.get('editorial_notes', [])):>3} notes  "
         f"{len(parsed.rows.get('article_references', [])):>2} article references  "
         f"coverage {covered}/{document['seed_nonblank_chars']} non-blank characters "
-        f"({100 * covered / document['seed_nonblank_chars']:.2f}%); not used as content: {_unused_text(parsed.rows.get('seed_spans', []))}"
+        f"({100 * covered / document['seed_nonblank_chars']:.2f}%); not used as content: "
+        f"{_unused_text(parsed.rows.get('seed_spans', []))}"
     )
 
 
@@ -481,7 +487,8 @@ def article_links_to_absent_records(conn) -> list[str]:
         document = entry["utterance_id"].rsplit("-u", 1)[0]
         if document not in documents:
             warnings.append(
-                f"{CURATED / name}:{entry['line']}: expected a record being built; the entry's turn is in {document}, which is not among them"
+                f"{CURATED / name}:{entry['line']}: expected a record being built; the entry's turn is in {document}, "
+                "which is not among them"
             )
             continue
         what = {"utterance_id": "a turn", "article_id": "an article"}[missing[0]]

@@ -60,7 +60,8 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on any warning: unknown speakers, unaccounted text.")
 def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
-    """Build the SQLite database from the seed records (atomically: the old file stays until the new one is complete)."""
+    """Build the SQLite database from the seed records (atomically: the old file stays until the new one is
+    complete)."""
     from etl.build import build_database
 
     # SIGTERM (a stopped job, a closed terminal) ends the build as Ctrl-C does: its partial file is removed.

@@ -81,7 +81,8 @@ def render_reading(seed: SeedRows, text: str) -> str:
     for turn in turns:
         speaker = turn["speaker_label"] or turn["participant_id"] or "-"
         lines.append(
-            f"  {turn['seq']:>3} line {line_of(text, turn['char_start']):>4}  {turn['mode']:<9} {_short(speaker, 24):<24} {_short(turn['text'], 60)!r}"
+            f"  {turn['seq']:>3} line {line_of(text, turn['char_start']):>4}  {turn['mode']:<9} "
+            f"{_short(speaker, 24):<24} {_short(turn['text'], 60)!r}"
         )
     notes = Counter(note["note_type"] for note in seed.rows.get("editorial_notes", []))
     lines += ["", "Notes by type: " + (", ".join(f"{kind} {count}" for kind, count in sorted(notes.items())) or "none")]

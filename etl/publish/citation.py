@@ -217,7 +217,8 @@ def opening_words(text: str, count: int = OPENING_WORDS) -> str:
 
 
 def _in_edition(release: DatasetRelease, item: dict[str, Any], path: str, accessed: str | None) -> dict[str, Any]:
-    """A part of the dataset: the edition it is in, its version and editors, the day it was released there, its address."""
+    """A part of the dataset: the edition it is in, its version and editors, the day it was released there, its
+    address."""
     edition = [csl_name(creator) for creator in release.creators]
     item.update({"container-title": release.title, "version": release.version})
     item.update({"author": edition} if "author" not in item else {"editor": edition})

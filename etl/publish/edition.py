@@ -98,7 +98,9 @@ def plain_description(description: str) -> str:
 
     >>> plain_description('Words added in brackets to make the text clear: "I [Castro] would like to say".')
     'Words added in brackets to make the text clear'
-    >>> plain_description("A defect of the text recorded by this project (the text is kept as printed): a running head.")
+    >>> plain_description(
+    ...     "A defect of the text recorded by this project (the text is kept as printed): a running head."
+    ... )
     'A defect of the text recorded by this project (the text is kept as printed)'
     """
     return description.split(":", 1)[0].rstrip(". ")
@@ -137,7 +139,9 @@ def label_in_text(utterance: dict[str, Any]) -> Mark | None:
 
     >>> label_in_text({"text": "Unfortunately, A.I. Mikoyan said, some", "char_start": 1124,
     ...                "speaker_label": "A.I. Mikoyan", "speaker_label_char_start": 1139})
-    Mark(start=15, end=27, kind='speaker-label', href=None, footnote=None, anchor=None, title="the speaker's name as printed")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Mark(start=15, end=27, kind='speaker-label', href=None, footnote=None, anchor=None,
+         title="the speaker's name as printed")
     """
     label, at = utterance.get("speaker_label"), utterance.get("speaker_label_char_start")
     if not label or at is None:
@@ -244,7 +248,9 @@ def annotate(text: str, marks: Iterable[Mark]) -> list[Markup]:
     text itself is escaped and never changed.
 
     >>> [str(p) for p in annotate("I [Castro] say", [Mark(2, 10, "bracket", footnote=1, anchor="n1")])]
-    ['I <span class="bracket">[Castro]</span><sup class="fn-ref" id="ref-n1"><a href="#n1" aria-label="note 1">1</a></sup> say']
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['I <span class="bracket">[Castro]</span><sup class="fn-ref" id="ref-n1"><a href="#n1"
+      aria-label="note 1">1</a></sup> say']
     """
     marks = sorted(marks, key=lambda mark: (mark.start, -mark.end))
     for mark in marks:
@@ -323,7 +329,9 @@ def record_text(spans: Sequence[dict[str, Any]]) -> str:
 def first_sentence_of_header(text: str) -> str:
     """The first sentence of a file's leading comment: what a curated file holds, in its own words.
 
-    >>> first_sentence_of_header("# Facts about a record that its seed does not print, each with its source. Keyed by\\n# seed file.\\nx: 1")
+    >>> first_sentence_of_header(
+    ...     "# Facts about a record that its seed does not print, each with its source. Keyed by\\n# seed file.\\nx: 1"
+    ... )
     'Facts about a record that its seed does not print, each with its source.'
     """
     lines = []
@@ -478,8 +486,8 @@ def turn_marks(
     """Marks and footnotes of one turn, numbering footnotes from ``next_number`` in reading order.
 
     ``notes`` are the top-level notes whose ``utterance_id`` is this turn (not inside another note's
-    marker) and ``children_of`` the notes inside each note's marker, by note id. A note printed in the text (a bracket, the
-    words of a defect) is marked there, its number after it; a note printed after the turn (an editor's
+    marker) and ``children_of`` the notes inside each note's marker, by note id. A note printed in the text (a
+    bracket, the words of a defect) is marked there, its number after it; a note printed after the turn (an editor's
     note paragraph) gets its number at the end of the turn; a note inside another note's marker is numbered
     after its enclosing note and marked inside that footnote. Article references link the words that name
     the article.

@@ -47,7 +47,8 @@ TRUE_VALUE, FALSE_VALUE = "true", "false"
 DEFAULT_AUTHORS = ({"name": "havana-1962 maintainers"},)
 
 # The archive's name, used to title each record it publishes (the seeds' citations print it:
-# '"Notes of Conversation between A.I. Mikoyan and Fidel Castro", November 3, 1962, Wilson Center Digital Archive, ...').
+# '"Notes of Conversation between A.I. Mikoyan and Fidel Castro", November 3, 1962,
+# Wilson Center Digital Archive, ...').
 ARCHIVE_NAME = "Wilson Center Digital Archive"
 
 # The bibliographic note of the 4 November record, which names the published translations:
@@ -148,8 +149,8 @@ def render_csv(connection: sqlite3.Connection, table: Table) -> bytes:
     writer = csv.writer(buffer, lineterminator=CSV_DIALECT["lineTerminator"])
     writer.writerow(names)
     for row in connection.execute(sql):
-        where = f"{table.name} {dict(zip(names, row))[names[0]]!r}"
-        writer.writerow([_cell(value, column, where) for value, column in zip(row, table.columns)])
+        where = f"{table.name} {dict(zip(names, row, strict=True))[names[0]]!r}"
+        writer.writerow([_cell(value, column, where) for value, column in zip(row, table.columns, strict=True)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -213,7 +214,7 @@ def render_resource(table: Table, csv_bytes: bytes) -> dict[str, Any]:
 def _rows(connection: sqlite3.Connection, sql: str, *parameters: Any) -> list[dict[str, Any]]:
     cursor = connection.execute(sql, parameters)
     names = [description[0] for description in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def _record_label(document: dict[str, Any]) -> str:
@@ -282,7 +283,8 @@ def published_translations(connection: sqlite3.Connection) -> list[dict[str, Any
 
 
 def render_sources(connection: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Each record with its archive address and record number where printed, the archives, the published translations."""
+    """Each record with its archive address and record number where printed, the archives, the published
+    translations."""
     sources: list[dict[str, Any]] = []
     documents = _rows(connection, "SELECT * FROM documents ORDER BY document_id")
     for document in documents:

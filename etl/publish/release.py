@@ -216,7 +216,8 @@ def id_changes(released: dict[str, Any], current: dict[str, Any]) -> list[str]:
                 problems.append(f"{table_name} {label} of release {released['version']} is missing")
             elif now[json.dumps(key)] != fingerprint:
                 problems.append(
-                    f"{table_name} {label} meant {dict(zip(table['fingerprint'], fingerprint))} in release "
-                    f"{released['version']}, now {dict(zip(table['fingerprint'], now[json.dumps(key)]))}"
+                    f"{table_name} {label} meant {dict(zip(table['fingerprint'], fingerprint, strict=True))} "
+                    f"in release {released['version']}, "
+                    f"now {dict(zip(table['fingerprint'], now[json.dumps(key)], strict=True))}"
                 )
     return problems

@@ -198,7 +198,8 @@ def serve_database(db_path: Path, port: int = 8001, workers: int | None = None) 
     inspect_file = write_inspect_file(db_path)
     arguments, environment = server_command(db_path, port, inspect_file, workers)
     print(
-        f"serving {db_path} on http://{HOST}:{port} with {arguments[arguments.index('--workers') + 1]} worker processes",
+        f"serving {db_path} on http://{HOST}:{port} "
+        f"with {arguments[arguments.index('--workers') + 1]} worker processes",
         flush=True,
     )
     os.execve(arguments[0], arguments, {**os.environ, **environment})
@@ -272,9 +273,9 @@ def bounded_process(
                 try:
                     with urllib.request.urlopen(ready_url, timeout=2):
                         break
-                except OSError:
+                except OSError as not_ready:
                     if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(failure())
+                        raise RuntimeError(failure()) from not_ready
                     time.sleep(0.1)
             yield
         finally:

@@ -61,7 +61,8 @@ RECORD_PATH = "/record/{document_id}"
 
 
 def stable_path(datasette: Any, database: str, path: str) -> str:
-    """A path of the site under the database's own name, whatever route serves this release (``path_under_database``)."""
+    """A path of the site under the database's own name, whatever route serves this release
+    (``path_under_database``)."""
     route = getattr(datasette.get_database(database), "route", None) or database
     return path_under_database(path, route, database)
 
@@ -149,7 +150,8 @@ async def row_citation_item(
         document = await _one(db, "select * from documents where document_id = :id", {"id": note["document_id"]})
         position = await _one(
             db,
-            "select (select count(*) from editorial_notes as other where other.document_id = :document and other.note_id <= :id) as number, "
+            "select (select count(*) from editorial_notes as other "
+            "where other.document_id = :document and other.note_id <= :id) as number, "
             "(select count(*) from editorial_notes where document_id = :document) as total",
             {"id": row_id, "document": note["document_id"]},
         )

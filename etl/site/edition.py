@@ -107,7 +107,8 @@ async def records_in_order(database: Any) -> list[dict[str, Any]]:
     """Every record with its number of turns, in the order of the talks."""
     documents = await rows(
         database,
-        """select documents.*, (select count(*) from utterances where utterances.document_id = documents.document_id) as turns,
+        """select documents.*,
+                  (select count(*) from utterances where utterances.document_id = documents.document_id) as turns,
                   (select count(*) from editorial_notes where editorial_notes.document_id = documents.document_id
                      and editorial_notes.note_type = 'defect') as defects
            from documents""",
@@ -165,7 +166,8 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
     )
     labels = await rows(
         database,
-        "select field, text, char_start from seed_spans where document_id = :id and category = 'speaker_label' order by char_start",
+        "select field, text, char_start from seed_spans where document_id = :id and category = 'speaker_label' "
+        "order by char_start",
         {"id": document_id},
     )
     note_types = {row["note_type"]: row for row in await rows(database, "select * from note_types")}
@@ -199,7 +201,8 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
             document_id,
             article_url,
         )
-        # The printed label: before the text ("A.I. MIKOYAN expressed ..."), or inside it ("..., A.I. Mikoyan said, ...").
+        # The printed label: before the text ("A.I. MIKOYAN expressed ..."), or inside it
+        # ("..., A.I. Mikoyan said, ...").
         lead_in = printed_lead_in(utterance, labels_of_turn.get(utterance["utterance_id"], []))
         label = None if lead_in else label_in_text(utterance)
         marks = [*planned.marks, *([label] if label else [])]
@@ -444,12 +447,14 @@ async def method_page(datasette: Any, request: Any) -> Response:
         raise NotFound("No records are served")
     note_types = await rows(
         database,
-        """select note_types.*, (select count(*) from editorial_notes where editorial_notes.note_type = note_types.note_type) as notes
+        """select note_types.*,
+                  (select count(*) from editorial_notes where editorial_notes.note_type = note_types.note_type) as notes
            from note_types order by rowid""",
     )
     categories = await rows(
         database,
-        "select category, count(*) as spans, sum(char_end - char_start) as characters from seed_spans group by category order by category",
+        "select category, count(*) as spans, sum(char_end - char_start) as characters from seed_spans "
+        "group by category order by category",
     )
     documents = await records_in_order(database)
     database_url = datasette.urls.database(database.name)
@@ -571,7 +576,8 @@ async def home_variables(datasette: Any, database: Any) -> dict[str, Any]:
             indexed = name[: -len("_fts")]
             description = (
                 f"The full-text search index of {indexed} (SQLite FTS5, accents and case folded), used by the "
-                f"search box of {indexed}; with its storage tables {name}_data, {name}_idx, {name}_docsize, {name}_config."
+                f"search box of {indexed}; with its storage tables {name}_data, {name}_idx, {name}_docsize, "
+                f"{name}_config."
             )
         tables.append({"name": name, "internal": internal, "count": count, "description": description})
     for name in await database.view_names():

@@ -110,7 +110,8 @@ def request_problem(method: str, path: bytes, query_string: bytes) -> tuple[int,
     if len(path) + len(query_string) > MAX_URL_BYTES:
         return (
             414,
-            f"The address is {len(path) + len(query_string)} bytes long; this site answers addresses of up to {MAX_URL_BYTES} bytes.",
+            f"The address is {len(path) + len(query_string)} bytes long; this site answers addresses of up to "
+            f"{MAX_URL_BYTES} bytes.",
         )
     try:
         parameters = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_PARAMETERS)

@@ -44,7 +44,8 @@ PARAMETER_CHOICES_SQL = {
     """,
     "participant_id": """
         select participants.name as value,
-          participants.name || coalesce(' (' || participants.side || ')', '') || ': ' || count(utterances.utterance_id) || ' turns' as label
+          participants.name || coalesce(' (' || participants.side || ')', '') || ': '
+            || count(utterances.utterance_id) || ' turns' as label
         from participants join utterances on utterances.participant_id = participants.participant_id
         group by participants.participant_id order by count(utterances.utterance_id) desc, participants.name
     """,
