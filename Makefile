@@ -59,7 +59,7 @@ publish: $(DB) ## Build the release's container image with datasette package (Do
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 
-test: $(DB) browser ## Build, then run the whole test suite (browser tests included; the corpus tests skip, saying why, without the corpus)
+test: $(DB) browser node_modules/.installed ## Build, then run the whole test suite (browser tests included; the corpus tests skip, saying why, without the corpus)
 	$(PY) -m pytest
 
 corpus: $(INSTALLED) ## Fetch the shared corpus of real records into $(HAVANA_CORPUS), checked against tests/fixtures/records/jfk-russia-1963/SHA256SUMS
@@ -74,9 +74,15 @@ release: $(DB) ## Write dist/havana-1962-<version>.zip (the static edition insid
 site: $(DB) ## Write the static edition to build/site/: pages, citations, downloads and search, for any static host
 	$(PY) -m etl site --db $(DB) --out build/site
 
-tools: ## Install Debian's nginx and wrk for the serving benchmark when they are missing
+tools: node_modules/.installed ## Install Debian's nginx and wrk for the serving benchmark when they are missing, and the pinned npm tools (axe-core, Lighthouse)
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -q && apt-get install -y -q nginx; }
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q wrk; }
+
+# axe-core (tests/test_accessibility.py) and Lighthouse (bench/lighthouse.py), exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 bench: $(INSTALLED) tools ## Run the benchmarks; results in bench/results/*.json
 	$(PY) -m bench

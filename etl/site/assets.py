@@ -4,8 +4,9 @@
   (datasette-vega, ~1 MB of script) only where a chart is drawn or asked for, the site's language and its
   description (``<meta name="description">`` of a page that has none of its own).
 - ``asgi_wrapper``: the static files (Datasette's, its plugins' and the site's own) with a year-long
-  ``Cache-Control`` when their address carries their content's hash (a file name such as ``main.08f5d3d8.js``,
-  or ``?<hash>`` as Datasette's ``app.css?d59929`` and the site's ``edition.css?v=...``), a day otherwise.
+  ``Cache-Control`` when their address changes with their content (a hash in the file name such as
+  ``main.08f5d3d8.js``, a version such as ``codemirror-5.57.0.min.js``, or ``?<hash>`` as Datasette's
+  ``app.css?d59929`` and the site's ``edition.css?v=...``), a day otherwise.
   Responses are compressed by datasette-gzip, installed with the site.
 
 Configuration, all optional (``plugins: havana-1962:`` in metadata): ``charting_library``, the address prefix of
@@ -25,7 +26,8 @@ LANGUAGE = "en"
 STATIC_PREFIXES = ("/-/static/", "/-/static-plugins/", "/edition.css")
 YEAR = b"public, max-age=31536000, immutable"
 DAY = b"public, max-age=86400"
-HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.[a-z0-9]+$")
+# A file name that changes with its content: a hash (main.08f5d3d8.js) or a version (codemirror-5.57.0.min.js).
+HASHED_NAME = re.compile(r"(\.[0-9a-f]{8,}|-\d+\.\d+\.\d+[\w.-]*)\.[a-z0-9]+$")
 
 
 def static_cache_control(path: str, query_string: bytes) -> bytes | None:
@@ -34,6 +36,10 @@ def static_cache_control(path: str, query_string: bytes) -> bytes | None:
     >>> static_cache_control("/-/static-plugins/datasette_vega/main.08f5d3d8.js", b"")
     b'public, max-age=31536000, immutable'
     >>> static_cache_control("/-/static/app.css", b"d59929")
+    b'public, max-age=31536000, immutable'
+    >>> static_cache_control("/-/static/sql-formatter-2.3.3.min.js", b"")
+    b'public, max-age=31536000, immutable'
+    >>> static_cache_control("/-/static/codemirror-5.57.0-sql.min.js", b"")
     b'public, max-age=31536000, immutable'
     >>> static_cache_control("/-/static/table.js", b"")
     b'public, max-age=86400'
