@@ -52,12 +52,12 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     """
     for table in TABLES:
         for columns in table.indexes:
-            db[table.name].create_index(columns, find_unique_name=True)
+            db.table(table.name).create_index(columns, find_unique_name=True)
     db.create_view(TURNS_VIEW_NAME, TURNS_VIEW_SQL, replace=True)
 
 
 def _create_table(db: sqlite_utils.Database, table: Table) -> None:
-    db[table.name].create(
+    db.table(table.name).create(
         {column.name: SQLITE_TYPES[column.type] for column in table.columns},
         pk=table.primary_key if len(table.primary_key) > 1 else table.primary_key[0],
         not_null={column.name for column in table.columns if column.required},
@@ -88,23 +88,13 @@ _INSERT = {
 def enable_search(db: sqlite_utils.Database) -> None:
     """Build full-text search once every row is in."""
     for table in TABLES:
-        if table.searched_by_speaker:
-            _index_of_its_own(db, table)
-        elif table.full_text_columns:
-            db[table.name].enable_fts(
+        if table.full_text_columns:
+            db.table(table.name).enable_fts(
                 list(table.full_text_columns),
                 fts_version="FTS5",
                 tokenize=FTS_TOKENIZER,
                 create_triggers=False,
             )
-
-
-def _index_of_its_own(db: sqlite_utils.Database, table: Table) -> None:
-    """An FTS5 index that holds its own copy of the columns, under the name sqlite-utils would give it, with
-    the rowids of the table's rows (so that it joins, highlights and ranks as the external-content one would)."""
-    columns = ", ".join(f"[{name}]" for name in table.full_text_columns)
-    db.execute(f"CREATE VIRTUAL TABLE [{table.name}_fts] USING FTS5 ({columns}, tokenize='{FTS_TOKENIZER}')")
-    db.execute(f"INSERT INTO [{table.name}_fts] (rowid, {columns}) SELECT rowid, {columns} FROM [{table.name}]")
 
 
 # How long a build waits for another one writing into the same folder (one just ending, say) before it stops.
