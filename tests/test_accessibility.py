@@ -31,10 +31,10 @@ PAGES = {
     "people": "/people",
     "method": "/method",
     "search": "/search?q=inspection",
-    "table with facets": "/havana-1962/turns?_facet=speaker&_facet=record",
+    "table with facets": "/havana-1962/turns?_facet=speaker_name&_facet=document_id",
     "row": "/havana-1962/utterances/1962-11-05-memorandum-u057",
     "ready-made query": "/havana-1962/words_per_participant",
-    "SQL": "/havana-1962?sql=select+speaker%2C+count(*)+as+turns+from+turns+group+by+speaker",
+    "SQL": "/havana-1962?sql=select+speaker_name%2C+count(*)+as+turns+from+turns+group+by+speaker_name",
     "error": "/havana-1962/no_such_table",
 }
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
@@ -85,7 +85,8 @@ def test_no_serious_axe_violation_on_any_kind_of_page(browser: Browser, base_url
     page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         for name, path in PAGES.items():
-            page.goto(base_url + path, wait_until="load")
+            response = page.goto(base_url + path, wait_until="load")
+            assert (response.status >= 400) == (name == "error"), f"{name}: {response.status}"
             if name == "ready-made query":
                 page.wait_for_selector(".vega-embed")
             violations = serious_violations(page, axe)
