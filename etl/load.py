@@ -88,13 +88,23 @@ _INSERT = {
 def enable_search(db: sqlite_utils.Database) -> None:
     """Build full-text search once every row is in."""
     for table in TABLES:
-        if table.full_text_columns:
+        if table.searched_by_speaker:
+            _index_of_its_own(db, table)
+        elif table.full_text_columns:
             db.table(table.name).enable_fts(
                 list(table.full_text_columns),
                 fts_version="FTS5",
                 tokenize=FTS_TOKENIZER,
                 create_triggers=False,
             )
+
+
+def _index_of_its_own(db: sqlite_utils.Database, table: Table) -> None:
+    """An FTS5 index that holds its own copy of the columns, under the name sqlite-utils would give it, with
+    the rowids of the table's rows (so that it joins, highlights and ranks as the external-content one would)."""
+    columns = ", ".join(f"[{name}]" for name in table.full_text_columns)
+    db.execute(f"CREATE VIRTUAL TABLE [{table.name}_fts] USING FTS5 ({columns}, tokenize='{FTS_TOKENIZER}')")
+    db.execute(f"INSERT INTO [{table.name}_fts] (rowid, {columns}) SELECT rowid, {columns} FROM [{table.name}]")
 
 
 # How long a build waits for another one writing into the same folder (one just ending, say) before it stops.

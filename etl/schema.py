@@ -74,6 +74,11 @@ class Table:
     label_column: str | None = None
     full_text_columns: tuple[str, ...] = ()
     indexes: tuple[tuple[str, ...], ...] = field(default=())
+    # A search of this table also finds the rows said by a person the query names (the turns): its full-text
+    # index is a table of its own (not sqlite-utils' external-content one, which Datasette would search by
+    # itself, requiring every word of the query in the text), and the site's ``filters_from_request``
+    # searches it (etl/site/search.py).
+    searched_by_speaker: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -189,7 +194,8 @@ DOCUMENTS = Table(
         Column(
             "layout",
             "string",
-            "The form the record's text comes in: the archive's Markdown or web page, a document of a published collection, or a plain record.",
+            "The form the record's text comes in: the archive's Markdown or web page, a document of a published "
+            "collection, or a plain record.",
             required=True,
             enum=LAYOUTS,
         ),
@@ -291,6 +297,7 @@ UTTERANCES = Table(
     primary_key=("utterance_id",),
     label_column="utterance_id",
     full_text_columns=("spoken_text",),
+    searched_by_speaker=True,
     indexes=(("document_id", "seq"), ("participant_id",)),
     columns=(
         Column(
@@ -318,7 +325,8 @@ UTTERANCES = Table(
         Column(
             "mode",
             "string",
-            "direct (transcript turn), reported (the recorder reports what was said), action (e.g. 'DORTICOS objects.') "
+            "direct (transcript turn), reported (the recorder reports what was said), "
+            "action (e.g. 'DORTICOS objects.') "
             "or narration (the recorder's own words).",
             required=True,
             enum=MODES,
@@ -332,7 +340,8 @@ UTTERANCES = Table(
         Column(
             "text",
             "string",
-            "The words as printed, without the speaker label of a transcript turn; paragraphs are separated by a blank line.",
+            "The words as printed, without the speaker label of a transcript turn; "
+            "paragraphs are separated by a blank line.",
             required=True,
         ),
         Column("paragraphs", "integer", "Number of paragraphs in the turn.", required=True, minimum=1),
@@ -431,7 +440,9 @@ EDITORIAL_NOTES = Table(
 
 PROTOCOL_ARTICLES = Table(
     name="protocol_articles",
-    description="The articles of the draft Soviet-American-Cuban protocol of 31 October 1962 that the talks quote or name.",
+    description=(
+        "The articles of the draft Soviet-American-Cuban protocol of 31 October 1962 that the talks quote or name."
+    ),
     primary_key=("article_id",),
     label_column="label",
     columns=(

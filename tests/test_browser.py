@@ -78,7 +78,8 @@ def test_searching_the_talks_finds_the_turns_about_inspection(server, page, db: 
 
 def test_canned_query_opens_with_a_ready_made_bar_chart(server, page):
     page.goto(f"{server}/{DATABASE_NAME}")
-    page.get_by_role("link", name="Words and turns per participant, per record (with a bar chart)").click()
+    chart_query = "Words and turns per participant, per record and kind of turn (with a bar chart)"
+    page.get_by_role("link", name=chart_query).click()
     page.wait_for_url("**/words_per_participant#g.mark=bar*")
     chart = page.locator("canvas.marks, svg.marks")
     expect(chart.first).to_be_visible()

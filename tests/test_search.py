@@ -31,7 +31,8 @@ GUEVARA_AIRBORNE = "1962-11-05-memorandum-u057"
 def names(db: sqlite_utils.Database):
     return build_name_index(
         db.execute(
-            "select participant_id, name from participants union select participant_id, name_as_printed from participant_names"
+            "select participant_id, name from participants "
+            "union select participant_id, name_as_printed from participant_names"
         ).fetchall()
     )
 
@@ -496,7 +497,8 @@ async def test_the_speaker_filter_narrows_the_results_with_counts_and_survives_p
 
 async def test_words_an_editor_inserted_are_not_the_speakers_and_are_found_as_a_note(ds, db):
     (turn,) = db.query(
-        "select text, spoken_text, words, spoken_words from utterances where utterance_id = '1962-11-05-memorandum-u044'"
+        "select text, spoken_text, words, spoken_words from utterances "
+        "where utterance_id = '1962-11-05-memorandum-u044'"
     )
     assert "[the proposal to swap Soviet missiles in Cuba for U.S. missiles in Turkey--ed.]" in turn["text"]
     assert "Turkey" not in turn["spoken_text"] and "First, the exchange, and second" in turn["spoken_text"]
@@ -517,3 +519,23 @@ async def test_words_per_participant_counts_spoken_words_and_keeps_kinds_of_turn
     assert sum(row["words"] for row in rows) == spoken
     (editorial,) = db.execute("select sum(words - spoken_words) from utterances").fetchone()
     assert sum(row["editorial_words"] for row in rows) == editorial > 0
+
+
+@pytest.mark.parametrize("table", ["turns", "utterances"])
+async def test_a_tables_search_reads_a_name_as_who_speaks_too(ds, db, table):
+    rows = (await ds.client.get(f"/{DATABASE_NAME}/{table}.json?_search=Che&_shape=array&_size=max")).json()
+    by_guevara = {
+        row["utterance_id"] for row in db.query("select utterance_id from utterances where participant_id = 'guevara'")
+    }
+    assert by_guevara <= {row["utterance_id"] for row in rows}
+    (turn,) = (await ds.client.get(f"/{DATABASE_NAME}/{table}.json?_search=Guevara+inspection&_shape=array")).json()
+    assert turn["utterance_id"] == "1962-11-05-memorandum-u057"
+    page = await ds.client.get(f"/{DATABASE_NAME}/{table}?_search=Che")
+    assert 'name="_search"' in page.text and "a name also finds the turns its person said" in page.text
+
+
+async def test_a_tables_raw_search_takes_sqlites_syntax_as_typed(ds):
+    rows = (
+        await ds.client.get(f"/{DATABASE_NAME}/utterances.json?_search=insp*&_searchmode=raw&_shape=array&_size=max")
+    ).json()
+    assert len(rows) == 10 and all(re.search(r"\binsp", row["spoken_text"], re.IGNORECASE) for row in rows)

@@ -154,6 +154,8 @@ class SearchQuery:
         >>> parse_search("Che OR inspection", index).by_speaker()
         ()
         """
+        if self.tree is None:
+            return ()
         parts = self.tree.parts if isinstance(self.tree, All) else (self.tree,)
         excluded = self.tree.excluded if isinstance(self.tree, All) else ()
         readings = []
@@ -263,7 +265,8 @@ def _lex(text: str, notices: list[str]) -> list[_Token]:
         if match["phrase"] is not None:
             if match["closed"] is None:
                 notices.append(
-                    f"The quotation mark before “{match['phrase'].strip()}” is not closed: searched as a phrase to the end."
+                    f"The quotation mark before “{match['phrase'].strip()}” is not closed: "
+                    "searched as a phrase to the end."
                 )
             words = words_of(match["phrase"])
             if words:
@@ -319,7 +322,8 @@ class _Parser:
         groups = [self.parse_all()]
         while (token := self.peek()) is not None and token.kind == "operator" and token.text == "OR":
             self.take()
-            if self.peek() is None or self.peek().kind in ("close", "operator"):
+            following = self.peek()
+            if following is None or following.kind in ("close", "operator"):
                 raise SearchSyntaxError("OR needs a word or a phrase on each side, e.g. inspection OR verification.")
             groups.append(self.parse_all())
         return groups[0] if len(groups) == 1 else Any_(tuple(groups))
@@ -347,9 +351,10 @@ class _Parser:
         if not parts:
             if excluded:
                 raise SearchSyntaxError(
-                    "NOT (or -) leaves words out of what the other words find: add a word to look for, e.g. inspection NOT Turkey."
+                    "NOT (or -) leaves words out of what the other words find: add a word to look for, "
+                    "e.g. inspection NOT Turkey."
                 )
-            if self.peek() is not None and self.peek().kind == "operator":
+            if (following := self.peek()) is not None and following.kind == "operator":
                 raise SearchSyntaxError("OR needs a word or a phrase on each side, e.g. inspection OR verification.")
             raise SearchSyntaxError("Empty parentheses “()”: put words inside them, or remove them.")
         return All(tuple(parts), tuple(excluded)) if len(parts) > 1 or excluded else parts[0]
@@ -432,7 +437,8 @@ def occurrences(marked: str | None, context_words: int = CONTEXT_WORDS) -> str:
     match, the words around it with the match marked ``**like this**``, and its offset in the turn's text.
 
     >>> import json
-    >>> [row["in_context"] for row in json.loads(occurrences("We reject \\x02inspection\\x03, any \\x02inspection\\x03 at all.", 2))]
+    >>> marked = "We reject \\x02inspection\\x03, any \\x02inspection\\x03 at all."
+    >>> [row["in_context"] for row in json.loads(occurrences(marked, 2))]
     ['We reject **inspection**, any inspection', 'inspection, any **inspection** at all.']
     >>> json.loads(occurrences("We reject \\x02inspection\\x03."))[0]["offset"]
     10
@@ -446,8 +452,10 @@ def occurrences(marked: str | None, context_words: int = CONTEXT_WORDS) -> str:
     for number, match in enumerate(MARKED.finditer(marked)):
         start = match.start() - 2 * number  # the marks of the matches before this one are not in the text
         end = start + len(match["match"])
-        before = words_before.search(text[max(0, start - 40 * context_words) : start])[0]
-        after = words_after.match(text, end)[0]
-        in_context = " ".join(f"{before}**{match['match']}**{after}".split())
+        # both patterns match the empty string, so they always match
+        words_ahead = words_before.search(text[max(0, start - 40 * context_words) : start])
+        words_behind = words_after.match(text, end)
+        assert words_ahead is not None and words_behind is not None
+        in_context = " ".join(f"{words_ahead[0]}**{match['match']}**{words_behind[0]}".split())
         found.append({"match": match["match"], "offset": start, "in_context": in_context})
     return json.dumps(found, ensure_ascii=False)

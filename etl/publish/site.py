@@ -81,7 +81,7 @@ def _table_metadata(table: Table, curated: dict[str, Any]) -> dict[str, Any]:
     }
     if table.label_column:
         metadata["label_column"] = table.label_column
-    if table.full_text_columns:
+    if table.full_text_columns and not table.searched_by_speaker:
         # searchmode raw: etl/site/search.py gives Datasette's :search parameter its own reading of the query
         # (OR, NOT, quotes, prefix*, names in every printed form) as a safe FTS5 expression;
         # ?_searchmode=raw takes SQLite's syntax as typed, ?_searchmode=escaped every word literally.

@@ -398,9 +398,9 @@ async def search_page(request: Any, datasette: Any) -> Response:
     if request.url_vars.get("format") == "json":
         return Response.json(answer, headers={"Access-Control-Allow-Origin": "*"})
 
-    def url_for(number: int = 1, **changes: str | None) -> str:
+    def url_for(number: int = 1, changes: dict[str, str | None] | None = None) -> str:
         """This search's address with ``changes`` to its kind or filters (None removes one), at page ``number``."""
-        chosen = {"kind": kind or None, **answer["filters"], **changes}
+        chosen = {"kind": kind or None, **answer["filters"], **(changes or {})}
         args = {
             "q": text,
             **{name: value for name, value in chosen.items() if value},
@@ -414,7 +414,9 @@ async def search_page(request: Any, datasette: Any) -> Response:
             {
                 **value,
                 "selected": answer["filters"].get(name) == value["value"],
-                "url": url_for(**{name: None if answer["filters"].get(name) == value["value"] else value["value"]}),
+                "url": url_for(
+                    changes={name: None if answer["filters"].get(name) == value["value"] else value["value"]}
+                ),
             }
             for value in values
         ]
@@ -424,13 +426,13 @@ async def search_page(request: Any, datasette: Any) -> Response:
         **answer,
         "database": database,
         "facets": facets,
-        "clear_filters_url": url_for(**{name: None for name in FILTERS}) if answer["filters"] else None,
+        "clear_filters_url": url_for(changes=dict.fromkeys(FILTERS)) if answer["filters"] else None,
         "previous_url": url_for(page - 1) if page > 1 else None,
         "next_url": url_for(page + 1) if offset + limit < total else None,
         "json_url": datasette.urls.path(SEARCH_PATH + ".json")
         + "?"
         + urlencode({"q": text, **({"kind": kind} if kind else {}), **answer["filters"]}),
-        "kind_urls": {name: url_for(kind=name or None) for name in ("", *KINDS)},
+        "kind_urls": {name: url_for(changes={"kind": name or None}) for name in ("", *KINDS)},
         "first": offset + 1,
         "read_names": [typed for typed, _, _ in parse_search_names(text, await name_index(datasette, database))]
         if database
@@ -468,37 +470,71 @@ async def searched_through(datasette: Any, database: str, table: str) -> str | N
 @hookimpl(trylast=True)
 def filters_from_request(request: Any, database: str, table: str, datasette: Any):
     """``_search`` read as a person means it. Runs after Datasette's own search filter (trylast), so that for
-    an indexed table it gives Datasette's ``:search`` parameter the FTS5 reading of the query (the table is
-    configured with ``searchmode: raw``); for a view it adds the whole condition itself."""
+    a table Datasette searches (the notes) it gives Datasette's ``:search`` parameter the FTS5 reading of the
+    query (the table is configured with ``searchmode: raw``). The turns (the ``utterances`` table and the
+    ``turns`` view) it searches itself, as ``/search`` does: a name finds the turns said by that person as
+    well as the turns that name them (``SearchQuery.by_speaker``). ``_searchmode=raw`` takes SQLite's own
+    syntax as typed there too."""
 
     async def inner() -> FilterArguments | None:
         text = request.args.get("_search")
-        if text is None or request.args.get("_searchmode"):
-            return None  # nothing to search, or the caller chose Datasette's raw or escaped mode
+        mode = request.args.get("_searchmode")
         through = await searched_through(datasette, database, table)
         if through is None:
             return None
+        by_speaker = next(t for t in TABLES if t.name == through).searched_by_speaker
+        if text is None:
+            # the search box of a table the site searches itself (Datasette shows it for the tables it searches)
+            return FilterArguments([], {}, [], {"supports_search": True}) if by_speaker else None
+        if mode and not by_speaker:
+            return None  # the caller chose Datasette's raw or escaped mode
         names = await name_index(datasette, database)
         descriptions: list[str] = []
-        try:
-            query = parse_search(text, names)
-            expression = query.fts5() or MATCH_NOTHING
-            descriptions += describe(query) + list(query.notices)
-        except SearchSyntaxError as error:
-            expression = MATCH_NOTHING
-            descriptions.append(f"the search could not be read: {error}")
-        if through == table:
+        readings: tuple[tuple[str, str | None], ...] = ()
+        if mode == "raw":
+            expression = text
+        else:
+            try:
+                query = parse_search(text, names)
+                expression = query.fts5() or MATCH_NOTHING
+                readings = query.by_speaker()
+                descriptions += describe(query) + list(query.notices)
+            except SearchSyntaxError as error:
+                expression = MATCH_NOTHING
+                descriptions.append(f"the search could not be read: {error}")
+        if not by_speaker:
             return FilterArguments([], {"search": expression}, descriptions)
         key = (await datasette.get_database(database).primary_keys(through))[0]
-        where = f"[{key}] in (select [{key}] from [{through}] where rowid in (select rowid from [{through}_fts] where [{through}_fts] match :havana_search))"
+        where, params = speaker_search_condition(through, key, expression, readings)
+        if readings:
+            descriptions.append("a name also finds the turns its person said")
         return FilterArguments(
             [where],
-            {"havana_search": expression},
+            params,
             [f'search matches "{text}"', *descriptions],
             {"supports_search": True, "search": text},
         )
 
     return inner
+
+
+def speaker_search_condition(
+    table: str, key: str, expression: str, readings: tuple[tuple[str, str | None], ...]
+) -> tuple[str, dict[str, str]]:
+    """The WHERE condition (on ``key``) and parameters of a search of ``table``'s rows: those whose words match
+    ``expression``, and those said by a person the query names whose words match the rest of it."""
+    match = f"rowid in (select rowid from [{table}_fts] where [{table}_fts] match :havana_search{{}})"
+    alternatives = [match.format("")]
+    params = {"havana_search": expression}
+    for number, (speaker, rest) in enumerate(readings):
+        params[f"havana_speaker_{number}"] = speaker
+        condition = f"participant_id = :havana_speaker_{number}"
+        if rest is not None:
+            params[f"havana_search_{number}"] = rest
+            condition += " and " + match.format(f"_{number}")
+        alternatives.append(f"({condition})")
+    where = f"[{key}] in (select [{key}] from [{table}] where " + " or ".join(alternatives) + ")"
+    return where, params
 
 
 # ---------------------------------------------------------------------------------------------------------
