@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data read validate serve publish test browser tools ids release bench clean corpus site
+.PHONY: help venv build data read validate serve publish lint test browser tools ids release bench clean corpus site
 
 # The shared corpus of real records that the reader's tests read (tests/corpus.py); never committed.
 HAVANA_CORPUS ?= ../shared/corpus/jfk-russia-1963
@@ -56,10 +56,16 @@ serve: $(DB) ## Serve the dataset with Datasette on http://127.0.0.1:8001
 publish: $(DB) ## Build the release's container image with datasette package (Docker needed; ENGINE=cloudrun deploys to Cloud Run)
 	$(PY) -m etl publish --db $(DB) --engine $(or $(ENGINE),package)
 
+# Style (ruff: pyproject.toml's rules, and its formatter) and the types of etl/ (mypy); part of `make test`.
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy etl
+
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 
-test: $(DB) browser node_modules/.installed ## Build, then run the whole test suite (browser tests included; the corpus tests skip, saying why, without the corpus)
+test: lint $(DB) browser node_modules/.installed ## Build, then run the whole test suite (browser tests included; the corpus tests skip, saying why, without the corpus)
 	$(PY) -m pytest
 
 corpus: $(INSTALLED) ## Fetch the shared corpus of real records into $(HAVANA_CORPUS), checked against tests/fixtures/records/jfk-russia-1963/SHA256SUMS

@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     facts = machine()
     print(
-        f"havana-1962 benchmarks, {facts['date_utc']}: {facts['nproc']} cores, Python {facts['python']}, SQLite {facts['sqlite']}, Datasette {facts['datasette']}"
+        f"havana-1962 benchmarks, {facts['date_utc']}: {facts['nproc']} cores, Python {facts['python']}, SQLite "
+        f"{facts['sqlite']}, Datasette {facts['datasette']}"
     )
 
     sizes = tuple(sorted(arguments.sizes))
@@ -127,16 +128,19 @@ def main(argv: list[str] | None = None) -> int:
             check = limits[name]
             print(
                 f"{result['database']}: {name}: {check['status']} in {check['seconds']} s, facets timed out: "
-                f"{check['facets_timed_out'] or 'none'} (facet limit {limits['facet_time_limit_ms']} ms, SQL limit {limits['sql_time_limit_ms']} ms)"
+                f"{check['facets_timed_out'] or 'none'} (facet limit {limits['facet_time_limit_ms']} ms, SQL limit "
+                f"{limits['sql_time_limit_ms']} ms)"
             )
         export = result["full_csv_export"]
         print(
-            f"{result['database']}: full CSV export of utterances: {export['mb']} MB in {export['seconds']} s ({export['mb_per_s']} MB/s)"
+            f"{result['database']}: full CSV export of utterances: {export['mb']} MB in {export['seconds']} s "
+            f"({export['mb_per_s']} MB/s)"
         )
     print("\n== reader ==")
     print(reader["skipped"] if "skipped" in reader else reader_bench.format_result(reader))
     print(
-        f"\nresults: bench/results/build.json, bench/results/reader.json, bench/results/serve.json; total {time.perf_counter() - started:.0f} s"
+        "\nresults: bench/results/build.json, bench/results/reader.json, bench/results/serve.json; total "
+        f"{time.perf_counter() - started:.0f} s"
     )
     return 0
 

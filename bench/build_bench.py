@@ -120,7 +120,7 @@ def floor_seconds(db_path: Path, scratch: Path) -> tuple[float, int]:
     try:
         start = time.perf_counter()
         with conn:
-            for create, rows in tables.values():
+            for create, _rows in tables.values():
                 conn.execute(create)
             for name, (_, rows) in tables.items():
                 if rows:
@@ -239,28 +239,35 @@ def format_targets(summary: dict) -> list[str]:
     lines = []
     seed = summary.get("seed_build_seconds")
     lines.append(
-        f"seed build: {seed:.3f} s (target < {summary['target_seed_build_under_s']} s): {verdict(seed is not None and seed < summary['target_seed_build_under_s'])}"
+        f"seed build: {seed:.3f} s (target < {summary['target_seed_build_under_s']} s): "
+        f"{verdict(seed is not None and seed < summary['target_seed_build_under_s'])}"
         if seed is not None
         else "seed build: not measured"
     )
     ratio = summary.get("cost_per_mb_x1000_over_x10")
     lines.append(
-        f"cost per MB, largest / x10: {ratio} (target <= {summary.get('target_cost_ratio_within')}): {verdict(None if ratio is None else ratio <= summary['target_cost_ratio_within'])}"
+        f"cost per MB, largest / x10: {ratio} (target <= {summary.get('target_cost_ratio_within')}): "
+        f"{verdict(None if ratio is None else ratio <= summary['target_cost_ratio_within'])}"
     )
     over = summary.get("largest_build_over_floor")
     lines.append(
-        f"largest build / executemany floor: {over}x (target <= {summary.get('target_largest_build_over_floor_at_most')}x): {verdict(None if over is None else over <= summary['target_largest_build_over_floor_at_most'])}"
+        f"largest build / executemany floor: {over}x (target <= "
+        f"{summary.get('target_largest_build_over_floor_at_most')}x): "
+        f"{verdict(None if over is None else over <= summary['target_largest_build_over_floor_at_most'])}"
     )
     peak = summary.get("largest_peak_rss_mb")
     lines.append(
-        f"largest build peak memory: {peak} MB (target <= {summary.get('target_largest_peak_rss_mb_at_most')} MB): {verdict(None if peak is None else peak <= summary['target_largest_peak_rss_mb_at_most'])}"
+        f"largest build peak memory: {peak} MB (target <= {summary.get('target_largest_peak_rss_mb_at_most')} MB): "
+        f"{verdict(None if peak is None else peak <= summary['target_largest_peak_rss_mb_at_most'])}"
     )
     growth = summary.get("largest_peak_over_x100")
     lines.append(
-        f"largest peak / x100 peak: {growth} (target <= {summary.get('target_largest_peak_over_x100_at_most')}): {verdict(None if growth is None else growth <= summary['target_largest_peak_over_x100_at_most'])}"
+        f"largest peak / x100 peak: {growth} (target <= {summary.get('target_largest_peak_over_x100_at_most')}): "
+        f"{verdict(None if growth is None else growth <= summary['target_largest_peak_over_x100_at_most'])}"
     )
     lines.append(
-        f"parallel over serial (largest): {summary.get('largest_parallel_speedup')}x faster; same bytes: {summary.get('largest_serial_equals_parallel_bytes')}"
+        f"parallel over serial (largest): {summary.get('largest_parallel_speedup')}x faster; same bytes: "
+        f"{summary.get('largest_serial_equals_parallel_bytes')}"
     )
     return lines
 
@@ -268,7 +275,8 @@ def format_targets(summary: dict) -> list[str]:
 def format_table(result: dict) -> str:
     """The build results as a Markdown table."""
     lines = [
-        "| size | records | input MB | build s | MB/s | s per MB | peak RSS MB | rows | floor s (executemany) | build / floor |",
+        "| size | records | input MB | build s | MB/s | s per MB | peak RSS MB | rows | floor s (executemany) "
+        "| build / floor |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in result["sizes"]:

@@ -3,8 +3,8 @@
 The dataset has three records; a benchmark needs thousands to show how the build grows. Copy ``k`` of a
 seed is the seed with the record's own date moved by ``k`` times the span of the seeds' dates (3 days for
 3-5 November, so every copy gets a new date, hence a new ``document_id``) and, in transcript records, some
-pairs of adjacent one-paragraph turns swapped (so the speakers come in a new order). Everything else is the seed's text, byte for byte, so the copies are valid
-input for the real parser. Copy 0 is the seed unchanged.
+pairs of adjacent one-paragraph turns swapped (so the speakers come in a new order). Everything else is the
+seed's text, byte for byte, so the copies are valid input for the real parser. Copy 0 is the seed unchanged.
 
 The corpora are synthetic benchmark input only: they live in a temporary folder and never in the dataset.
 """
@@ -96,7 +96,7 @@ def move_date(text: str, old: dt.date, new: dt.date) -> str:
     >>> move_date("3.XI.62 ALEKSEEV", dt.date(1962, 11, 3), dt.date(1963, 1, 2))
     '2.I.63 ALEKSEEV'
     """
-    for old_form, new_form in zip(date_forms(old), date_forms(new)):
+    for old_form, new_form in zip(date_forms(old), date_forms(new), strict=True):  # (the same forms of each)
         text = re.sub(rf"(?<![\w-]){re.escape(old_form)}(?!\w)", new_form, text)
     return text
 
@@ -131,7 +131,8 @@ def swap_turns(text: str, rng: random.Random, label_forms: list[str]) -> str:
 
 
 def make_copy(name: str, text: str, date: dt.date, copy: int, step_days: int, label_forms: list[str]) -> str:
-    """Copy ``copy`` of the seed ``name`` dated ``date``: its date moved by ``step_days`` per copy, its turns reordered."""
+    """Copy ``copy`` of the seed ``name`` dated ``date``: its date moved by ``step_days`` per copy, its turns
+    reordered."""
     if copy == 0:
         return text
     text = move_date(text, date, date + dt.timedelta(days=step_days * copy))

@@ -1,4 +1,5 @@
-"""The reader on real records it was not written against: the shared corpus's build time, and agreement with the hand reading.
+"""The reader on real records it was not written against: the shared corpus's build time, and agreement with
+the hand reading.
 
 - The whole shared corpus (the folder ``HAVANA_CORPUS`` names, see tests/corpus.py; 90 records) is built by the real
   pipeline in a child process, serially: seconds, MB/s, rows/s, peak memory, coverage.
@@ -107,7 +108,8 @@ def format_result(result: dict) -> str:
     lines = [f"shared corpus: {result['records']} records, {result['megabytes']} MB"]
     if build["status"] == "ok":
         lines.append(
-            f"  built in {build['seconds']:.2f} s ({result['mb_per_s']} MB/s, {result['rows_per_s']} rows/s, peak {result['peak_rss_mb']} MB); "
+            f"  built in {build['seconds']:.2f} s ({result['mb_per_s']} MB/s, {result['rows_per_s']} rows/s, peak "
+            f"{result['peak_rss_mb']} MB); "
             f"records with unaccounted text: {result['records_with_unaccounted_text']}"
         )
     else:
@@ -119,7 +121,8 @@ def format_result(result: dict) -> str:
     )
     lines.append(
         f"hand-read records: {hand['records']}; frames read exactly: {hand['frames_exact']}/{hand['records']}; "
-        f"turns with the right speaker and mode: {hand['turns_agreeing']}/{hand['turns']} = {hand['turn_agreement']:.1%} "
+        f"turns with the right speaker and mode: {hand['turns_agreeing']}/{hand['turns']} = "
+        f"{hand['turn_agreement']:.1%} "
         f"(target {hand['target_turn_agreement']:.0%}: {met}); "
         f"characters of those turns given to the right speaker: {hand['character_agreement']:.1%} (no target)"
     )
@@ -169,4 +172,5 @@ def format_linear_reading(result: dict) -> str:
     lengths = ", ".join(
         f"{lines:,} lines {seconds:.2f} s" for lines, seconds in zip(result["lines"], result["seconds"], strict=True)
     )
-    return f"one record of reported speech: {lengths}; each doubling took {' and '.join(f'{ratio}x' for ratio in result['doubling_ratios'])} the time (2x is linear)"
+    ratios = " and ".join(f"{ratio}x" for ratio in result["doubling_ratios"])
+    return f"one record of reported speech: {lengths}; each doubling took {ratios} the time (2x is linear)"

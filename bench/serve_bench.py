@@ -64,7 +64,8 @@ def request_mix(db_path: Path) -> dict[str, list[str]]:
             ),
             "participant_id": _first(
                 conn,
-                "select participant_id from utterances where participant_id is not null group by participant_id order by count(*) desc limit 1",
+                "select participant_id from utterances where participant_id is not null group by participant_id order "
+                "by count(*) desc limit 1",
             ),
             "note_type": _first(
                 conn, "select note_type from editorial_notes group by note_type order by count(*) desc limit 1"
@@ -224,7 +225,8 @@ def _levels(
         overall["p95_over_floor"] = round(overall["p95_ms"] / floor_summary["p95_ms"], 1)
         levels.append({"concurrency": concurrency, "floor": floor_summary, "mix": overall, "pages": pages})
         log(
-            f"{label:<6} c={concurrency:<3} mix {overall['throughput_rps']:>6.1f} req/s  p50 {overall['p50_ms']:>7.1f}  "
+            f"{label:<6} c={concurrency:<3} mix {overall['throughput_rps']:>6.1f} req/s  "
+            f"p50 {overall['p50_ms']:>7.1f}  "
             f"p95 {overall['p95_ms']:>7.1f}  p99 {overall['p99_ms']:>7.1f} ms  non-200 {overall['non_200']}  |  "
             f"floor {floor_summary['throughput_rps']:>6.1f} req/s  p95 {floor_summary['p95_ms']:>6.1f} ms  "
             f"(mix p95 = {overall['p95_over_floor']}x floor)"
@@ -290,7 +292,8 @@ def _peer_comparison(site_url: str, site_mix: dict, peer_url: str, mix: dict, ro
             ),
         }
         log(
-            f"  {page:<45} site p95 {site['p95_ms']:>7.1f} ms  plain {peer['p95_ms']:>7.1f} ms  ratio {by_page[page]['ratio']}"
+            f"  {page:<45} site p95 {site['p95_ms']:>7.1f} ms  plain {peer['p95_ms']:>7.1f} ms  ratio "
+            f"{by_page[page]['ratio']}"
         )
     ratios = sorted(figures["ratio"] for figures in by_page.values())
     return {
@@ -350,7 +353,8 @@ def _behind_proxy(site_url: str, mix: dict, work: Path, rounds: int, log) -> dic
     ratio = round(warm_p95 / floor_p95, 2)
     hits = sum(status == "HIT" for status in cache_status.values())
     log(
-        f"  static file p95 {floor_p95} ms; warm mix p95 {warm_p95} ms: {ratio}x; cache hits on the second request: {hits} of {len(cache_status)} URLs"
+        f"  static file p95 {floor_p95} ms; warm mix p95 {warm_p95} ms: {ratio}x; cache hits on the second request: "
+        f"{hits} of {len(cache_status)} URLs"
     )
     return {
         "concurrency": 32,
@@ -439,7 +443,8 @@ def bench_seeds(
             "x",
             1.7,
             ">=",
-            f"{result['workers_throughput']['workers_rps']} against {result['workers_throughput']['one_process_rps']} req/s on {os.cpu_count()} cores",
+            f"{result['workers_throughput']['workers_rps']} against {result['workers_throughput']['one_process_rps']} "
+            f"req/s on {os.cpu_count()} cores",
         ),
         target(
             "warm mix p95 behind nginx / static file p95, concurrency 32",
@@ -567,7 +572,8 @@ def format_targets(targets: list[dict]) -> str:
     lines = ["| target | figure | limit | met | detail |", "| --- | ---: | --- | --- | --- |"]
     for item in targets:
         lines.append(
-            f"| {item['target']} | {item['figure']} {item['unit']} | {item['limit']} | {'yes' if item['met'] else 'NO'} | {item['detail']} |"
+            f"| {item['target']} | {item['figure']} {item['unit']} | {item['limit']} | "
+            f"{'yes' if item['met'] else 'NO'} | {item['detail']} |"
         )
     return "\n".join(lines)
 
@@ -575,19 +581,23 @@ def format_targets(targets: list[dict]) -> str:
 def format_table(results: list[dict]) -> str:
     """The serving results as Markdown tables: the mix per concurrency, then each page's p95 at concurrency 8."""
     lines = [
-        "| database | concurrency | mix req/s | p50 ms | p95 ms | p99 ms | non-200 | floor req/s | floor p95 ms | mix p95 / floor p95 |",
+        "| database | concurrency | mix req/s | p50 ms | p95 ms | p99 ms | non-200 | floor req/s | floor p95 ms "
+        "| mix p95 / floor p95 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         for level in result["levels"]:
             mix, floor = level["mix"], level["floor"]
             lines.append(
-                f"| {result['database']} | {level['concurrency']} | {mix['throughput_rps']} | {mix['p50_ms']} | {mix['p95_ms']} | "
-                f"{mix['p99_ms']} | {mix['non_200']} | {floor['throughput_rps']} | {floor['p95_ms']} | {mix['p95_over_floor']} |"
+                f"| {result['database']} | {level['concurrency']} | {mix['throughput_rps']} | {mix['p50_ms']} | "
+                f"{mix['p95_ms']} | "
+                f"{mix['p99_ms']} | {mix['non_200']} | {floor['throughput_rps']} | {floor['p95_ms']} | "
+                f"{mix['p95_over_floor']} |"
             )
     lines += [
         "",
-        "| database | page | KB | p50 ms (c=1) | p95 ms (c=1) | p95 / floor (c=1) | p50 ms (c=8) | p95 ms (c=8) | p95 / floor (c=8) | p95 / floor inside the mix (c=8) |",
+        "| database | page | KB | p50 ms (c=1) | p95 ms (c=1) | p95 / floor (c=1) | p50 ms (c=8) | p95 ms (c=8) "
+        "| p95 / floor (c=8) | p95 / floor inside the mix (c=8) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
@@ -595,7 +605,9 @@ def format_table(results: list[dict]) -> str:
         for page, figures in by_level[8]["pages"].items():
             single = by_level[1]["pages"][page]
             lines.append(
-                f"| {result['database']} | {page} | {single['mean_kb']} | {single['p50_ms']} | {single['p95_ms']} | {single['p95_over_floor']} | "
-                f"{figures['p50_ms']} | {figures['p95_ms']} | {figures['p95_over_floor']} | {figures['p95_over_floor_inside_mix']} |"
+                f"| {result['database']} | {page} | {single['mean_kb']} | {single['p50_ms']} | {single['p95_ms']} | "
+                f"{single['p95_over_floor']} | "
+                f"{figures['p50_ms']} | {figures['p95_ms']} | {figures['p95_over_floor']} | "
+                f"{figures['p95_over_floor_inside_mix']} |"
             )
     return "\n".join(lines)

@@ -44,7 +44,7 @@ class BuildReport:
     warnings: list[str]
 
 
-def _composed(name: str) -> yaml.Node:
+def _composed(name: str) -> yaml.Node | None:
     return yaml.compose(
         (CURATED / name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     )
@@ -280,7 +280,9 @@ def _start_worker(inputs: CuratedInputs, parent: int) -> None:
 
 
 def _read_batch_in_worker(sources: list[SeedSource]) -> list[ReadRecord]:
-    return [_read_one(source, _WORKER_INPUTS) for source in sources]
+    inputs = _WORKER_INPUTS
+    assert inputs is not None, "set in each worker by the pool's initializer"
+    return [_read_one(source, inputs) for source in sources]
 
 
 def _read_one(source: SeedSource, inputs: CuratedInputs) -> ReadRecord:

@@ -57,13 +57,13 @@ def _load_checked(path: Path, mtime_ns: int, size: int) -> Any:
         validator = jsonschema.Draft202012Validator(_schema(schema_path))
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
         if errors:
-            error = errors[0]
-            where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+            first = errors[0]
+            where = "/".join(str(part) for part in first.absolute_path) or "the top level"
             raise ParseError(
                 path,
-                line_of_node(yaml.compose(text), list(error.absolute_path)),
-                f"{_expectation(error)} at {where} (schema {schema_path.name})",
-                _found(error),
+                line_of_node(yaml.compose(text), list(first.absolute_path)),
+                f"{_expectation(first)} at {where} (schema {schema_path.name})",
+                _found(first),
             )
     return data
 
@@ -83,8 +83,9 @@ def refuse_repeated_keys_and_alias_bombs(path: Path, text: str) -> None:
     """Stop at a key given twice in one mapping (YAML would keep the last silently) or at too many aliases."""
     aliases = [event for event in yaml.parse(text, Loader=_LOADER) if isinstance(event, yaml.AliasEvent)]
     if len(aliases) > MAX_ALIASES:
+        mark = aliases[MAX_ALIASES].start_mark  # (a parsed event always has one)
         raise ParseError(
-            path, aliases[MAX_ALIASES].start_mark.line + 1, f"at most {MAX_ALIASES} aliases (*name) in a curated file"
+            path, mark.line + 1 if mark else None, f"at most {MAX_ALIASES} aliases (*name) in a curated file"
         )
     stack, seen_nodes = [yaml.compose(text, Loader=_LOADER)], set()
     while stack:
@@ -118,12 +119,14 @@ def entry_lines(name: str, key: str | None = None, folder: Path = CURATED) -> li
 def entry_lines_of_mapping(name: str, folder: Path = CURATED) -> list[int]:
     """The line of each key of a curated mapping, in order."""
     node = yaml.compose((folder / name).read_text(encoding="utf-8"), Loader=_LOADER)
-    return [key.start_mark.line + 1 for key, _ in node.value]
+    return [key.start_mark.line + 1 for key, _ in node.value] if node is not None else []  # (None: an empty file)
 
 
 @lru_cache(maxsize=64)
 def _entry_lines(path: Path, key: str | None, mtime_ns: int, size: int) -> tuple[int, ...]:
     node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if node is None:  # an empty file: no entries
+        return ()
     if key is not None:
         node = next(value for item_key, value in node.value if item_key.value == key)
     return tuple(item.start_mark.line + 1 for item in node.value)

@@ -2,7 +2,8 @@
 like the server (Datasette's test client); one headless Chromium per module and a desktop page in it.
 
 Tests marked ``corpus`` read the shared corpus of real records (tests/corpus.py), tests marked
-``csl_schema`` the CSL-JSON schema. Where one is absent they are skipped with one line saying how to get it, and the run ends by saying how many were skipped and why.
+``csl_schema`` the CSL-JSON schema. Where one is absent they are skipped with one line saying how to get it,
+and the run ends by saying how many were skipped and why.
 With ``HAVANA_NO_SKIPS=1`` (as CI runs) a skipped test fails the run, so a moved folder can never silently
 turn the reader's proof off."""
 
@@ -36,7 +37,8 @@ THIRD_PARTY_INPUTS = {
     "csl_schema": lambda: (
         None
         if CSL_SCHEMA.is_file()
-        else f"needs the CSL-JSON schema, not found at {CSL_SCHEMA}: set {CSL_SCHEMA_SETTING} to csl-data.json of the CSL project's schema repository"
+        else f"needs the CSL-JSON schema, not found at {CSL_SCHEMA}: "
+        f"set {CSL_SCHEMA_SETTING} to csl-data.json of the CSL project's schema repository"
     ),
 }
 

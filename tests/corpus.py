@@ -75,7 +75,10 @@ def corpus_present() -> bool:
 
 def absent_reason() -> str:
     """One line for a skipped test: what is missing and how to get it."""
-    return f"needs the shared corpus of real records, not found at {corpus_folder()}: set {SETTING} to its folder or run `make corpus`"
+    return (
+        f"needs the shared corpus of real records, not found at {corpus_folder()}: "
+        f"set {SETTING} to its folder or run `make corpus`"
+    )
 
 
 def record_name(number: int) -> str:
@@ -136,7 +139,8 @@ def download(url: str) -> str:
         reason = getattr(error, "reason", error)
         raise CorpusError(
             f"{url}: could not be fetched ({reason}). Without a network: copy the collection's no-NN.txt records "
-            f"into a folder and set {SETTING} to it, or leave it: `make test` then skips the tests that need the corpus."
+            f"into a folder and set {SETTING} to it, or leave it: `make test` then skips the tests that need the "
+            "corpus."
         ) from error
     if len(data) > FETCH_LIMIT_BYTES:
         raise CorpusError(f"{url}: the answer is longer than {FETCH_LIMIT_BYTES} bytes, so it is not the collection")

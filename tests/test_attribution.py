@@ -221,7 +221,8 @@ def test_the_frame_of_a_record_is_metadata_not_turns(db):
         ("After mutual greetings, Com. Dorticos said that Fidel Castro had not been able to come.", "dorticos"),
         ("N.S. Khrushchev once said: there is a Cuban in the CC CPSU.", None),
         (
-            "The talks lasted seven hours, more than five hours of which were taken up by Comrade Mikoyan's explanations.",
+            "The talks lasted seven hours, more than five hours of which were taken up by Comrade Mikoyan's "
+            "explanations.",
             None,
         ),
     ],

@@ -87,7 +87,7 @@ def test_every_request_that_stalled_the_site_is_answered_in_words_at_once_while_
     reader.start()
     try:
         with ThreadPoolExecutor(max_workers=len(STALLING)) as pool:
-            answers = dict(zip(STALLING, pool.map(stall, STALLING.values())))
+            answers = dict(zip(STALLING, pool.map(stall, STALLING.values()), strict=True))
     finally:
         stop.set()
         reader.join(timeout=30)

@@ -51,7 +51,10 @@ def make_corpus(folder: Path, url: str) -> subprocess.CompletedProcess:
 
 
 def test_the_collection_is_split_at_each_numbered_document_in_order():
-    text = "Preface of the edition\n\nNo. 1\nNote of N.S. Khrushchev\nNo. 1\nan item of the note\nNo. 4\nLetter\nRegistry No. 12\nNo. 549666\nNo. 2\nNo. 9\nEnd\n"
+    text = (
+        "Preface of the edition\n\nNo. 1\nNote of N.S. Khrushchev\nNo. 1\nan item of the note\nNo. 4\nLetter\n"
+        "Registry No. 12\nNo. 549666\nNo. 2\nNo. 9\nEnd\n"
+    )
     sections = split_collection(text)
     assert list(sections) == ["no-01.txt", "no-04.txt", "no-09.txt"]
     assert sections["no-01.txt"] == "No. 1\nNote of N.S. Khrushchev\nNo. 1\nan item of the note\n"

@@ -75,8 +75,8 @@ def test_a_turns_entry_whose_opening_no_longer_matches_fails_a_strict_build(tmp_
     result = build(folder, "--strict")
     assert result.returncode == 1
     assert (
-        f"turns.yml:{line}: expected the opening 'We will send a FULL record of the conversation to Moscow' to start exactly one sentence"
-        in result.stderr
+        f"turns.yml:{line}: expected the opening 'We will send a FULL record of the conversation to Moscow' to start "
+        "exactly one sentence" in result.stderr
     )
     assert "Traceback" not in result.stderr
 
@@ -122,7 +122,8 @@ def test_a_yes_or_no_word_left_unquoted_in_a_vocabulary_is_caught_by_its_schema(
             "participants.yml",
             '      "R. Castro": name\n',
             '      "R. Castro": name\n      "Castro": name\n',
-            "participants.yml:38: expected each name form to name one participant; 'Castro' names fidel-castro and raul-castro",
+            "participants.yml:38: expected each name form to name one participant; 'Castro' names fidel-castro and "
+            "raul-castro",
         ),
     ],
 )
@@ -164,12 +165,14 @@ def test_every_command_ends_in_a_clean_message_not_a_traceback(tmp_path, command
         (
             "  article_id: protocol-1962-10-31-article-13\n",
             "  article_id: protocol-1962-10-31-article-99\n",
-            "article_links.yml:7: expected an article of the built records (1962-11-05-memorandum); found 'protocol-1962-10-31-article-99'",
+            "article_links.yml:7: expected an article of the built records (1962-11-05-memorandum); found "
+            "'protocol-1962-10-31-article-99'",
         ),
         (
             "- utterance_id: 1962-11-05-memorandum-u003\n",
             "- utterance_id: 1962-11-05-memorandum-u903\n",
-            "article_links.yml:6: expected a turn of the built records (1962-11-05-memorandum); found '1962-11-05-memorandum-u903'",
+            "article_links.yml:6: expected a turn of the built records (1962-11-05-memorandum); found "
+            "'1962-11-05-memorandum-u903'",
         ),
     ],
     ids=["an article that does not exist", "a turn that does not exist"],

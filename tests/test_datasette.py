@@ -31,7 +31,7 @@ CANNED_QUERY_COLUMNS = {
     "participant_turns": ["date", "document_id", "seq", "mode", "speaker_label", "text", "words", "utterance_id"],
     "words_per_participant": ["record", "speaker", "kind", "turns", "words", "editorial_words"],
     "keyword_in_context": ["utterance_id", "date", "speaker", "in_context", "offset_in_spoken_text", "place"],
-    "search_talks": ["utterance_id", "date", "speaker", "text", "rank"],
+    "search_talks": ["utterance_id", "date", "speaker", "said_by_named", "text", "rank"],
     "who_answers_whom": ["speaker", "next_speaker", "times", "records"],
     "article_discussions": ["article", "quoted", "phrase", "document_id", "speaker", "passage", "row_id"],
     "notes_of_type": ["note_id", "document_id", "speaker", "marker", "text", "resp", "explanation"],
@@ -266,7 +266,8 @@ SOURCE_RECORD_SQL = {
     "utterances": "select utterance_id, document_id from utterances",
     "editorial_notes": "select note_id, document_id from editorial_notes",
     "protocol_articles": (
-        "select protocol_articles.article_id, coalesce(editorial_notes.document_id, utterances.document_id) from protocol_articles "
+        "select protocol_articles.article_id, coalesce(editorial_notes.document_id, utterances.document_id) from "
+        "protocol_articles "
         "left join editorial_notes on editorial_notes.note_id = source_note_id "
         "left join utterances on utterances.utterance_id = source_utterance_id"
     ),

@@ -49,8 +49,8 @@ def test_notes_of_3_november_from_the_archive_page(db):
 def test_memorandum_of_5_november_from_the_archive_web_page(db):
     document = db["documents"].get("1962-11-05-memorandum")
     assert (
-        document["title"]
-        == "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, Ernesto Guevara, and Carlos Rafael Rodriguez"
+        document["title"] == "Memorandum of Conversation, A.I. Mikoyan with Osvaldo Dorticos, Ernesto Guevara, "
+        "and Carlos Rafael Rodriguez"
     )
     assert (document["date"], document["date_as_printed"], document["time_of_day"]) == (
         "1962-11-05",

@@ -332,7 +332,8 @@ def test_record_page_header_gives_the_records_facts(memorandum: Page, db: sqlite
         assert fact in text
     assert header.locator(f'a.original-link[href="{document["canonical_url"]}"]').count() == 1
     roles = db.execute(
-        """select role, name, side, position, evidence from document_participants join participants using (participant_id)
+        """select role, name, side, position, evidence
+           from document_participants join participants using (participant_id)
            where document_id = ?""",
         [MEMORANDUM],
     ).fetchall()
@@ -364,14 +365,17 @@ def test_record_page_gives_every_turn_in_order_with_its_speaker(memorandum: Page
              return [turn.dataset.seq, turn.id, turn.querySelector('.speaker').textContent, paragraphs.join(' ')];
            })"""
     )
-    for (seq, utterance_id, speaker, text), (shown_seq, anchor, shown_speaker, shown_text) in zip(expected, shown):
+    for (seq, utterance_id, speaker, text), (shown_seq, anchor, shown_speaker, shown_text) in zip(
+        expected, shown, strict=True
+    ):
         assert int(shown_seq) == seq and anchor == utterance_id.rsplit("-", 1)[1] and shown_speaker == speaker
         assert squeeze(shown_text) == squeeze(text), utterance_id
 
 
 def test_reported_turn_keeps_its_printed_lead_in(memorandum: Page, db: sqlite_utils.Database):
     label, text = db.execute(
-        "select speaker_label, text from utterances where document_id = ? and speaker_label_char_start < char_start and mode = 'reported'",
+        "select speaker_label, text from utterances where document_id = ? and speaker_label_char_start < char_start "
+        "and mode = 'reported'",
         [MEMORANDUM],
     ).fetchone()
     turn = memorandum.locator(".turn.mode-reported", has_text=text[:30])
@@ -384,7 +388,8 @@ def test_editors_notes_are_footnotes_after_their_turns_and_link_to_the_articles(
 ):
     notes = db.execute(
         """select note_id, utterance_id, article_id, article_number from editorial_notes
-           join protocol_articles using (article_id) where document_id = ? and note_type = 'ed_note' order by char_start""",
+           join protocol_articles using (article_id) where document_id = ? and note_type = 'ed_note'
+           order by char_start""",
         [MEMORANDUM],
     ).fetchall()
     assert [number for *_, number in notes] == [13, 10, 5]
@@ -428,7 +433,8 @@ def test_damaged_record_warns_and_marks_each_defect(browser: Browser, server: st
         notice_box, text_box = notice.bounding_box(), page.locator(".turns").bounding_box()
         assert notice_box["y"] < text_box["y"]
         defects = db.execute(
-            "select note_id, utterance_id, marker, explanation from editorial_notes where document_id = ? and note_type = 'defect'",
+            "select note_id, utterance_id, marker, explanation from editorial_notes where document_id = ? and "
+            "note_type = 'defect'",
             [DAMAGED],
         ).fetchall()
         assert len(defects) > 5
@@ -452,7 +458,8 @@ def test_person_page_of_guevara_shows_his_roles_and_turns(browser: Browser, serv
         assert page.locator("h1").inner_text().startswith("Ernesto Guevara")
         roles = dict(
             db.execute(
-                "select document_id, group_concat(role) from document_participants where participant_id = 'guevara' group by document_id"
+                "select document_id, group_concat(role) from document_participants where participant_id = 'guevara' "
+                "group by document_id"
             )
         )
         for (document_id,) in db.execute("select document_id from documents"):
@@ -466,7 +473,8 @@ def test_person_page_of_guevara_shows_his_roles_and_turns(browser: Browser, serv
         for utterance_id, text in turns:
             turn = page.locator(f'.person-turn[data-utterance-id="{utterance_id}"] .turn-text')
             words_only = turn.evaluate(
-                "t => { const c = t.cloneNode(true); c.querySelectorAll('.lead-in').forEach(e => e.remove()); return Array.from(c.querySelectorAll('p')).map(p => p.textContent).join(' '); }"
+                "t => { const c = t.cloneNode(true); c.querySelectorAll('.lead-in').forEach(e => e.remove()); return "
+                "Array.from(c.querySelectorAll('p')).map(p => p.textContent).join(' '); }"
             )
             assert squeeze(words_only) == squeeze(text)
         action = page.locator(".person-turn.mode-action .turn-text").first.inner_text()
@@ -501,7 +509,8 @@ def test_records_are_reached_from_home_rows_and_search(browser: Browser, server:
     try:
         cards = page.locator(".record-card")
         documents = db.execute(
-            "select document_id, title, (select count(*) from utterances u where u.document_id = d.document_id) from documents d order by date"
+            "select document_id, title, (select count(*) from utterances u where u.document_id = d.document_id) from "
+            "documents d order by date"
         ).fetchall()
         assert cards.count() == len(documents)
         for index, (document_id, title, turns) in enumerate(documents):
@@ -633,15 +642,19 @@ PAGES = {
 # Elements that clip or scroll their content sideways, and elements that reach past the viewport's edge.
 OVERFLOW_SCRIPT = """() => {
   const found = [];
-  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : '');
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : '');
   for (const el of document.querySelectorAll('body *')) {
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
-    if (style.clip !== 'auto' || style.clipPath !== 'none' || el.closest('.visually-hidden')) continue;  // hidden on purpose
+    // hidden on purpose
+    if (style.clip !== 'auto' || style.clipPath !== 'none' || el.closest('.visually-hidden')) continue;
     const clips = ['hidden', 'auto', 'scroll', 'clip'].includes(style.overflowX);
     if (clips && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1) found.push('clipped: ' + describe(el));
     const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.right > document.documentElement.clientWidth + 1) found.push('past the edge: ' + describe(el));
+    if (box.width > 0 && box.right > document.documentElement.clientWidth + 1) {
+      found.push('past the edge: ' + describe(el));
+    }
   }
   return found;
 }"""

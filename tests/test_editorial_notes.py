@@ -70,19 +70,22 @@ def test_the_notes_after_the_records(db):
             13,
             "I agree. Consequently we should strike article 13.",
             'Article 13 of the draft protocol read: "The Government of the Republic of Cuba agrees',
-            "Draft Soviet-American-Cuban protocol (unoffical translation), 31 October 1962, Russian Foreign Ministry archives.",
+            "Draft Soviet-American-Cuban protocol (unoffical translation), 31 October 1962, Russian Foreign Ministry "
+            "archives.",
         ),
         (
             10,
             "And change article 10.",
             'Article 10 of the draft protocol read: "The Government of the USSR, taking into account',
-            "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry archives.",
+            "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry "
+            "archives.",
         ),
         (
             5,
             "What are you going to do about that?",
             'Article 5 of the draft protocol read: "The Government of the USA declares',
-            "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry archives.",
+            "Draft Soviet-American-Cuban protocol (unofficial translation), 31 October 1962, Russian Foreign Ministry "
+            "archives.",
         ),
     ],
 )
@@ -108,7 +111,8 @@ def test_notes_nested_in_a_quoted_article_belong_to_that_article(db):
 def test_offsets_in_the_turn_point_at_the_marker(db):
     rows = list(
         db.query(
-            "select n.marker, n.offset_in_utterance, u.text from editorial_notes n join utterances u using (utterance_id) where n.offset_in_utterance is not null"
+            "select n.marker, n.offset_in_utterance, u.text from editorial_notes n join utterances u using "
+            "(utterance_id) where n.offset_in_utterance is not null"
         )
     )
     assert len(rows) >= 25
@@ -117,7 +121,10 @@ def test_offsets_in_the_turn_point_at_the_marker(db):
 
 
 def test_an_unclosed_bracket_is_a_defect_and_the_text_after_it_is_kept():
-    text = "The whole of Cuba was ready for defense...[Ellipsis in And suddenly--concessions...[Ellipsis in original.] Concessions"
+    text = (
+        "The whole of Cuba was ready for defense...[Ellipsis in And suddenly--concessions...[Ellipsis in original.] "
+        "Concessions"
+    )
     notes = scan_brackets(Span(0, len(text), text), known_note_texts=("Ellipsis in original.",))
     assert [(n.marker.text, n.closed) for n in notes] == [("[Ellipsis in", False), ("[Ellipsis in original.]", True)]
     assert all(n.depth == 0 for n in notes)

@@ -2,12 +2,12 @@
 crashes injected while the database is written.
 
 Each example copies the real seeds, damages one of them (truncation, a bracket added or removed, a speaker's
-name removed, a stray control character, Windows line endings, bytes that are not UTF-8), writes a fresh SHA256SUMS (the damage
-is deliberate, so the manifest must not be what stops it) and builds over a previous good database. The
-build must either produce a database that passes every invariant (foreign keys, offsets that reproduce the
-printed text, a truthful coverage ledger) or raise ``ParseError`` naming the file and what was expected,
-leaving the previous database byte-identical and no partial file behind. Hypothesis runs derandomized
-(a fixed seed), with a bounded number of examples.
+name removed, a stray control character, Windows line endings, bytes that are not UTF-8), writes a fresh
+SHA256SUMS (the damage is deliberate, so the manifest must not be what stops it) and builds over a previous
+good database. The build must either produce a database that passes every invariant (foreign keys, offsets
+that reproduce the printed text, a truthful coverage ledger) or raise ``ParseError`` naming the file and what
+was expected, leaving the previous database byte-identical and no partial file behind. Hypothesis runs
+derandomized (a fixed seed), with a bounded number of examples.
 """
 
 from __future__ import annotations
@@ -133,7 +133,8 @@ def check_database(db_path: Path, seeds_dir: Path, strict: bool) -> None:
             # own row: the turn's words are the printed words between its offsets less those paragraphs.
             words, position = [], row["char_start"]
             inside = conn.execute(
-                "select char_start, char_end from editorial_notes where utterance_id = ? and offset_in_utterance is null "
+                "select char_start, char_end from editorial_notes where utterance_id = ? and offset_in_utterance is "
+                "null "
                 "and char_start >= ? and char_end <= ? order by char_start",
                 [row["utterance_id"], row["char_start"], row["char_end"]],
             )

@@ -183,7 +183,7 @@ def _expected_constraints(column: Column) -> dict:
 def test_table_schema_in_datapackage_says_what_schema_py_says(resources: dict[str, dict], table: Table):
     schema = resources[table.name]["schema"]
     assert [field["name"] for field in schema["fields"]] == table.column_names
-    for field, column in zip(schema["fields"], table.columns):
+    for field, column in zip(schema["fields"], table.columns, strict=True):
         assert (field["type"], field["description"]) == (column.type, column.description)
         assert field.get("constraints", {}) == _expected_constraints(column)
     assert schema.get("primaryKey", []) == list(table.primary_key)
@@ -253,7 +253,7 @@ def test_csv_read_back_by_frictionless_gives_the_database_rows_in_key_order(
             else value.isoformat()
             if column.type == "date"
             else value
-            for value, column in zip(row, table.columns)
+            for value, column in zip(row, table.columns, strict=True)
         ]
         for row in read_back
     ]

@@ -45,7 +45,8 @@ def test_every_printed_form_is_an_alias_of_one_participant(db, printed, particip
     # In the 3 November heading "A.I. MIKOYAN" is a name, not a label: kinds are judged per record.
     rows = list(
         db.query(
-            "select participant_id, kind from participant_names where name_as_printed = ? and not (document_id = '1962-11-03-notes' and kind = 'name' and name_as_printed = upper(name_as_printed))",
+            "select participant_id, kind from participant_names where name_as_printed = ? and not (document_id = "
+            "'1962-11-03-notes' and kind = 'name' and name_as_printed = upper(name_as_printed))",
             [printed],
         )
     )
@@ -54,7 +55,8 @@ def test_every_printed_form_is_an_alias_of_one_participant(db, printed, particip
 
 def test_fidel_castro_is_absent_on_5_november_and_says_why(db):
     roles = db.execute(
-        "select role, evidence from document_participants where document_id = '1962-11-05-memorandum' and participant_id = 'fidel-castro'"
+        "select role, evidence from document_participants where document_id = '1962-11-05-memorandum' and "
+        "participant_id = 'fidel-castro'"
     ).fetchall()
     assert roles == [("absent", "Fidel Castro had not been able to come")]
 
@@ -117,7 +119,8 @@ def test_a_fourth_record_of_a_known_kind_needs_no_code_change(tmp_path):
     """A telegram of another day, with its own speakers, builds with the registry as it is."""
     fourth = (
         " 6 November 1962\n\n\n"
-        "Today talks were conducted between A.I. Mikoyan and Comrades O. Dorticos and E. Guevara, as well as myself.\n\n"
+        "Today talks were conducted between A.I. Mikoyan and Comrades O. Dorticos and E. Guevara, as well as "
+        "myself.\n\n"
         "E. Guevara asked whether the protocol would be ready.\n\n"
         "In response A.I. Mikoyan said that it would be ready tomorrow [sic].\n\n"
         "6.XI.62 ALEKSEEV\n"

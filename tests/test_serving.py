@@ -400,9 +400,17 @@ for entry_point in importlib.metadata.entry_points(group='datasette'):
         entry_point.load()
 distributions = importlib.metadata.packages_distributions()
 base = os.environ['BASE_PACKAGES']
-modules = {name.partition('.')[0] for name, module in sys.modules.items() if (getattr(module, '__file__', None) or '').startswith(base)}
+modules = {
+    name.partition('.')[0]
+    for name, module in sys.modules.items()
+    if (getattr(module, '__file__', None) or '').startswith(base)
+}
 print(json.dumps({
-    'project': {name: getattr(module, '__file__', None) for name, module in sys.modules.items() if name == 'etl' or name.startswith('etl.')},
+    'project': {
+        name: getattr(module, '__file__', None)
+        for name, module in sys.modules.items()
+        if name == 'etl' or name.startswith('etl.')
+    },
     'distributions': {name: distributions.get(name, []) for name in sorted(modules)},
 }))
 """

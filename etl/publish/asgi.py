@@ -20,7 +20,7 @@ import sys
 # as they are, at the cost of a 404's own few milliseconds; tracebacks of real failures still go to the log
 # (etl/site/bad_requests.py). The published image does not install rich at all (pyproject.toml).
 if "datasette" not in sys.modules:
-    sys.modules.setdefault("rich", None)  # type: ignore[assignment]
+    sys.modules.setdefault("rich", None)  # type: ignore[arg-type]
 
 import json  # noqa: E402
 import os  # noqa: E402

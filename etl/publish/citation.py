@@ -31,6 +31,7 @@ import hashlib
 import json
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -435,7 +436,9 @@ def _names_text(names: list[dict[str, str]]) -> list[str]:
 
 def _latex(text: str) -> str:
     """Text for a BibTeX field: LaTeX's special characters escaped, accents as LaTeX commands."""
-    return codecs.encode(text, "ulatex")
+    encoded = codecs.encode(text, "ulatex")
+    assert isinstance(encoded, str)  # (latexcodec's "ulatex" encodes text to text)
+    return encoded
 
 
 def _bibtex_names(names: list[dict[str, str]]) -> str:
@@ -467,7 +470,7 @@ def _release_note(item: dict[str, Any]) -> str | None:
 def to_bibtex(item: dict[str, Any]) -> str:
     """The citation as a BibTeX @misc entry with standard biblatex fields (author, translator, editor, title,
     titleaddon, howpublished, date, year, version, library, note, addendum, doi, url, urldate)."""
-    text_fields = [
+    text_fields: list[tuple[str, Any, Callable[[Any], str]]] = [
         ("author", item.get("author"), _bibtex_names),
         ("translator", item.get("translator"), _bibtex_names),
         ("editor", item.get("editor") if "author" in item else None, _bibtex_names),
@@ -481,7 +484,7 @@ def to_bibtex(item: dict[str, Any]) -> str:
         ("year", str(item["issued"]["date-parts"][0][0])),
         ("version", item["version"]),
     ]
-    other_fields = [
+    other_fields: list[tuple[str, Any, Callable[[Any], str]]] = [
         ("library", _archive(item), _latex),
         ("note", item.get("note"), _latex),
         ("addendum", _release_note(item), _latex),

@@ -39,7 +39,13 @@ CITATION_FILE = "CITATION.cff"
 ZENODO_FILE = ".zenodo.json"
 
 # How every CSV is written (the Table Schema's CSV dialect, stated in each resource).
-CSV_DIALECT = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True}
+CSV_DIALECT: dict[str, Any] = {
+    "delimiter": ",",
+    "lineTerminator": "\n",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "header": True,
+}
 TRUE_VALUE, FALSE_VALUE = "true", "false"
 
 # Who compiled the dataset, when etl/curated/dataset.yml names nobody (key `authors`, a list of CFF persons

@@ -131,12 +131,12 @@ def stable_ids(db_path: Path, fingerprints: dict[str, list[str]] | None = None) 
     ``fingerprints`` overrides IDENTITY_FINGERPRINTS per table: a check against a release reads the
     current build with the fingerprint columns that release recorded.
     """
-    fingerprints = {**IDENTITY_FINGERPRINTS, **(fingerprints or {})}
+    by_table: dict[str, tuple[str, ...] | list[str]] = {**IDENTITY_FINGERPRINTS, **(fingerprints or {})}
     connection = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
     try:
         tables = {}
         for table in TABLES:
-            fingerprint = tuple(fingerprints[table.name])
+            fingerprint = tuple(by_table[table.name])
             key = ", ".join(f"[{name}]" for name in table.primary_key)
             columns = ", ".join(f"[{name}]" for name in (*table.primary_key, *fingerprint))
             rows = connection.execute(f"SELECT {columns} FROM [{table.name}] ORDER BY {key}").fetchall()

@@ -120,7 +120,8 @@ def static_file(path: str) -> str | None:
     (True, 'index.html', '-/cite/dataset.bib')
     """
     rule = rule_for(path)
-    return rule.file(rule.pattern.match(path)) if rule else None
+    match = rule.pattern.match(path) if rule else None  # (a rule is found where its pattern matches)
+    return rule.file(match) if rule and match else None
 
 
 def is_asset(path: str) -> bool:
@@ -177,11 +178,10 @@ class Addresses:
             return link, None
         path, query, fragment = internal
         rule = rule_for(path)
-        if rule is not None and (not query or path == SEARCH_PATH or is_asset(path)):
+        match = rule.pattern.match(path) if rule else None  # (a rule is found where its pattern matches)
+        if rule is not None and match is not None and (not query or path == SEARCH_PATH or is_asset(path)):
             kept_query = f"?{query}" if query and path == SEARCH_PATH else ""  # the search page reads its query
-            return relative_link(
-                from_file, rule.file(rule.pattern.match(path)), fragment
-            ) + kept_query, path if rule.rendered else None
+            return relative_link(from_file, rule.file(match), fragment) + kept_query, path if rule.rendered else None
         return self.live_site.rstrip("/") + path + (f"?{query}" if query else "") + (
             f"#{fragment}" if fragment else ""
         ), None

@@ -130,6 +130,8 @@ async def row_citation_item(
         if turn is None:
             return None
         document = await _one(db, "select * from documents where document_id = :id", {"id": turn["document_id"]})
+        if document is None:  # (never: a turn's record is a foreign key)
+            return None
         speaker = await _one(
             db, "select name from participants where participant_id = :id", {"id": turn["participant_id"]}
         )
@@ -148,6 +150,8 @@ async def row_citation_item(
         if note is None:
             return None
         document = await _one(db, "select * from documents where document_id = :id", {"id": note["document_id"]})
+        if document is None:  # (never: a note's record is a foreign key)
+            return None
         position = await _one(
             db,
             "select (select count(*) from editorial_notes as other "
@@ -155,6 +159,7 @@ async def row_citation_item(
             "(select count(*) from editorial_notes where document_id = :document) as total",
             {"id": row_id, "document": note["document_id"]},
         )
+        assert position is not None  # (counts are one row)
         return cite_note(release, note, document, position["number"], position["total"], path, accessed)
     if table == "documents":
         document = await _one(db, "select * from documents where document_id = :id", {"id": row_id})
@@ -282,7 +287,8 @@ async def row_page_variables(
             "select document_id from editorial_notes where note_id = :id",
             {"id": row_id},
         )
-        variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
+        if note is not None:
+            variables["turn_navigation"] = {"place": record_place(datasette, note["document_id"], row_id)}
     return variables
 
 

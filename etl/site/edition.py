@@ -208,14 +208,14 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         marks = [*planned.marks, *([label] if label else [])]
         number += len(planned.footnotes)
         footnotes.extend(planned.footnotes)
-        person = people.get(utterance["participant_id"]) if utterance["participant_id"] else None
+        speaker = people.get(utterance["participant_id"]) if utterance["participant_id"] else None
         anchor = short_anchor(utterance["utterance_id"], document_id)
         turns.append(
             {
                 **utterance,
                 "anchor": anchor,
-                "person": person,
-                "person_url": person_url(datasette, utterance["participant_id"]) if person else None,
+                "person": speaker,
+                "person_url": person_url(datasette, utterance["participant_id"]) if speaker else None,
                 "addressee": people.get(utterance["addressee_id"]) if utterance["addressee_id"] else None,
                 "lead_in": lead_in,
                 "mode_words": mode_in_words(utterance["mode"]),
@@ -246,16 +246,24 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
     enclosing_number = {child: footnote.number for footnote in footnotes for child in footnote.children}
 
     def footnote_view(footnote: Footnote | dict[str, Any]) -> dict[str, Any]:
-        is_footnote = isinstance(footnote, Footnote)
-        note = footnote.note if is_footnote else footnote
+        """A numbered footnote, or a note shown without a number (a dict of the note, its anchor and body)."""
+        if isinstance(footnote, Footnote):
+            number = footnote.number
+            view = (footnote.number, footnote.anchor, footnote.note, footnote.in_text, footnote.body)
+            return note_view(*view, enclosing=enclosing_number.get(number))
+        return note_view(None, footnote["anchor"], footnote, False, footnote["body"], enclosing=None)
+
+    def note_view(
+        number: int | None, anchor: str, note: dict[str, Any], in_text: bool, body: Markup, enclosing: int | None
+    ) -> dict[str, Any]:
         note_type = note_types.get(note["note_type"], {})
         return {
-            "number": footnote.number if is_footnote else None,
-            "anchor": footnote.anchor if is_footnote else footnote["anchor"],
+            "number": number,
+            "anchor": anchor,
             "note": note,
-            "in_text": footnote.in_text if is_footnote else False,
-            "body": footnote.body if is_footnote else footnote["body"],
-            "enclosing": enclosing_number.get(footnote.number) if is_footnote else None,
+            "in_text": in_text,
+            "body": body,
+            "enclosing": enclosing,
             "kind": plain_description(note_type.get("description", note["note_type"])),
             "whose": whose(note["resp"]),
             "is_defect": note["note_type"] == "defect",

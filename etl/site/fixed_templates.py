@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, cast
 
 from datasette import hookimpl
 from jinja2 import BaseLoader, Environment, Template, TemplateNotFound, nodes
@@ -87,7 +87,7 @@ class RememberExtension(Extension):
         return nodes.CallBlock(self.call_method("_render_once", [key]), [], [], body).set_lineno(lineno)
 
     def _render_once(self, key: Hashable, caller: Callable[[], Any]) -> Any:
-        memo = self.environment.remembered_fragments
+        memo = cast(Any, self.environment).remembered_fragments  # (set by prepare_jinja2_environment)
         fragment = memo.get(key)
         if fragment is not None:
             return fragment
@@ -107,7 +107,7 @@ class RememberExtension(Extension):
 @hookimpl
 def prepare_jinja2_environment(env: Environment, datasette: Any) -> None:
     env.auto_reload = False
-    if not isinstance(env.loader, RemembersMissing):
+    if env.loader is not None and not isinstance(env.loader, RemembersMissing):
         env.loader = RemembersMissing(env.loader)
     if RememberExtension.identifier not in env.extensions:
         env.add_extension(RememberExtension)
