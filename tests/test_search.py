@@ -539,3 +539,13 @@ async def test_a_tables_raw_search_takes_sqlites_syntax_as_typed(ds):
         await ds.client.get(f"/{DATABASE_NAME}/utterances.json?_search=insp*&_searchmode=raw&_shape=array&_size=max")
     ).json()
     assert len(rows) == 10 and all(re.search(r"\binsp", row["spoken_text"], re.IGNORECASE) for row in rows)
+
+
+async def test_the_ready_made_search_reads_a_name_as_who_speaks_and_lists_their_turns_first(ds):
+    path = f"/{DATABASE_NAME}/search_talks.json?_shape=array&_size=max&search="
+    (turn,) = (await ds.client.get(path + "Guevara+inspection")).json()
+    assert turn["utterance_id"] == "1962-11-05-memorandum-u057" and turn["said_by_named"] == 1
+    rows = (await ds.client.get(path + "Che")).json()
+    said = [row["said_by_named"] for row in rows]
+    assert said.count(1) == 11 and said == sorted(said, reverse=True)
+    assert {row["speaker"] for row in rows if row["said_by_named"]} == {"Ernesto Guevara"}

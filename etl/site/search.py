@@ -18,6 +18,7 @@ full-text columns), the names of the participants, the records.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import weakref
@@ -142,6 +143,15 @@ def search_expression(text: str | None, names: NameIndex) -> str:
         return MATCH_NOTHING
 
 
+def search_by_speaker(text: str | None, names: NameIndex) -> str:
+    """``SearchQuery.by_speaker`` as JSON for ``json_each`` in SQL: ``[[participant, rest or null], ...]``,
+    what a turn said by a person the query names must match (``[]`` for a query that names no one)."""
+    try:
+        return json.dumps(parse_search(text, names).by_speaker())
+    except SearchSyntaxError:
+        return "[]"
+
+
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
     names = read_names(conn)
@@ -150,6 +160,7 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     )
     conn.create_function("iso_date", 1, iso_date, deterministic=True)
     conn.create_function("search_expression", 1, lambda text: search_expression(text, names), deterministic=True)
+    conn.create_function("search_by_speaker", 1, lambda text: search_by_speaker(text, names), deterministic=True)
 
 
 # Each running Datasette's name index per database (the app's own memo of its own pure function).
