@@ -142,10 +142,13 @@ def archival_citation(document: dict[str, Any]) -> str:
     """The archive's citation of a record as printed; where none is printed, one composed in the archive's
     form from the record's printed metadata, leaving out what the record does not say.
 
-    >>> archival_citation({"citation": None, "title": "Memorandum", "date_as_printed": "5 November 1962",
+    >>> composed = archival_citation({"citation": None, "title": "Memorandum", "date_as_printed": "5 November 1962",
     ...     "record_id": "110969", "archive": "Russian Foreign Ministry archives", "provenance": None,
     ...     "translator": "Mark H. Doctoroff", "title_source": "as printed"})
-    '"Memorandum", 5 November 1962, Wilson Center Digital Archive, Russian Foreign Ministry archives; translation by Mark H. Doctoroff'
+    >>> for part in composed.split("; "):
+    ...     print(part)
+    "Memorandum", 5 November 1962, Wilson Center Digital Archive, Russian Foreign Ministry archives
+    translation by Mark H. Doctoroff
     """
     if document.get("citation"):
         return document["citation"]
@@ -232,7 +235,8 @@ async def _link_plan(datasette: Any, database: str, table: str) -> tuple[list[st
         if label_column and label_column != other_column:
             selected.append(f"linked{number}.[{label_column}]")
             joins.append(
-                f"left join [{other_table}] as linked{number} on linked{number}.[{other_column}] = row.[{foreign_key['column']}]"
+                f"left join [{other_table}] as linked{number} "
+                f"on linked{number}.[{other_column}] = row.[{foreign_key['column']}]"
             )
         else:
             selected.append("null")
