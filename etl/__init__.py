@@ -1,17 +1,23 @@
 """havana-1962: the pipeline that turns the seed records into the dataset, and the site that publishes it.
 
-Read it top to bottom, a folder a stage:
+Read it top to bottom, a folder a stage (what each may import is ``ALLOWED`` in ``tests/test_code_layout.py``,
+and the README's code map says the same):
 
+- ``errors`` and ``paths``: the errors that name a file and line, and where the project's files are; the base
+  every stage may use.
+- ``curation`` (over ``curated/``, the facts the seeds do not print, each with its source) and ``schema`` (the
+  one definition of the tables): may use the base.
 - ``read/``: a record's text to its parts: ``seeds`` (find, checksum, read) -> ``frame`` (the record's
   head, closing and site chrome) -> ``blocks`` (paragraphs, labels) -> ``notes`` (brackets and note types)
   -> ``cast`` and ``registry`` (who takes part) -> ``speakers`` (turns and attribution) -> ``articles``.
 - ``rows/``: the parts to typed table rows (``record`` assembles one record's rows; ``ledger`` accounts for
-  every character).
-- ``build``, ``invariants`` and ``load``: every record read, checked and loaded into SQLite with sqlite-utils,
-  atomically.
+  every character); may use ``read/`` and ``schema``.
+- ``invariants`` and ``load``: every row checked, then loaded into SQLite with sqlite-utils, atomically; may use
+  ``schema`` only.
 - ``publish/``: the data package (Frictionless), the Datasette metadata, the citations, the static edition,
-  the release, the server.
-- ``site/``: the Datasette plugins, templates and stylesheet of the live site.
+  the release, the server; never ``read/`` or ``rows/``.
+- ``site/``: the Datasette plugins, templates and stylesheet of the live site; may use ``publish/``.
 
-``schema`` and ``errors`` are the base every stage may use; ``cli`` is the command line over it all.
+``build`` (every record read, checked and loaded), ``report`` (what ``read`` prints) and ``cli`` (the command
+line) are the doors that may reach across.
 """

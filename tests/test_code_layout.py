@@ -19,6 +19,7 @@ ALLOWED = {
     "etl.invariants": ("etl.errors", "etl.schema"),
     "etl.load": ("etl.errors", "etl.schema"),
     "etl.publish": ("etl.errors", "etl.paths", "etl.curation", "etl.schema", "etl.publish"),
+    "etl.site": ("etl.errors", "etl.paths", "etl.curation", "etl.schema", "etl.publish", "etl.site"),
 }
 MODULES = sorted((REPO / "etl").rglob("*.py"))
 

@@ -74,3 +74,26 @@ async def test_the_readme_quotes_the_citations_the_static_edition_gives(repo_roo
         assert " ".join(text.split()) in " ".join(readme.split()), (
             f"quote {path} in README.md as the static edition gives it"
         )
+
+
+DOCUMENTS = ("README.md", "docs/maintainers.md", "docs/reading.md", "docs/robustness.md", "bench/README.md")
+
+
+def heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_relative_link_of_the_documentation_finds_its_file_and_heading(repo_root, document):
+    """The README links to the guides its maintainers' material moved to; each link and anchor must resolve."""
+    path = repo_root / document
+    for target in re.findall(r"\]\(([^)\s]+)\)", path.read_text(encoding="utf-8")):
+        if re.match(r"[a-z]+:", target):
+            continue  # an address on the web or a mail address
+        file, _, anchor = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        assert linked.exists(), f"{document} links to {target}, which does not exist"
+        if anchor:
+            headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), flags=re.MULTILINE)
+            assert anchor in {heading_anchor(heading) for heading in headings}, f"{document}: no heading for {target}"

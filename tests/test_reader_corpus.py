@@ -292,15 +292,17 @@ def test_the_read_command_names_file_line_and_expectation_for_bad_input(tmp_path
 
 
 @pytest.mark.corpus
-def test_the_readme_shows_what_the_read_command_prints_today():
+def test_the_reading_guide_shows_what_the_read_command_prints_today():
+    """docs/reading.md (linked from the README's "Adding a record") shows the command's output as it is."""
     record = corpus_folder() / "no-22.txt"
     result = subprocess.run(
         [sys.executable, "-m", "etl", "read", str(record)], capture_output=True, text=True, cwd=REPO, check=True
     )
     indented = "".join("   " + line if line.strip() else "\n" for line in result.stdout.splitlines(keepends=True))
-    assert indented in (REPO / "README.md").read_text(encoding="utf-8"), (
-        "paste `python -m etl read` of no-22.txt into README.md"
+    assert indented in (REPO / "docs" / "reading.md").read_text(encoding="utf-8"), (
+        "paste `python -m etl read` of no-22.txt into docs/reading.md"
     )
+    assert "docs/reading.md#seeing-how-a-record-is-read" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 # A transcript in the forms labels take in records: any case, a full stop or a colon, initials set close,

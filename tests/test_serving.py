@@ -361,9 +361,10 @@ def test_cloud_run_builds_the_image_then_deploys_it_as_the_sites_service(deploye
 
 
 @pytest.mark.parametrize("engine", ["package", "cloudrun"])
-def test_the_readme_gives_the_generated_publish_commands(repo_root, engine):
-    readme = (repo_root / "README.md").read_text()
-    assert publish_command(Path("build/havana-1962.db"), engine) in readme
+def test_the_maintainers_guide_gives_the_generated_publish_commands(repo_root, engine):
+    guide = (repo_root / "docs" / "maintainers.md").read_text()
+    assert publish_command(Path("build/havana-1962.db"), engine) in guide
+    assert "docs/maintainers.md#publish-a-release-on-the-web" in (repo_root / "README.md").read_text()
 
 
 def test_publish_commands_carry_every_setting_and_no_local_path():

@@ -76,7 +76,7 @@ def pinned_versions(names: tuple[str, ...] = SERVED_PACKAGES, lock_file: Path = 
 def publish_arguments(db_path: Path, engine: str = "package") -> list[str]:
     """The ``datasette package`` (``engine="package"``) or ``datasette publish cloudrun`` command line of a
     release, with the repository's metadata, templates, plugins and settings (``site_options``), run from
-    the repository's root. The command names no version, so that the README's copy of it stays true from
+    the repository's root. The command names no version, so that the maintainers' guide's copy of it stays true from
     one release to the next: the served database carries its version (the footer, /-/versions).
 
     >>> publish_arguments(Path("build/havana-1962.db"))[:5]
@@ -120,7 +120,7 @@ def publish_arguments(db_path: Path, engine: str = "package") -> list[str]:
 
 
 def publish_command(db_path: Path, engine: str = "package") -> str:
-    """``publish_arguments`` as one shell command line (what the README shows)."""
+    """``publish_arguments`` as one shell command line (what docs/maintainers.md shows)."""
     return shlex.join(publish_arguments(db_path, engine))
 
 
