@@ -56,8 +56,7 @@ serve: $(DB) ## Serve the dataset with Datasette on http://127.0.0.1:8001
 publish: $(DB) ## Build the release's container image with datasette package (Docker needed; ENGINE=cloudrun deploys to Cloud Run)
 	$(PY) -m etl publish --db $(DB) --engine $(or $(ENGINE),package)
 
-# Style (ruff: pyproject.toml's rules, and its formatter) and the types of etl/ (mypy); part of `make test`.
-lint: $(INSTALLED)
+lint: $(INSTALLED) ## Check style (ruff's rules and formatter, configured in pyproject.toml) and the types of etl/ (mypy); part of make test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy etl
