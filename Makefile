@@ -89,8 +89,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-bench: $(INSTALLED) tools ## Run the benchmarks; results in bench/results/*.json
+bench: $(INSTALLED) tools $(DB) ## Run the benchmarks, Lighthouse on each kind of page last; results in bench/results/*.json
 	$(PY) -m bench
+	$(PY) -m bench.lighthouse --db $(DB)
 
 clean: ## Remove build outputs (not the virtual environment)
 	rm -rf build dist

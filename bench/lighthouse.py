@@ -95,6 +95,7 @@ def lighthouse(url: str, out: Path) -> dict[str, Any]:
             f"--only-categories={','.join(CATEGORIES)}",
             "--chrome-flags=--headless=new --no-sandbox",
             "--quiet",
+            "--ignore-status-code",  # the error page is measured as a reader meets it
         ],
         check=True,
         env={**os.environ, "CHROME_PATH": CHROMIUM},
