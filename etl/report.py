@@ -6,6 +6,7 @@ found, where each value comes from (its line), and what curated entries the reco
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from etl.errors import line_of
@@ -54,6 +55,7 @@ def render_reading(seed: SeedRows, text: str) -> str:
     for span in sorted(metadata, key=lambda s: (rank.get(s["field"], len(rank)), s["char_start"])):
         lines.append(f"  {span['field']:<22} line {line_of(text, span['char_start']):>4}  {_short(span['text'], 90)}")
 
+    lines += _text_layer_lines(seed, text)
     lines += ["", "People (id, registry or provisional, name, side: roles with the words that say so)"]
     roles: dict[str, list[str]] = {}
     for row in seed.rows.get("document_participants", []):
@@ -98,6 +100,58 @@ def render_reading(seed: SeedRows, text: str) -> str:
     lines += ["", f"Warnings ({len(seed.warnings)})"]
     lines += [f"  {warning}" for warning in seed.warnings] or ["  none"]
     return "\n".join(lines) + "\n"
+
+
+# The word a line opens with: the end of a word cut at the end of the line before.
+FIRST_WORD = re.compile(r"[^\s,.;:!?]*")
+
+
+def _text_layer_lines(seed: SeedRows, text: str) -> list[str]:
+    """The text-layer stage's decisions (``etl/read/layers.py``): the layout it recognized and why, where each
+    rebuilt paragraph starts, which lines were joined and which hyphens, and what was page furniture. Nothing
+    for a record laid out as the seeds are (one paragraph a line, blank lines between)."""
+    layer = seed.text_layer
+    if layer is None or not layer.found:
+        return []  # laid out as the seeds are: nothing to show (and the reading shown in the docs stays as it is)
+    lines = [
+        "",
+        f"Text layer: {', '.join(layer.layouts)}" + (f" (full line: {layer.width} characters)" if layer.width else ""),
+    ]
+    lines += [f"  because {reason}" for reason in layer.evidence]
+    lines.append(f"  Paragraphs rebuilt ({len(layer.paragraph_starts)}: line, why it starts one, first words)")
+    for span, why in layer.paragraph_starts:
+        lines.append(f"    line {line_of(text, span.start):>4}  {why:<26} {_short(span.text, 50)!r}")
+    plain = [join for join in layer.joins.values() if join.hyphen is None]
+    lines.append(
+        f"  Lines joined: {len(plain)} with a space, at the end of lines "
+        + _line_list(text, [j.line_end for j in plain])
+    )
+    hyphenated = [(join, join.hyphen) for join in layer.joins.values() if join.hyphen is not None]
+    lines.append(f"  Hyphens at the end of a line ({len(hyphenated)}: line, read as, why)")
+    for join, hyphen in hyphenated:
+        left = text[text.rfind("\n", 0, join.line_end) + 1 : join.line_end].split()[-1]
+        right_word = FIRST_WORD.match(text, join.next_start)
+        right = right_word.group(0) if right_word else ""
+        read = left + right if join.hyphen_kept else left[:-1] + right
+        action = "hyphen kept" if join.hyphen_kept else "joined, the hyphen in the ledger as page furniture"
+        lines.append(
+            f"    line {line_of(text, hyphen.start):>4}  {left!r} + {right!r} -> {read!r}: {action} ({join.why})"
+        )
+    lines.append(f"  Page furniture ({len(layer.furniture)}: line, kind, as printed)")
+    for kind, span in layer.furniture:
+        lines.append(f"    line {line_of(text, span.start):>4}  {kind:<13} {_short(span.text, 60)!r}")
+    if layer.label_lines:
+        lines.append(
+            f"  Speaker labels alone on their line, tied to the words after them ({len(layer.label_lines)}): "
+            + ", ".join(f"line {line_of(text, span.start)} {span.text!r}" for span in layer.label_lines[:12])
+            + (" ..." if len(layer.label_lines) > 12 else "")
+        )
+    return lines
+
+
+def _line_list(text: str, offsets: list[int]) -> str:
+    numbers = [str(line_of(text, offset)) for offset in sorted(offsets)]
+    return ", ".join(numbers[:40]) + (" ..." if len(numbers) > 40 else "") if numbers else "(none)"
 
 
 def _short(text: str, width: int) -> str:

@@ -44,10 +44,14 @@ class Paragraph:
     """A paragraph of the body: one or more pieces of text separated in the seed only by layout.
 
     A paragraph has more than one piece when a page break cut a sentence in two ("for the time being it
-    is" / "still a poor country"); its text joins the pieces with a single space.
+    is" / "still a poor country"); its text joins the pieces with a single space. A paragraph rebuilt from
+    hard-wrapped lines (``etl/read/layers.py``) has a piece a line, and says what joins each piece to the next:
+    a space, or nothing where a word cut at the end of a line is read whole ("ambassa" / "dor").
     """
 
     pieces: tuple[Span, ...]
+    # What joins each piece to the next (one fewer than the pieces); none given: a space each.
+    separators: tuple[str, ...] | None = None
 
     @property
     def start(self) -> int:
@@ -60,27 +64,35 @@ class Paragraph:
     @cached_property
     def text(self) -> str:
         # Joined once: the reader asks a paragraph for its text hundreds of thousands of times in a large build.
-        return " ".join(piece.text for piece in self.pieces)
+        if self.separators is None:
+            return " ".join(piece.text for piece in self.pieces)
+        return "".join(
+            piece.text + separator for piece, separator in zip(self.pieces, (*self.separators, ""), strict=True)
+        )
+
+    def _separator_after(self, index: int) -> int:
+        """The length of what joins piece ``index`` to the next."""
+        return 1 if self.separators is None else len(self.separators[index]) if index < len(self.separators) else 0
 
     def seed_spans(self, start: int, end: int) -> list[Span]:
         """The seed spans behind the paragraph text between two offsets (one per piece it touches)."""
         spans: list[Span] = []
         offset = 0
-        for piece in self.pieces:
+        for index, piece in enumerate(self.pieces):
             piece_start, piece_end = offset, offset + len(piece.text)
             low, high = max(start, piece_start), min(end, piece_end)
             if low < high:
                 spans.append(piece.sub(low - piece_start, high - piece_start))
-            offset = piece_end + 1  # the joining space
+            offset = piece_end + self._separator_after(index)  # the joining space
         return spans
 
     def seed_offset(self, position: int) -> int:
         """The seed offset of a position in the paragraph text."""
         offset = 0
-        for piece in self.pieces:
+        for index, piece in enumerate(self.pieces):
             if position <= offset + len(piece.text):
                 return piece.start + max(0, position - offset)
-            offset += len(piece.text) + 1
+            offset += len(piece.text) + self._separator_after(index)
         return self.pieces[-1].end
 
 

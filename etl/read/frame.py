@@ -30,6 +30,7 @@ from itertools import islice
 
 from etl.errors import ParseError, line_of
 from etl.read.blocks import Span, iter_blocks, split_blocks, split_lines
+from etl.read.layers import TextLayer, read_text_layer
 from etl.read.vocabulary import Vocabulary
 
 # --- Dates in every form the records print ---------------------------------------------------------
@@ -278,6 +279,7 @@ class RecordFrame:
     signature_marks: list[Span] = field(default_factory=list)  # "[signature]" marks in the closing
     page_furniture: list[Apparatus] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (offset, what was expected)
+    text_layer: TextLayer = field(default_factory=TextLayer)  # how the lines were laid out (etl/read/layers.py)
 
     def value(self, name: str) -> str | None:
         found = [f.span.text for f in self.fields if f.name == name]
@@ -327,6 +329,10 @@ def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFram
     blocks = split_blocks(text, body_start, body_end)
     if not blocks:
         raise ParseError(seed_file, line_of(text, body_start), "the text of a record after its heading")
+    # Hard-wrapped lines, cut words, page numbers and running heads, labels alone on their lines: paragraphs
+    # rebuilt and furniture set aside before the head is read (a text of neither layout is left as it is).
+    blocks, frame.text_layer = read_text_layer(text, blocks, vocabulary.text_layer)
+    frame.page_furniture.extend(Apparatus(kind, span) for kind, span in frame.text_layer.furniture)
     blocks = _read_head(blocks, frame, vocabulary)
     conversation, closing = _split_closing(blocks)
     _parse_closing(closing, frame)

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from etl.curation import load_curated
 from etl.read.blocks import find_at_line_starts, find_where_words_stand, opens_lines, plain_opening
+from etl.read.layers import TextLayerRules
 
 VOCABULARY_FILE = "reading.yml"
 
@@ -39,6 +40,7 @@ class Vocabulary:
     not_names: frozenset[str]
     sides: dict[str, str]  # signal word -> side
     phrases: dict[str, tuple[str, ...]]
+    text_layer: TextLayerRules
 
     def names_no_one(self, word: str) -> bool:
         """A capitalized word that is never a person's name: a not-name, an honorific or an office."""
@@ -254,4 +256,19 @@ def load_vocabulary() -> Vocabulary:
         not_names=frozenset(data["not_names"]),
         sides={signal: entry["side"] for entry in data["sides"] for signal in entry["signals"]},
         phrases={name: tuple(values) for name, values in data["phrases"].items()},
+        text_layer=text_layer_rules(data["text_layer"]),
+    )
+
+
+def text_layer_rules(data: dict) -> TextLayerRules:
+    """The ``text_layer`` section of ``etl/curated/reading.yml``."""
+    return TextLayerRules(
+        page_number_lines=tuple(data["page_number_lines"]),
+        speaker_label_line=data["speaker_label_line"],
+        not_labels=frozenset(data["not_labels"]),
+        line_end_hyphens=data["line_end_hyphens"],
+        full_line_share=float(data["full_line_share"]),
+        min_full_lines=float(data["min_full_lines"]),
+        min_run_on_lines=int(data["min_run_on_lines"]),
+        min_label_lines=int(data["min_label_lines"]),
     )

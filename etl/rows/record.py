@@ -14,6 +14,7 @@ from etl.errors import line_of
 from etl.read.blocks import Span, join_page_breaks, split_sentences
 from etl.read.cast import read_cast
 from etl.read.frame import RecordFrame, parse_frame
+from etl.read.layers import join_lines, layer_paragraphs
 from etl.read.registry import Registry
 from etl.read.speakers import Attributor, parse_turns
 from etl.rows.articles import article_rows
@@ -43,7 +44,16 @@ def parse_seed(
     for offset, expected in layout.warnings:
         seed.warnings.append(f"{seed_file}:{line_of(text, offset)}: expected {expected}")
 
-    paragraphs = join_page_breaks(layout.conversation)
+    if layout.text_layer.found:  # paragraphs the text layer rebuilt from lines
+        paragraphs = layer_paragraphs(layout.conversation, layout.text_layer)
+    else:
+        paragraphs = join_page_breaks(layout.conversation)
+    # Lines of a rebuilt paragraph read as one text: a word cut at the end of a line is read whole, its printed
+    # hyphen entered in the ledger as page furniture (etl/read/layers.py).
+    paragraphs, hyphens = join_lines(paragraphs, layout.text_layer)
+    for hyphen in hyphens:
+        ledger.add("page_furniture", "end-of-line hyphen", hyphen)
+    seed.text_layer = layout.text_layer
     cast = read_cast(
         span_of(layout, "title"),
         span_of(layout, "heading_as_printed"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from etl.errors import InvariantError
 from etl.read.blocks import Span
 from etl.read.cast import Person
+from etl.read.layers import TextLayer
 from etl.read.vocabulary import Vocabulary
 from etl.schema import TABLES_BY_NAME
 
@@ -58,6 +59,7 @@ class SeedRows:
     warnings: list[str] = field(default_factory=list)
     unaccounted: list[Span] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)  # the record's cast, provisional people included
+    text_layer: TextLayer | None = None  # what the text-layer stage decided (shown by ``etl read``)
 
     def add(self, table: str, row: dict) -> None:
         """Add a row, checked against the schema's columns of its table (``make_row``)."""

@@ -1,0 +1,180 @@
+"""The text-layer stage: records laid out as a printed page read with the right frame, people and turns.
+
+Each record of tests/fixtures/text_layers/ is invented in the form of one class of records the reader was not
+fitted to (a PDF text layer with hard-wrapped lines, cut words, running heads and page numbers; a transcript
+whose labels stand alone on their lines, with or without leading spaces), and its expected file says what a
+reader sees in it. They are built through the real pipeline, as a folder of seeds with its manifest.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+import yaml
+from seedfolder import REPO, write_manifest
+
+from etl.build import build_database, read_one_record
+from etl.report import render_reading
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "text_layers"
+EXPECTED = {path.name.removesuffix(".expected.yml"): path for path in sorted(FIXTURES.glob("*.expected.yml"))}
+
+
+def expected(name: str) -> dict:
+    return yaml.safe_load(EXPECTED[name].read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite_utils.Database, list[str]]:
+    folder = tmp_path_factory.mktemp("text_layers")
+    for name in EXPECTED:
+        shutil.copyfile(FIXTURES / f"{name}.txt", folder / f"{name}.txt")
+    write_manifest(folder)
+    out = folder / "text_layers.db"
+    report = build_database(folder, out, log=lambda line: None, workers=1)
+    return sqlite_utils.Database(out), report.warnings
+
+
+def document_of(db: sqlite_utils.Database, name: str) -> dict:
+    return next(db.query("select * from documents where seed_file = ?", [f"{name}.txt"]))
+
+
+def test_there_is_a_fixture_of_each_class():
+    layouts = {layout for name in EXPECTED for layout in expected(name)["layouts"]}
+    assert layouts == {"hard-wrapped lines", "speaker labels on their own lines"}
+    assert len(EXPECTED) >= 3
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_the_layout_is_recognized_from_the_text(name):
+    seed = read_one_record(FIXTURES / f"{name}.txt")
+    assert seed.text_layer is not None
+    assert list(seed.text_layer.layouts) == expected(name)["layouts"]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_the_frame_is_read(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    frame = expected(name)["frame"]
+    if "title" in frame:
+        assert document["title"] == " ".join(frame["title"].split())
+    assert document["date"] == frame["date"].isoformat()
+    for column in ("place", "classification"):
+        if column in frame:
+            assert document[column] == frame[column]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_the_participants_are_read(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    names = {
+        row["name"]
+        for row in db.query(
+            "select p.name from document_participants d join participants p using (participant_id) "
+            "where d.document_id = ?",
+            [document["document_id"]],
+        )
+    }
+    for surname in expected(name)["participants"]:
+        assert any(surname.casefold() in found.casefold() for found in names), (surname, names)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_the_speakers_follow_one_another_as_read_by_hand(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    turns = list(
+        db.query(
+            "select u.*, p.name from utterances u left join participants p using (participant_id) "
+            "where document_id = ? order by seq",
+            [document["document_id"]],
+        )
+    )
+    for turn in expected(name)["turns"]:
+        offset = text.find(turn["opening"])
+        assert offset >= 0, turn["opening"]
+        found = next((t for t in turns if t["char_start"] <= offset < t["char_end"]), None)
+        assert found is not None, f"no turn at {turn['opening']!r}"
+        speaker = found["name"]
+        if turn["speaker"] is None:
+            assert (speaker, found["mode"]) == (None, "narration"), turn["opening"]
+        else:
+            assert speaker and turn["speaker"].casefold() in speaker.casefold(), (turn["opening"], speaker)
+            assert found["mode"] == turn["mode"], turn["opening"]
+    # and no turn the hand reading does not have: one turn of the reader for each speaker in turn
+    changes = [t["speaker"] for t in expected(name)["turns"]]
+    changes = [s for i, s in enumerate(changes) if i == 0 or s != changes[i - 1]]
+    read = [t["name"] for t in turns]
+    read = [s for i, s in enumerate(read) if i == 0 or s != read[i - 1]]
+    assert len(read) == len(changes), (read, changes)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_character_is_accounted_for_and_the_hyphens_and_furniture_are_typed(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    assert document["unaccounted_chars"] == 0
+    text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    furniture = [
+        (row["field"], row["text"])
+        for row in db.query(
+            "select * from seed_spans where document_id = ? and category = 'page_furniture' order by char_start",
+            [document["document_id"]],
+        )
+    ]
+    for item in expected(name).get("furniture", []):
+        assert (item["kind"], item["text"]) in furniture
+    hyphens = [entry for entry in furniture if entry[0] == "end-of-line hyphen"]
+    read_whole = expected(name).get("read_whole", [])
+    all_words = " ".join(
+        row["text"] for row in db.query("select text from utterances where document_id = ?", [document["document_id"]])
+    )
+    for word in read_whole:
+        assert word in all_words, word
+    for compound in expected(name).get("kept_hyphens", []):
+        assert compound in all_words, compound
+    assert len(hyphens) == len(read_whole), hyphens  # one hyphen left out of the words for each word read whole
+    for row in db.query("select * from seed_spans where document_id = ?", [document["document_id"]]):
+        assert text[row["char_start"] : row["char_end"]] == row["text"]
+
+
+@pytest.mark.parametrize("name", [name for name in EXPECTED if "labels" in expected(name)])
+def test_labels_alone_on_their_line_are_the_turns_labels(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    labels = [
+        row["speaker_label"]
+        for row in db.query(
+            "select speaker_label from utterances where document_id = ? and speaker_label is not null order by seq",
+            [document["document_id"]],
+        )
+    ]
+    assert [label + ":" for label in labels] == expected(name)["labels"]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_etl_read_shows_the_text_layer_decisions(name):
+    path = FIXTURES / f"{name}.txt"
+    shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8"))
+    assert "Text layer: " + ", ".join(expected(name)["layouts"]) in shown
+    assert "Lines joined:" in shown and "Hyphens at the end of a line" in shown and "Page furniture (" in shown
+    for item in expected(name).get("furniture", []):
+        assert f"{item['kind']:<13} {item['text']!r}" in shown
+    for word in expected(name).get("read_whole", []):
+        if " " not in word:
+            assert f"-> {word!r}: joined" in shown
+    for compound in expected(name).get("kept_hyphens", []):
+        assert f"-> {compound!r}: hyphen kept" in shown
+
+
+def test_a_record_laid_out_as_the_seeds_is_left_as_printed_and_its_reading_shows_no_text_layer():
+    path = REPO / "seeds" / "000_1350c6598e69a2c4.txt"
+    shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8"))
+    assert "Text layer" not in shown
+    assert not read_one_record(path).text_layer.found
