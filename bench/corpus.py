@@ -19,27 +19,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.dates import MONTHS, ROMAN_MONTHS
 from etl.read.registry import load_registry
 
 # The record's own date, in the three forms the seeds print it:
 #   "November 3, 1962"  (heading of the 3 November record, "# November 3, 1962 Notes of Conversation")
 #   "4 November 1962"   (date line of the telegram, " 4 November 1962")
 #   "3.XI.62"           (signature, "3.XI.62 ALEKSEEV")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def starts_with_label(line: str, label_forms: list[str]) -> bool:

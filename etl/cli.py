@@ -11,6 +11,14 @@ import click
 from etl.errors import BuildError
 
 DEFAULT_DB = Path("build/havana-1962.db")
+# The built database a command reads (every command but build and read).
+database_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=DEFAULT_DB,
+    show_default=True,
+)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -87,13 +95,7 @@ def read(record: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=DEFAULT_DB,
-    show_default=True,
-)
+@database_option
 @click.option(
     "--root",
     type=click.Path(path_type=Path, file_okay=False),
@@ -112,13 +114,7 @@ def data(db_path: Path, root: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=DEFAULT_DB,
-    show_default=True,
-)
+@database_option
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_path: Path, port: int) -> None:
     """Serve the database with Datasette on 127.0.0.1, with the repository's settings."""
@@ -128,13 +124,7 @@ def serve(db_path: Path, port: int) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=DEFAULT_DB,
-    show_default=True,
-)
+@database_option
 @click.option(
     "--engine",
     type=click.Choice(["package", "cloudrun"]),
@@ -157,13 +147,7 @@ def publish(db_path: Path, engine: str, print_only: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=DEFAULT_DB,
-    show_default=True,
-)
+@database_option
 @click.option(
     "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True
 )
@@ -178,13 +162,7 @@ def release(db_path: Path, out_dir: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=DEFAULT_DB,
-    show_default=True,
-)
+@database_option
 @click.option(
     "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build/site"), show_default=True
 )

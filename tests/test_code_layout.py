@@ -12,13 +12,14 @@ from seedfolder import REPO
 ALLOWED = {
     "etl.errors": (),
     "etl.paths": (),
+    "etl.dates": (),
     "etl.curation": ("etl.errors", "etl.paths"),
     "etl.schema": ("etl.curation",),
-    "etl.read": ("etl.errors", "etl.paths", "etl.curation", "etl.read"),
+    "etl.read": ("etl.errors", "etl.paths", "etl.dates", "etl.curation", "etl.read"),
     "etl.rows": ("etl.errors", "etl.paths", "etl.curation", "etl.schema", "etl.read", "etl.rows"),
     "etl.invariants": ("etl.errors", "etl.schema"),
     "etl.load": ("etl.errors", "etl.schema"),
-    "etl.publish": ("etl.errors", "etl.paths", "etl.curation", "etl.schema", "etl.publish"),
+    "etl.publish": ("etl.errors", "etl.paths", "etl.dates", "etl.curation", "etl.schema", "etl.publish"),
     "etl.site": ("etl.errors", "etl.paths", "etl.curation", "etl.schema", "etl.publish", "etl.site"),
 }
 MODULES = sorted((REPO / "etl").rglob("*.py"))

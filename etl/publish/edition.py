@@ -22,6 +22,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from etl.curation import load_curated
+from etl.dates import MONTHS
 from etl.paths import CURATED
 
 COPY_ARTEFACTS_FILE = CURATED / "copy_artefacts.yml"
@@ -44,21 +45,6 @@ NOT_PRINTED_CATEGORIES = ("site_chrome",)
 
 # Paragraphs of a turn's text are separated by a blank line (utterances.text).
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def long_date(iso_date: str | None) -> str:

@@ -28,6 +28,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 
+from etl.dates import MONTHS, ROMAN_MONTHS
 from etl.errors import ParseError, line_of
 from etl.read.blocks import Span, iter_blocks, split_blocks, split_lines
 from etl.read.layers import TextLayer, read_text_layer
@@ -35,21 +36,6 @@ from etl.read.vocabulary import Vocabulary
 
 # --- Dates in every form the records print ---------------------------------------------------------
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 
 # "November 4, 1962", "November 04, 1962", "May 24, 1964"

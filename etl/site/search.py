@@ -260,6 +260,21 @@ def filtered(table: str, filters: dict[str, str]) -> str:
     return sql.format(filters=" and ".join(conditions) or "1")
 
 
+def empty_answer(text: str, kind: str, filters: dict[str, str], error: str | None = None) -> dict[str, Any]:
+    """A search's answer before (or without) any result: what was asked, and an error if there is one."""
+    return {
+        "query": text,
+        "kind": kind,
+        "filters": filters,
+        "results": [],
+        "counts": {},
+        "facets": {},
+        "read_as": [],
+        "notices": [],
+        "error": error,
+    }
+
+
 async def run_search(
     datasette: Any,
     database: str,
@@ -273,17 +288,7 @@ async def run_search(
     and the facets (speaker, record, side, kind of turn) of the matching turns, each value with its count."""
     filters = {name: value for name, value in (filters or {}).items() if name in FILTERS and value}
     names = await name_index(datasette, database)
-    answer: dict[str, Any] = {
-        "query": text,
-        "kind": kind,
-        "filters": filters,
-        "results": [],
-        "counts": {},
-        "facets": {},
-        "read_as": [],
-        "notices": [],
-        "error": None,
-    }
+    answer = empty_answer(text, kind, filters)
     try:
         query = parse_search(text, names)
     except SearchSyntaxError as error:
@@ -391,17 +396,7 @@ async def search_page(request: Any, datasette: Any) -> Response:
     answer = (
         await run_search(datasette, database, text, kind, limit, offset, filters)
         if database
-        else {
-            "query": text,
-            "kind": kind,
-            "filters": filters,
-            "results": [],
-            "counts": {},
-            "facets": {},
-            "read_as": [],
-            "notices": [],
-            "error": "No searchable database is served.",
-        }
+        else empty_answer(text, kind, filters, "No searchable database is served.")
     )
     total = sum(answer["counts"].values()) if not kind else answer["counts"].get(kind, 0)
     page = offset // limit + 1
