@@ -3,13 +3,15 @@
 Read it top to bottom, a folder a stage (what each may import is ``ALLOWED`` in ``tests/test_code_layout.py``,
 and the README's code map says the same):
 
-- ``errors`` and ``paths``: the errors that name a file and line, and where the project's files are; the base
-  every stage may use.
+- ``errors``, ``paths`` and ``dates``: the errors that name a file and line, where the project's files are, and
+  the month names as the records print them; the base every stage may use.
 - ``curation`` (over ``curated/``, the facts the seeds do not print, each with its source) and ``schema`` (the
   one definition of the tables): may use the base.
-- ``read/``: a record's text to its parts: ``seeds`` (find, checksum, read) -> ``frame`` (the record's
-  head, closing and site chrome) -> ``blocks`` (paragraphs, labels) -> ``notes`` (brackets and note types)
-  -> ``cast`` and ``registry`` (who takes part) -> ``speakers`` (turns and attribution) -> ``articles``.
+- ``read/``: a record's text to its parts: ``seeds`` (find, checksum, read) -> ``layers`` (a text layer's
+  hard-wrapped lines, end-of-line hyphens and labels on their own line, where the text shows them) ->
+  ``frame`` (the record's head, closing and site chrome) -> ``blocks`` (paragraphs, labels) -> ``notes``
+  (brackets and note types) -> ``cast`` and ``registry`` (who takes part) -> ``speakers`` (turns and
+  attribution) -> ``articles``.
 - ``rows/``: the parts to typed table rows (``record`` assembles one record's rows; ``ledger`` accounts for
   every character); may use ``read/`` and ``schema``.
 - ``invariants`` and ``load``: every row checked, then loaded into SQLite with sqlite-utils, atomically; may use
