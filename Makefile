@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 ETL_SOURCES := $(wildcard etl/*.py etl/*/*.py etl/curated/*.yml)
 SEEDS := $(wildcard seeds/*.txt) seeds/SHA256SUMS
 
-.PHONY: help venv build data read validate serve publish lint test browser tools ids release bench clean corpus site
+.PHONY: help venv build data read validate serve publish lint test test-fast browser tools ids release bench clean corpus site
 
 # The shared corpus of real records that the reader's tests read (tests/corpus.py); never committed.
 HAVANA_CORPUS ?= ../shared/corpus/jfk-russia-1963
@@ -66,6 +66,9 @@ browser: ## Install Debian's Chromium for the browser tests when it is missing
 
 test: lint $(DB) browser node_modules/.installed ## Build, then run the whole test suite (browser tests included; the corpus tests skip, saying why, without the corpus)
 	$(PY) -m pytest
+
+test-fast: $(INSTALLED) $(DB) ## The quick tier while changing code: every test but the browser and slow ones (pytest -m "not browser and not slow")
+	$(PY) -m pytest -m "not browser and not slow"
 
 corpus: $(INSTALLED) ## Fetch the shared corpus of real records into $(HAVANA_CORPUS), checked against tests/fixtures/records/jfk-russia-1963/SHA256SUMS
 	$(PY) tests/corpus.py

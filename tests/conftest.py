@@ -43,7 +43,14 @@ THIRD_PARTY_INPUTS = {
 }
 
 
+# A test that drives Chromium uses one of these fixtures (directly or through another): it is marked `browser`.
+BROWSER_FIXTURES = {"browser", "page"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
     for marker, absent in THIRD_PARTY_INPUTS.items():
         reason = absent()
         if reason is None:

@@ -24,6 +24,9 @@ import pytest
 from etl.publish.serve import running_server, write_inspect_file
 from etl.publish.site import DATABASE_NAME
 
+# Slow (sends hostile load to a real two-worker server): `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 DB = DATABASE_NAME
 # A stalling request must be answered within this many seconds (the SQL time limit is 3 s) ...
 STALL_BOUND_SECONDS = 3.5

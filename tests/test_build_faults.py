@@ -18,6 +18,9 @@ from etl.build import build_database
 from etl.errors import BuildError
 from etl.load import TemporaryDatabase
 
+# Slow (starts, stops and kills builds of hundreds of records): `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 # Enough records (the seeds, many times over) that a build runs for a few seconds in its pool of workers.
 COPIES = 120
 

@@ -32,6 +32,9 @@ from etl.load import append_rows
 from etl.read.registry import load_registry
 from etl.schema import TABLES
 
+# Slow (fuzzes the build with hundreds of damaged records): `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
 DB_NAME = "havana-1962.db"
 

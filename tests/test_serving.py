@@ -50,6 +50,9 @@ from etl.publish.serve import (
 )
 from etl.publish.site import DATABASE_NAME
 
+# Slow (starts real servers and builds the published image's context): `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 DB = f"/{DATABASE_NAME}"
 YEAR = "max-age=31536000, public"
 # Pages of every kind a reader or a script asks for, each under the database's URL.

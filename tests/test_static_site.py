@@ -25,6 +25,9 @@ from etl.publish.facts import load_dataset_facts
 from etl.publish.release import release_name
 from etl.publish.static import static_file, write_site
 
+# Slow (writes the whole static edition several times and checks every link): `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 TURN = "1962-11-05-memorandum-u057"
 RECORDS = ("1962-11-03-notes", "1962-11-04-telegram", "1962-11-05-memorandum")
 # Where the test's static server puts the edition: a sub-path, as a project site of a static host has.
