@@ -41,7 +41,7 @@ from etl.publish.search import (
     fold,
     parse_search,
 )
-from etl.schema import TABLES, TIMES_OF_DAY
+from etl.schema import TABLES, TABLES_BY_NAME, TIMES_OF_DAY
 from etl.site import canned_query
 
 SEARCH_PATH = "/search"
@@ -271,6 +271,7 @@ def empty_answer(text: str, kind: str, filters: dict[str, str], error: str | Non
         "facets": {},
         "read_as": [],
         "notices": [],
+        "names": [],
         "error": error,
     }
 
@@ -296,6 +297,7 @@ async def run_search(
         return answer
     answer["read_as"] = describe(query)
     answer["notices"] = list(query.notices)
+    answer["names"] = [typed for typed, _, _ in query.names]
     if query.is_empty:
         return answer
     readings = query.by_speaker()
@@ -311,19 +313,20 @@ async def run_search(
     }
     db = datasette.get_database(database)
     selects = {table: filtered(table, filters) for table in SEARCHED}
-    for table, sql in selects.items():
-        counted = await db.execute(f"with {hits} select count(*) from ({sql})", params)
-        answer["counts"][SEARCHED[table][0]] = counted.rows[0][0]
+    # The counts of each kind and the facets in one statement, so the matches (a materialized CTE) are found once.
+    tallies = [f"select 'kind', '{SEARCHED[table][0]}', null, count(*) from ({sql})" for table, sql in selects.items()]
     for name, columns in FACETS.items():
         narrowed = filtered("utterances", {other: value for other, value in filters.items() if other != name})
-        rows = await db.execute(
-            f"with {hits} select {columns}, count(*) from ({narrowed}) "
-            "group by 1 having 1 is not null order by 3 desc, 2",
-            params,
-        )
-        answer["facets"][name] = [
-            {"value": row[0], "label": row[1], "count": row[2]} for row in rows.rows if row[0] is not None
-        ]
+        tallies.append(f"select '{name}', {columns}, count(*) from ({narrowed}) group by 2")
+    tallied = await db.execute(f"with {hits} " + "\nunion all\n".join(tallies), params)
+    answer["facets"] = {name: [] for name in FACETS}
+    for what, value, label, count in tallied.rows:
+        if what == "kind":
+            answer["counts"][value] = count
+        elif value is not None:
+            answer["facets"][what].append({"value": value, "label": label, "count": count})
+    for values in answer["facets"].values():
+        values.sort(key=lambda facet: (-facet["count"], facet["label"]))
     tables = [table for table in SEARCHED if not kind or SEARCHED[table][0] == kind]
     union = "\nunion all\n".join(selects[table] for table in tables)
     sql = f"with {hits} select * from ({union}) order by said desc, score, date, row_id limit :limit offset :offset"
@@ -331,14 +334,6 @@ async def run_search(
     for row in rows:
         answer["results"].append(result_of(datasette, database, row, named))
     return answer
-
-
-def parse_search_names(text: str, names: NameIndex) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The names a query expands (as typed, participant, forms); none for a query that cannot be read."""
-    try:
-        return list(parse_search(text, names).names)
-    except SearchSyntaxError:
-        return []
 
 
 def result_of(datasette: Any, database: str, row: Any, named: set[str]) -> dict[str, Any]:
@@ -440,9 +435,6 @@ async def search_page(request: Any, datasette: Any) -> Response:
         + urlencode({"q": text, **({"kind": kind} if kind else {}), **answer["filters"]}),
         "kind_urls": {name: url_for(changes={"kind": name or None}) for name in ("", *KINDS)},
         "first": offset + 1,
-        "read_names": [typed for typed, _, _ in parse_search_names(text, await name_index(datasette, database))]
-        if database
-        else [],
         "results_html": [{**result, "snippet_html": Markup(result["snippet_html"])} for result in answer["results"]],
     }
     return Response.html(await datasette.render_template("search.html", context, request=request))
@@ -488,7 +480,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         through = await searched_through(datasette, database, table)
         if through is None:
             return None
-        by_speaker = next(t for t in TABLES if t.name == through).searched_by_speaker
+        by_speaker = TABLES_BY_NAME[through].searched_by_speaker
         if text is None:
             # the search box of a table the site searches itself (Datasette shows it for the tables it searches)
             return FilterArguments([], {}, [], {"supports_search": True}) if by_speaker else None
