@@ -102,17 +102,35 @@ def render_reading(seed: SeedRows, text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _chrome_lines(seed: SeedRows, text: str) -> list[str]:
+    """The site chrome the frame set aside (an archive page's menu, widgets, labels), a line each."""
+    chrome = [span for span in seed.rows.get("seed_spans", []) if span["category"] == "site_chrome"]
+    if not chrome:
+        return []
+    lines = [f"  Site chrome ({len(chrome)}: line, kind, as printed)"]
+    for span in chrome:
+        lines.append(
+            f"    line {line_of(text, span['char_start']):>4}  {span['field']:<30} {_short(span['text'], 40)!r}"
+        )
+    return lines
+
+
 # The word a line opens with: the end of a word cut at the end of the line before.
 FIRST_WORD = re.compile(r"[^\s,.;:!?]*")
 
 
+# What the text-layer stage says of a record laid out as the seeds are.
+NO_TEXT_LAYER = "Text layer: none (paragraphs as printed, one a line or between blank lines: nothing joined)"
+
+
 def _text_layer_lines(seed: SeedRows, text: str) -> list[str]:
     """The text-layer stage's decisions (``etl/read/layers.py``): the layout it recognized and why, where each
-    rebuilt paragraph starts, which lines were joined and which hyphens, and what was page furniture. Nothing
-    for a record laid out as the seeds are (one paragraph a line, blank lines between)."""
+    rebuilt paragraph starts, which lines were joined and which hyphens, and what was page furniture; for a
+    record laid out as the seeds are (one paragraph a line, blank lines between), that there is none. Then the
+    lines of an archive's page that are its chrome (navigation, widgets, labels), each with its kind."""
     layer = seed.text_layer
     if layer is None or not layer.found:
-        return []  # laid out as the seeds are: nothing to show (and the reading shown in the docs stays as it is)
+        return ["", NO_TEXT_LAYER, *_chrome_lines(seed, text)]
     lines = [
         "",
         f"Text layer: {', '.join(layer.layouts)}" + (f" (full line: {layer.width} characters)" if layer.width else ""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl.read.frame import recognize_layout
+from etl.read.vocabulary import load_vocabulary
 
 
 @pytest.mark.parametrize(
@@ -16,7 +17,7 @@ from etl.read.frame import recognize_layout
     ],
 )
 def test_each_layout_is_recognized_by_its_form(seed_texts, seed_file, layout):
-    assert recognize_layout(seed_texts[seed_file]) == layout
+    assert recognize_layout(seed_texts[seed_file], load_vocabulary().archive_page) == layout
 
 
 def test_notes_of_3_november_from_the_archive_page(db):

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, lru_cache
 
 from etl.read.blocks import Span, split_sentences
@@ -55,9 +56,10 @@ CONVERSATION_PART = re.compile(
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
 )
 
-# The sender a title names: "Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ..."
+# The sender a title names: "Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ...", or
+# after a one-word kind and a comma: "Cable, Ambassador A. Sorin to the Ministry of Foreign Affairs"
 SENDER_PART = re.compile(
-    r"^\S+(?:\s\S+){0,3}?\s+from\s+(?P<sender>.+?)"
+    r"^(?:\S+(?:\s\S+){0,3}?\s+from|[A-Z][a-z]+,)\s+(?P<sender>.+?)"
     r"(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
     re.DOTALL,
 )
@@ -130,6 +132,7 @@ class Cast:
     roles: list[Role] = field(default_factory=list)
     new_people: list[tuple[int, str]] = field(default_factory=list)  # (offset, name as printed) of provisional people
     addressee_in_title: Span | None = None  # "... A.F. Dobrynin to USSR MFA regarding ..."
+    unresolved_offices: list[tuple[int, str]] = field(default_factory=list)  # (offset, office) no holder fits
     # The people's forms as ``resolve`` compares them, worked out again only when the people change.
     _forms_of: _FormsOfPeople | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -207,9 +210,19 @@ def read_cast(
     body: list[Span],
     registry: Registry,
     vocabulary: Vocabulary,
+    listed: Sequence[Span] = (),
+    on: date | None = None,
+    text: str = "",
 ) -> Cast:
-    """The people a record names as taking part, authoring or recording it."""
+    """The people a record names as taking part, authoring or recording it.
+
+    ``listed`` are the lines of the record's list of participants ("The President", "Mr. Akalovsky"); an
+    office alone there names its holder on the record's day ``on`` (etl/curated/office_holders.yml), as the
+    record's ``text`` says whose office it is.
+    """
     cast = Cast(registry)
+    for line in listed:
+        _read_listed(line, cast, vocabulary, on, text)
     for place in (title, heading):
         if place is not None:
             _read_names_of_talks(place, cast, vocabulary)
@@ -225,6 +238,39 @@ def read_cast(
     for read_body in BODY_READERS:
         read_body(body, cast, vocabulary)
     return cast
+
+
+# What may follow a listed person on their line: an office or a bureau ("Mr. Tyler, EUR", "Mr. Bundy—The White House").
+LISTED_TAIL = re.compile(r"\s*(?:,|[—–]|\s-\s).*$")
+
+
+def _read_listed(line: Span, cast: Cast, vocabulary: Vocabulary, on: date | None, text: str) -> None:
+    """One line of a list of participants: a person named, or an office whose holder that day is known."""
+    tail = LISTED_TAIL.search(line.text)
+    named = line.sub(0, tail.start() if tail else len(line.text)).strip()
+    holder = cast.registry.holder_of(named.text, on, text)
+    if holder is not None:
+        registered_form = next(iter(cast.registry.participants[holder].forms))
+        person = _person(registered_form, cast, vocabulary, None, named.start)
+        if person is not None:
+            _add_forms(cast, person, (named.text, named.text[:1].lower() + named.text[1:]))
+        cast.claim(person, "present", named)
+    elif named.text.startswith("The "):
+        cast.unresolved_offices.append((named.start, named.text))
+    else:
+        cast.claim(_person(named.text, cast, vocabulary, None, named.start), "present", named)
+
+
+def _add_forms(cast: Cast, participant_id: str, forms: tuple[str, ...]) -> None:
+    """Let more printed forms name a person of this record ("The President", "the President")."""
+    person = cast.people[participant_id]
+    cast.people[participant_id] = Person(
+        person.participant_id,
+        person.name,
+        person.side,
+        tuple(dict.fromkeys([*person.forms, *forms])),
+        person.is_provisional,
+    )
 
 
 def _read_opening(body: list[Span], cast: Cast, vocabulary: Vocabulary) -> None:

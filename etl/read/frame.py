@@ -32,7 +32,7 @@ from etl.dates import MONTHS, ROMAN_MONTHS
 from etl.errors import ParseError, line_of
 from etl.read.blocks import Span, iter_blocks, split_blocks, split_lines
 from etl.read.layers import TextLayer, read_text_layer
-from etl.read.vocabulary import Vocabulary
+from etl.read.vocabulary import ArchivePageRules, Vocabulary
 
 # --- Dates in every form the records print ---------------------------------------------------------
 
@@ -97,20 +97,6 @@ SOURCE_STATEMENT = re.compile(
     r"""^(?P<archive>[^,;]+?),\s+(?P<provenance>.+?);\s+translation\ by\s+(?P<translator>.+?)\.?$""", re.VERBOSE
 )
 
-# Lines of the web page that are navigation, not content: "Skip to content"
-WEB_CHROME_LINES = ("Skip to content",)
-# The web page's footer: "Document Information", then label / value paragraphs.
-WEB_FOOTER_START = "Document Information"
-WEB_FOOTER_LABELS = {
-    "Source": "source_statement",
-    "Rights": "rights",
-    "Original Uploaded Date": "archive_uploaded_date",
-    "Type": "archive_type",
-    "Summary": "summary",
-    "Language": "original_language",
-    "Record ID": "record_id",
-}
-
 # The archive's date above a title: "November 5, 1962", "November 04, 1962"
 ARCHIVE_DATE = re.compile(rf"^(?P<date>{DATE_MONTH_FIRST})$")
 
@@ -130,10 +116,24 @@ DATE_LINE = re.compile(
     rf"(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})(?P<mark>\*+)?$"
 )
 
-# A place line that ends with the date: "Washington, May 24, 1964"
+# A place line that ends with the date, perhaps with the hour: "Washington, May 24, 1964",
+# "Washington, June 20, 1961, 11 a.m."
 PLACE_DATE_LINE = re.compile(
-    rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$"
+    rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})"
+    r"(?:,\s+(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.\s?m\.))?$"
 )
+
+# A title that ends with the place and date of the record: "Cable, Ambassador A. Sorin to the Ministry of
+# Foreign Affairs, Oslo, 2 March 1959", "Minutes of the talks between ..., Stockholm, 9 April 1965"
+TITLE_PLACE_DATE = re.compile(
+    rf",\s+(?:(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+)?(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$"
+)
+
+# The subject line of a memorandum, its label alone or before it: "SUBJECT" / "Soviet Note on ...", "Subject: ..."
+SUBJECT_LINE = re.compile(r"^(?P<label>SUBJECT|Subject):?(?:\s+(?P<subject>\S.*))?$")
+
+# The heading of a list of participants: "PARTICIPANTS", "Participants:", "PRESENT"
+PARTICIPANTS_HEADING = re.compile(r"^(?:PARTICIPANTS|Participants|PRESENT):?$")
 
 # A registry or dispatch number, then (after a run of spaces) the date and what the page prints after it:
 #   "Spec. No. 2006-2011                  November 26, 1963 2:125"
@@ -278,23 +278,27 @@ class RecordFrame:
         return [f for f in self.fields if f.name == name]
 
 
-def recognize_layout(text: str) -> str:
+def recognize_layout(text: str, page: ArchivePageRules) -> str:
     """Name the form of a record's text: the archive's Markdown or web page, a collection's document, or a plain record.
 
-    >>> recognize_layout("\\n\\n# November 3, 1962 Notes of Conversation\\n")
+    >>> from etl.read.vocabulary import load_vocabulary
+    >>> page = load_vocabulary().archive_page
+    >>> recognize_layout("\\n\\n# November 3, 1962 Notes of Conversation\\n", page)
     'archive_markdown_page'
-    >>> recognize_layout("November 04, 1962\\n\\nRecord of Conversation between A and B\\n\\nText.")
+    >>> recognize_layout("November 04, 1962\\n\\nRecord of Conversation between A and B\\n\\nText.", page)
     'archive_web_page'
-    >>> recognize_layout("No. 38\\nCoded telegram from A.I. Mikoyan\\n\\nText.")
+    >>> recognize_layout("Skip to content\\nSearch\\n\\nMay 2, 1957\\n\\nNote of a talk\\n\\nText.", page)
+    'archive_web_page'
+    >>> recognize_layout("No. 38\\nCoded telegram from A.I. Mikoyan\\n\\nText.", page)
     'collection_document'
-    >>> recognize_layout(" 4 November 1962\\n\\nToday talks were conducted.")
+    >>> recognize_layout(" 4 November 1962\\n\\nToday talks were conducted.", page)
     'plain_record'
     """
     blocks = list(islice(iter_blocks(text, 0, len(text)), 3))  # (the first three blocks tell)
     first_line = blocks[0].text.split("\n", 1)[0] if blocks else ""
     if MARKDOWN_TITLE.match(first_line):
         return "archive_markdown_page"
-    if first_line in WEB_CHROME_LINES or f"\n{WEB_FOOTER_START}\n" in text:
+    if page.is_chrome(first_line) or f"\n{page.footer_heading}\n" in text:
         return "archive_web_page"
     if ARCHIVE_DATE.match(first_line) and len(blocks) > 2 and _is_title_block(blocks[1]):
         return "archive_web_page"
@@ -305,11 +309,11 @@ def recognize_layout(text: str) -> str:
 
 def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFrame:
     """Split a record into its frame (fields, chrome, closing notes, page furniture) and its body."""
-    frame = RecordFrame(recognize_layout(text))
+    frame = RecordFrame(recognize_layout(text, vocabulary.archive_page))
     if frame.layout == "archive_markdown_page":
         body_start, body_end = _parse_markdown_page(text, seed_file, frame)
     elif frame.layout == "archive_web_page":
-        body_start, body_end = _parse_web_page(text, seed_file, frame)
+        body_start, body_end = _parse_web_page(text, seed_file, frame, vocabulary.archive_page)
     else:
         body_start, body_end = 0, len(text)
     blocks = split_blocks(text, body_start, body_end)
@@ -376,43 +380,68 @@ def _parse_markdown_page(text: str, seed_file: str, frame: RecordFrame) -> tuple
     raise ParseError(seed_file, line_of(text, len(text)), "the record's text after the '### **Contents:**' section")
 
 
-def _parse_web_page(text: str, seed_file: str, frame: RecordFrame) -> tuple[int, int]:
-    """Read the web page's header and footer; return the bounds of the record's text between them."""
-    footer_at = text.find(f"\n{WEB_FOOTER_START}\n")
-    end = footer_at + 1 if footer_at >= 0 else len(text)
-    if footer_at >= 0:
-        _parse_web_footer(text, seed_file, end, frame)
-    blocks = split_blocks(text, 0, end)
-    index = 0
-    while index < len(blocks) and blocks[index].text in WEB_CHROME_LINES:
-        frame.chrome.append(("site navigation", blocks[index]))
-        index += 1
+def _parse_web_page(text: str, seed_file: str, frame: RecordFrame, page: ArchivePageRules) -> tuple[int, int]:
+    """Read the web page's header and footer; return the bounds of the record's text between them.
+
+    The header is the page's chrome (navigation, breadcrumb, widgets, a funder's line), the archive's date and
+    the title, in that order; the footer opens with its heading ("Document Information") or with the first
+    label of a section ("Summary", "Citation") after the record.
+    """
+    blocks = split_blocks(text, 0, len(text))
+    index = _take_chrome(blocks, 0, frame, page)
     if index < len(blocks) and ARCHIVE_DATE.match(blocks[index].text):
         frame.fields.append(Field("archive_date", blocks[index]))
         index += 1
         if index < len(blocks):
             frame.fields.append(Field("title", blocks[index]))
-            index += 1
-    if index >= len(blocks):
+            index = _take_chrome(blocks, index + 1, frame, page)
+    footer = next(
+        (i for i in range(index + 1, len(blocks)) if _opens_footer(blocks[i].text, page)),
+        len(blocks),
+    )
+    if footer < len(blocks):
+        _parse_web_footer(text, seed_file, blocks[footer:], frame, page)
+    if index >= footer:
+        end = blocks[footer].start if footer < len(blocks) else len(text)
         raise ParseError(seed_file, line_of(text, end), "the record's text between the page's header and footer")
-    return blocks[index].start, end
+    return blocks[index].start, blocks[footer - 1].end
 
 
-def _parse_web_footer(text: str, seed_file: str, start: int, frame: RecordFrame) -> None:
-    """Read the "Document Information" footer: each label is followed by its value's paragraphs."""
-    blocks = split_blocks(text, start, len(text))
-    frame.chrome.append(("site footer heading", blocks[0]))
+def _opens_footer(text: str, page: ArchivePageRules) -> bool:
+    return text == page.footer_heading or text in page.section_labels
+
+
+def _take_chrome(blocks: list[Span], index: int, frame: RecordFrame, page: ArchivePageRules) -> int:
+    """Enter the page's chrome from ``blocks[index]`` on, each line by what it is; return the first block past it."""
+    while index < len(blocks):
+        lines = split_lines(blocks[index])
+        kinds = [page.is_chrome(line.text) for line in lines]
+        if not all(kinds):
+            break
+        frame.chrome.extend((str(kind), line) for kind, line in zip(kinds, lines, strict=True))
+        index += 1
+    return index
+
+
+def _parse_web_footer(
+    text: str, seed_file: str, blocks: list[Span], frame: RecordFrame, page: ArchivePageRules
+) -> None:
+    """Read the page's footer: each label is followed by its value's paragraphs; navigation is chrome."""
     label: str | None = None
-    for block in blocks[1:]:
-        if block.text in WEB_FOOTER_LABELS:
+    for block in blocks:
+        if block.text == page.footer_heading:
+            frame.chrome.append(("site footer heading", block))
+        elif block.text in page.section_labels:
             label = block.text
             frame.chrome.append((f"footer label: {label}", block))
+        elif all(page.is_chrome(line.text) for line in split_lines(block)):
+            frame.chrome.extend((str(page.is_chrome(line.text)), line) for line in split_lines(block))
         elif label is None:
             raise ParseError(
                 seed_file, line_of(text, block.start), "a footer label such as 'Source' or 'Record ID'", block.text[:80]
             )
         else:
-            frame.fields.append(Field(WEB_FOOTER_LABELS[label], block))
+            frame.fields.append(Field(page.section_labels[label], block))
 
 
 def _is_title_block(block: Span) -> bool:
@@ -483,24 +512,32 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
         if (
             first
             and not has_title
-            and _is_title_block(block)
+            and (_is_title_block(block) or TITLE_PLACE_DATE.search(block.text))
             and vocabulary.document_type_signal.match(block.text)
             and not block.text.isupper()
         ):
-            # A record whose first lines are its title: "Memorandum of Conversation between ..."
-            frame.fields.append(Field("title", block))
+            # A record whose first lines are its title: "Memorandum of Conversation between ...", perhaps ending
+            # with the place and date: "Cable, Ambassador A. Sorin to the Ministry ..., Oslo, 2 March 1959"
+            _read_title(block, frame)
             has_title = True
             blocks = blocks[1:]
             first = False
             continue
         first = False
+        taken = _read_head_block(blocks, frame, vocabulary)
+        if taken:
+            blocks = blocks[taken:]
+            continue
         kind = _head_line_kinds(line, frame, after_date)
         if kind is None:
             heading = heading_pattern.match(block.text)
             if heading and not frame.first("heading_as_printed") and block.text[: heading.end("signal")].isupper():
                 first_line_end = len(line.text)
                 if heading.end() >= first_line_end:
-                    frame.fields.append(Field("heading_as_printed", block))
+                    # A heading alone at the top of a record with no other title is its title: "MEMORANDUM OF
+                    # CONVERSATION" above "Washington, June 20, 1961, 11 a.m."
+                    frame.fields.append(Field("heading_as_printed" if has_title else "title", block))
+                    has_title = True
                     blocks = blocks[1:]
                 else:
                     frame.fields.append(Field("heading_as_printed", block.sub(0, heading.end())))
@@ -510,6 +547,81 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
         after_date = kind in ("date", "reference")
         blocks = rest_block + blocks[1:]
     return blocks
+
+
+def _read_title(block: Span, frame: RecordFrame) -> None:
+    """A title block, the place and date at its end (if it prints them) read as fields of their own."""
+    match = TITLE_PLACE_DATE.search(block.text)
+    if match is None:
+        frame.fields.append(Field("title", block))
+        return
+    frame.fields.append(Field("title", block.sub(0, match.start())))
+    if match["place"]:
+        frame.chrome.append(("punctuation: title, place", block.sub(match.start(), match.start("place")).strip()))
+        frame.fields.append(Field("place", block.sub(match.start("place"), match.end("place"))))
+        frame.chrome.append(("punctuation: place, date", block.sub(match.end("place"), match.start("date")).strip()))
+    else:
+        frame.chrome.append(("punctuation: title, date", block.sub(match.start(), match.start("date")).strip()))
+    frame.fields.append(Field("date_as_printed", block.sub(match.start("date"), match.end("date"))))
+
+
+def _read_head_block(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> int:
+    """Read a head paragraph that is a subject or a list of participants; return how many blocks it took.
+
+    "SUBJECT" / "Soviet Note on Nuclear Testing"; "PARTICIPANTS" / "The President" / "Ambassador Menshikov";
+    or such a list without its heading: every line of the paragraph names a person by office or honorific.
+    """
+    lines = split_lines(blocks[0])
+    if match := SUBJECT_LINE.match(lines[0].text):
+        frame.chrome.append(("label: subject", lines[0].sub(match.start("label"), match.end("label"))))
+        subject = [lines[0].sub(match.start("subject"), match.end("subject"))] if match["subject"] else []
+        taken = 1
+        if not subject and len(lines) == 1 and len(blocks) > 1:
+            subject, taken = split_lines(blocks[1])[:1], 2  # the subject in the next paragraph
+            rest = split_lines(blocks[1])[1:]
+        else:
+            subject, rest = [*subject, *lines[1:2]][:1] or subject, lines[1 + (not match["subject"]) :]
+        frame.fields.extend(Field("subject", span) for span in subject)
+        if rest:  # lines after the subject: a list of participants without its heading
+            return taken if _read_listed_people(rest, frame, vocabulary) else 0
+        return taken
+    if PARTICIPANTS_HEADING.match(lines[0].text):
+        frame.chrome.append(("label: participants", lines[0]))
+        listed = lines[1:] or (split_lines(blocks[1]) if len(blocks) > 1 else [])
+        _read_listed_people(listed, frame, vocabulary)
+        return 1 if lines[1:] else 2
+    if len(lines) >= 2 and _read_listed_people(lines, frame, vocabulary):
+        return 1
+    return 0
+
+
+def _read_listed_people(lines: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> bool:
+    """A list of participants, a person a line ("The President", "Mr. Akalovsky"): each line a field."""
+    if not lines or not all(_names_a_person(line.text, vocabulary) for line in lines):
+        return False
+    frame.fields.extend(Field("participant_listed", line) for line in lines)
+    return True
+
+
+def _names_a_person(text: str, vocabulary: Vocabulary) -> bool:
+    """A line that is a person of a list: an office or honorific, then perhaps a name, and no sentence.
+
+    >>> from etl.read.vocabulary import load_vocabulary
+    >>> [_names_a_person(t, load_vocabulary()) for t in ("The President", "Ambassador Menshikov", "Mr. Tyler")]
+    [True, True, True]
+    >>> [_names_a_person(t, load_vocabulary()) for t in ("The meeting ended.", "Soviet Note on Testing")]
+    [False, False]
+    """
+    return bool(_listed_person_pattern(vocabulary.honorifics, vocabulary.offices).match(text))
+
+
+@lru_cache(maxsize=8)
+def _listed_person_pattern(honorifics: tuple[str, ...], offices: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted({*honorifics, *offices}, key=len, reverse=True))
+    name = r"(?:[A-Z][a-z]?\.\s?){0,3}[A-Z][\w'-]+"
+    return re.compile(
+        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+)?(?:{words})(?:\s+{name}){{0,3}}(?:,\s+[^.]+|\s*[—–-]\s*[^.]+)?$"
+    )
 
 
 def _heading_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:
@@ -586,9 +698,7 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
             )
         return "reference"
     if match := PLACE_DATE_LINE.match(text):
-        frame.fields.append(Field("place", line.sub(match.start("place"), match.end("place"))))
-        frame.fields.append(Field("date_as_printed", line.sub(match.start("date"), match.end("date"))))
-        frame.chrome.append(("punctuation: place, date", line.sub(match.end("place"), match.start("date")).strip()))
+        _read_place_date(line, match, frame)
         return "date"
     if COPY_NUMBER.match(text):
         frame.fields.append(Field("copy_number", line))
@@ -608,6 +718,16 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
         frame.fields.append(Field("place", line))
         return "place"
     return None
+
+
+def _read_place_date(line: Span, match: re.Match[str], frame: RecordFrame) -> None:
+    """ "Washington, June 20, 1961, 11 a.m.": the place, the date and the hour, each a field of its own."""
+    frame.fields.append(Field("place", line.sub(match.start("place"), match.end("place"))))
+    frame.fields.append(Field("date_as_printed", line.sub(match.start("date"), match.end("date"))))
+    frame.chrome.append(("punctuation: place, date", line.sub(match.end("place"), match.start("date")).strip()))
+    if match["time"]:
+        frame.chrome.append(("punctuation: date, hour", line.sub(match.end("date"), match.start("time")).strip()))
+        frame.fields.append(Field("hour_as_printed", line.sub(match.start("time"), match.end("time"))))
 
 
 # --- The record's closing -----------------------------------------------------------------------------

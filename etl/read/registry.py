@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -41,11 +42,44 @@ class NameForm:
     kind: str
 
 
+@dataclass(frozen=True)
+class OfficeHolder:
+    """Who an office alone names in a record of a given day ("The President" on 20 June 1961: Kennedy)."""
+
+    form: str
+    participant_id: str
+    start: date
+    end: date
+    record_prints: tuple[str, ...]  # words one of which the record prints, saying whose office it is
+    source: str
+
+    def names(self, form: str, on: date | None, text: str) -> bool:
+        """Whether the office, printed alone in a record of this day and text, names the holder.
+
+        >>> holder = OfficeHolder("The President", "kennedy", date(1961, 1, 20), date(1963, 11, 22), ("Dept",), "")
+        >>> holder.names("The President", date(1961, 6, 20), "... the Dept had studied ...")
+        True
+        >>> holder.names("The President", date(1964, 2, 1), "... the Dept had studied ...")
+        False
+        """
+        if form != self.form or on is None or not self.start <= on <= self.end:
+            return False
+        return not self.record_prints or any(
+            re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in self.record_prints
+        )
+
+
 @dataclass
 class Registry:
-    """Participants and their name forms, from the curated file."""
+    """Participants and their name forms, from the curated file; the office holders, from theirs."""
 
     participants: dict[str, Participant]
+    office_holders: tuple[OfficeHolder, ...] = ()
+
+    def holder_of(self, form: str, on: date | None, text: str) -> str | None:
+        """The participant an office printed alone names in a record of this day and text, if one does."""
+        found = {h.participant_id for h in self.office_holders if h.names(form, on, text)}
+        return found.pop() if len(found) == 1 else None
 
     @cached_property
     def forms(self) -> dict[str, NameForm]:
@@ -131,4 +165,30 @@ def load_registry(path: Path = CURATED / "participants.yml") -> Registry:
                 )
             seen[form] = participant.participant_id
         participants[participant.participant_id] = participant
-    return Registry(participants)
+    return Registry(participants, load_office_holders(path.parent, participants))
+
+
+def load_office_holders(folder: Path, participants: dict[str, Participant]) -> tuple[OfficeHolder, ...]:
+    """Read ``office_holders.yml`` (checked against its schema): each holder a participant, each term in order."""
+    name = "office_holders.yml"
+    if not (folder / name).is_file():
+        return ()
+    data = load_curated(name, folder)
+    holders = []
+    for entry, line in zip(data["office_holders"], entry_lines(name, "office_holders", folder), strict=True):
+        if entry["participant_id"] not in participants:
+            raise ParseError(folder / name, line, "a participant_id of participants.yml", entry["participant_id"])
+        start, end = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
+        if end < start:
+            raise ParseError(folder / name, line, "a term whose 'to' is not before its 'from'", f"{start} to {end}")
+        holders.append(
+            OfficeHolder(
+                entry["form"],
+                entry["participant_id"],
+                start,
+                end,
+                tuple(entry.get("record_prints", ())),
+                " ".join(entry["source"].split()),
+            )
+        )
+    return tuple(holders)

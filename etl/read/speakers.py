@@ -246,6 +246,15 @@ class Attributor:
         )
 
     @cached_property
+    def quotation_then_speaker(self) -> re.Pattern[str]:
+        # A quotation broken by its speaker: "'The question,' Berg began, 'is not the zones ...'" (a direct turn).
+        verbs = f"{self._verbs}|{self.vocabulary.phrase('speaks_after_a_quotation').pattern}"
+        return re.compile(
+            rf"^(?P<quote>['‘\"“])[^'’\"”]{{1,200}}?[,?!]['’\"”]\s+{self._honorific}(?P<name>{self.name_pattern})"
+            rf"\s+(?P<verb>{verbs}),\s+['‘\"“]"
+        )
+
+    @cached_property
     def first_person_attribution(self) -> re.Pattern[str]:
         # The author of a telegram: "I replied that ...", "Then I said: ...", and without a subject,
         # "Replied that we proceed from such understanding", "Emphasized that Johnson can fully rely ..."
@@ -407,6 +416,7 @@ class Attributor:
                 self.subject_attribution,
                 self.parenthetical_attribution,
                 self.inverted_attribution,
+                self.quotation_then_speaker,
                 self.according_to,
             ):
                 match = pattern.search(sentence)
@@ -418,6 +428,8 @@ class Attributor:
             group = "owner" if match.groupdict().get("owner") else "name"
             participant_id = self.cast.resolve(match[group])
             mode = (self.vocabulary.mode_of(match["verb"]) if match["verb"] else None) or "reported"
+            if match.groupdict().get("quote"):
+                mode = "direct"  # the speaker's own words, in quotation marks
             return Attribution(participant_id, match[group], match.start(group), mode)
         if self.author_id and author_may_speak:
             # The author's "I said" is his own turn only where no one else is speaking or a paragraph
@@ -475,10 +487,14 @@ def _holds_subject(sentence: str, openings: tuple[str, ...], subject: re.Pattern
 
 
 def _inside_quotation(text: str) -> bool:
-    """True when a quotation opened in the text is still open at its end: 'This, he said, is "a major blow ...'."""
+    """True when a quotation opened in the text is still open at its end: 'This, he said, is "a major blow ...'.
+    Single quotation marks count where a quotation opens with one ("'The question,' Berg began, '...")."""
     straight = text.count('"') % 2 == 1
     curly = text.count("“") > text.count("”")
-    return straight or curly
+    single = text.startswith(("'", "‘")) and len(re.findall(r"(?<![\w'‘])['‘](?=\w)", text)) > len(
+        re.findall(r"(?<=\S)['’](?!\w)", text)
+    )
+    return straight or curly or single
 
 
 def _outside_quotations(text: str) -> str:
@@ -789,7 +805,7 @@ def _attribution(reading: TurnReading, at: SentenceAt) -> Attribution | None:
     attributor, current = reading.attributor, at.current
     attribution = None
     no_one_speaks_as_i = False
-    if current is None or current.mode != "direct":
+    if current is None or current.mode != "direct" or _quotation_ended(current, at):
         # The author's "I" starts his turn where a paragraph begins, where no one else speaks, or where the
         # person speaking is reported in the third person; once that person speaks as "I" (Castro's long
         # statement of 3 November), an "I" is theirs.
@@ -805,6 +821,17 @@ def _attribution(reading: TurnReading, at: SentenceAt) -> Attribution | None:
         if attribution:
             reading.last_named = attribution.participant_id
     return attribution
+
+
+def _quotation_ended(current: Turn, at: SentenceAt) -> bool:
+    """A direct turn read from a quotation in the account (not a transcript's label) ends with its paragraph
+    once the quotation is closed: "'The question,' Berg began, '... from the radio.'" / "I objected that ..."."""
+    opens_with_quotation = current.parts[0].text.startswith(QUOTATION_MARKS)
+    return opens_with_quotation and at.first and not _inside_quotation(_text_so_far(current, at.paragraph, at.start))
+
+
+# The marks a quotation opens with, straight or curly, double or single.
+QUOTATION_MARKS = ('"', "“", "'", "‘")
 
 
 def _may_discover(at: SentenceAt, no_one_speaks_as_i: bool) -> bool:

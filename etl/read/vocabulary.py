@@ -20,6 +20,32 @@ VOCABULARY_FILE = "reading.yml"
 
 
 @dataclass(frozen=True)
+class ArchivePageRules:
+    """How an archive's web page around a record is read (``archive_page`` in ``etl/curated/reading.yml``)."""
+
+    navigation_lines: frozenset[str]
+    breadcrumb: re.Pattern[str]
+    funder_line: re.Pattern[str]
+    footer_heading: str
+    section_labels: dict[str, str]  # label as printed -> field
+
+    def is_chrome(self, text: str) -> str | None:
+        """What a paragraph of the page is when it is chrome (navigation, breadcrumb, funder), else None.
+
+        >>> rules = load_vocabulary().archive_page
+        >>> rules.is_chrome("Skip to content"), rules.is_chrome("Home / Collections / Cuba"), rules.is_chrome("Cuba")
+        ('site navigation', 'breadcrumb', None)
+        """
+        if text in self.navigation_lines:
+            return "site navigation"
+        if self.breadcrumb.match(text):
+            return "breadcrumb"
+        if self.funder_line.match(text):
+            return "funder's line"
+        return None
+
+
+@dataclass(frozen=True)
 class DocumentType:
     document_type: str
     slug: str
@@ -41,6 +67,7 @@ class Vocabulary:
     sides: dict[str, str]  # signal word -> side
     phrases: dict[str, tuple[str, ...]]
     text_layer: TextLayerRules
+    archive_page: ArchivePageRules
 
     def names_no_one(self, word: str) -> bool:
         """A capitalized word that is never a person's name: a not-name, an honorific or an office."""
@@ -257,6 +284,18 @@ def load_vocabulary() -> Vocabulary:
         sides={signal: entry["side"] for entry in data["sides"] for signal in entry["signals"]},
         phrases={name: tuple(values) for name, values in data["phrases"].items()},
         text_layer=text_layer_rules(data["text_layer"]),
+        archive_page=archive_page_rules(data["archive_page"]),
+    )
+
+
+def archive_page_rules(data: dict) -> ArchivePageRules:
+    """The ``archive_page`` section of ``etl/curated/reading.yml``."""
+    return ArchivePageRules(
+        navigation_lines=frozenset(data["navigation_lines"]),
+        breadcrumb=re.compile(data["breadcrumb"]),
+        funder_line=re.compile(data["funder_line"]),
+        footer_heading=data["footer_heading"],
+        section_labels=dict(data["section_labels"]),
     )
 
 

@@ -9,6 +9,7 @@ that nothing was lost.
 from __future__ import annotations
 
 from collections.abc import Set
+from datetime import date
 
 from etl.errors import line_of
 from etl.read.blocks import Span, join_page_breaks, split_sentences
@@ -66,12 +67,17 @@ def parse_seed(
         layout.conversation,
         registry,
         curated.vocabulary,
+        [item.span for item in layout.all("participant_listed")],
+        date.fromisoformat(document["date"]),
+        text,
     )
     if not document["addressee"] and cast.addressee_in_title is not None:
         document["addressee"] = one_line(cast.addressee_in_title.text)
     signer, recorder = layout.first("signer"), layout.first("recorder")
     author = cast.resolve(signer.span.text) if signer else None
     author = author or (cast.resolve(recorder.span.text) if recorder else None)
+    # else the sender a title names ("Cable, Ambassador A. Sorin to the Ministry ..."): the "I" of the body
+    author = author or next((role.participant_id for role in cast.roles if role.role == "author"), None)
     document["author_id"] = author
     attributor = Attributor(cast, curated.vocabulary, curated.narration_openings, author)
     turns, note_paragraphs, unknown = parse_turns(paragraphs, attributor, is_note_paragraph)
@@ -82,6 +88,11 @@ def parse_seed(
             "created a provisional participant; add it to etl/curated/participants.yml"
         )
         cast.add_provisional_label(label.label)
+    for offset, office in cast.unresolved_offices:
+        seed.warnings.append(
+            f"{seed_file}:{line_of(text, offset)}: {office!r} in the list of participants names no holder of the "
+            f"office on {document['date']}: add one to etl/curated/office_holders.yml"
+        )
     for offset, printed in cast.new_people:
         seed.warnings.append(
             f"{seed_file}:{line_of(text, offset)}: {printed!r} is not in the registry: "

@@ -1,9 +1,10 @@
-"""The text-layer stage: records laid out as a printed page read with the right frame, people and turns.
+"""Records of sources the reader was not fitted to, read with the right frame, people and speaker sequence.
 
-Each record of tests/fixtures/text_layers/ is invented in the form of one class of records the reader was not
-fitted to (a PDF text layer with hard-wrapped lines, cut words, running heads and page numbers; a transcript
-whose labels stand alone on their lines, with or without leading spaces), and its expected file says what a
-reader sees in it. They are built through the real pipeline, as a folder of seeds with its manifest.
+Each record of tests/fixtures/other_sources/ is invented in the form of one class of records (a PDF text layer
+with hard-wrapped lines, cut words, running heads and page numbers; a transcript whose labels stand alone on
+their lines; an archive's page with its menus and citation; minutes in the present tense; a cable whose author
+is the "I" named only in its title; a US memorandum naming people by office), and its expected file says what
+a reader sees in it. They are built through the real pipeline, as a folder of seeds with its manifest.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import yaml
 from seedfolder import REPO, write_manifest
 
 from etl.build import build_database, read_one_record
-from etl.report import render_reading
+from etl.report import NO_TEXT_LAYER, render_reading
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "text_layers"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "other_sources"
 EXPECTED = {path.name.removesuffix(".expected.yml"): path for path in sorted(FIXTURES.glob("*.expected.yml"))}
 
 
@@ -29,11 +30,11 @@ def expected(name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite_utils.Database, list[str]]:
-    folder = tmp_path_factory.mktemp("text_layers")
+    folder = tmp_path_factory.mktemp("other_sources")
     for name in EXPECTED:
         shutil.copyfile(FIXTURES / f"{name}.txt", folder / f"{name}.txt")
     write_manifest(folder)
-    out = folder / "text_layers.db"
+    out = folder / "other_sources.db"
     report = build_database(folder, out, log=lambda line: None, workers=1)
     return sqlite_utils.Database(out), report.warnings
 
@@ -43,9 +44,17 @@ def document_of(db: sqlite_utils.Database, name: str) -> dict:
 
 
 def test_there_is_a_fixture_of_each_class():
+    classes = {expected(name)["class"] for name in EXPECTED}
+    assert classes == {
+        "PDF text layer",
+        "transcript labels alone on their line",
+        "archive page with menus and citation",
+        "present-tense reported speech",
+        "author in the first person, named only in the title",
+        "US record",
+    }
     layouts = {layout for name in EXPECTED for layout in expected(name)["layouts"]}
     assert layouts == {"hard-wrapped lines", "speaker labels on their own lines"}
-    assert len(EXPECTED) >= 3
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -64,8 +73,62 @@ def test_the_frame_is_read(built, name):
         assert document["title"] == " ".join(frame["title"].split())
     assert document["date"] == frame["date"].isoformat()
     for column in ("place", "classification"):
-        if column in frame:
-            assert document[column] == frame[column]
+        assert document[column] == frame.get(column)
+
+
+@pytest.mark.parametrize(
+    "name", [name for name in EXPECTED if "fields" in expected(name) or "chrome" in expected(name)]
+)
+def test_the_pages_fields_are_read_and_its_chrome_set_aside(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    spans = list(db.query("select * from seed_spans where document_id = ?", [document["document_id"]]))
+    for field, value in expected(name).get("fields", {}).items():
+        assert (field, value) in {(s["field"], s["text"]) for s in spans if s["category"] == "metadata"}, field
+        if field in document:
+            assert document[field] == value
+    chrome = {s["text"] for s in spans if s["category"] == "site_chrome"}
+    assert set(expected(name).get("chrome", [])) <= chrome
+    turns_text = " ".join(
+        row["text"] for row in db.query("select text from utterances where document_id = ?", [document["document_id"]])
+    )
+    for line in expected(name).get("chrome", []):
+        assert line not in turns_text.split("\n"), line
+
+
+@pytest.mark.parametrize("name", [name for name in EXPECTED if "registered" in expected(name)])
+def test_offices_in_a_list_of_participants_name_who_held_them_that_day(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    roles = {
+        (row["evidence"], row["participant_id"])
+        for row in db.query("select * from document_participants where document_id = ?", [document["document_id"]])
+    }
+    for office, participant_id in expected(name)["registered"].items():
+        assert (office, participant_id) in roles
+
+
+def test_an_office_names_no_one_outside_its_holders_term(tmp_path):
+    text = (FIXTURES / "us-memorandum-1961.txt").read_text(encoding="utf-8").replace("June 20, 1961", "June 20, 1964")
+    record = tmp_path / "us-memorandum-1964.txt"
+    record.write_text(text, encoding="utf-8")
+    seed = read_one_record(record)
+    assert "kennedy" not in {person.participant_id for person in seed.people}
+    assert any("'The President' in the list of participants names no holder" in w for w in seed.warnings)
+
+
+@pytest.mark.parametrize("name", [name for name in EXPECTED if "author" in expected(name)])
+def test_the_author_named_in_the_title_is_the_i_of_the_body(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    author = next(db.query("select name from participants where participant_id = ?", [document["author_id"]]))
+    assert author["name"] == expected(name)["author"]
+    first_person = list(
+        db.query(
+            "select participant_id from utterances where document_id = ? and text like 'I %'", [document["document_id"]]
+        )
+    )
+    assert first_person and all(row["participant_id"] == document["author_id"] for row in first_person)
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -162,6 +225,11 @@ def test_labels_alone_on_their_line_are_the_turns_labels(built, name):
 def test_etl_read_shows_the_text_layer_decisions(name):
     path = FIXTURES / f"{name}.txt"
     shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8"))
+    if not expected(name)["layouts"]:
+        assert NO_TEXT_LAYER in shown
+        for line in expected(name).get("chrome", []):
+            assert repr(line[:40]) in shown or repr(line[:39] + "…") in shown, line
+        return
     assert "Text layer: " + ", ".join(expected(name)["layouts"]) in shown
     assert "Lines joined:" in shown and "Hyphens at the end of a line" in shown and "Page furniture (" in shown
     for item in expected(name).get("furniture", []):
@@ -176,5 +244,5 @@ def test_etl_read_shows_the_text_layer_decisions(name):
 def test_a_record_laid_out_as_the_seeds_is_left_as_printed_and_its_reading_shows_no_text_layer():
     path = REPO / "seeds" / "000_1350c6598e69a2c4.txt"
     shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8"))
-    assert "Text layer" not in shown
+    assert NO_TEXT_LAYER in shown and "Lines joined" not in shown
     assert not read_one_record(path).text_layer.found
