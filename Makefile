@@ -35,14 +35,21 @@ build: $(DB) ## Build the SQLite database from seeds/ (build/havana-1962.db)
 $(DB): $(INSTALLED) $(SEEDS) $(ETL_SOURCES)
 	$(PY) -m etl build --strict --seeds seeds --out $(DB)
 
+# The data dictionary, generated from etl/schema.py alone; `make data` writes it too.
+DICTIONARY := docs/data-dictionary.md
+
 # Every file `make data` writes, from the built database and the curated facts (one rule, one run).
 GENERATED := datapackage.json metadata.yml CITATION.cff .zenodo.json $(patsubst %,data/%.csv,documents participants participant_names document_participants utterances note_types editorial_notes protocol_articles article_references seed_spans dataset_versions turns)
 
-data: $(GENERATED) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json from the built database
+data: $(GENERATED) $(DICTIONARY) ## Regenerate the committed data/*.csv, datapackage.json, metadata.yml, CITATION.cff and .zenodo.json from the built database, and the data dictionary from the schema
 
 $(GENERATED) &: $(DB) $(wildcard etl/curated/*.yml)
 	$(PY) -m etl data --db $(DB)
 	@touch $(GENERATED)
+
+# The data dictionary in full, and the README's table of tables between its dictionary markers.
+$(DICTIONARY): $(INSTALLED) etl/schema.py etl/publish/docs.py $(wildcard etl/curated/*.yml)
+	$(PY) -m etl dictionary
 
 read: $(INSTALLED) ## Show how one record is read before it is added: make read RECORD=path/to/record.txt
 	$(PY) -m etl read $(RECORD)

@@ -174,8 +174,16 @@ def site(db_path: Path, out_dir: Path) -> None:
 
 
 @main.command()
-def dictionary() -> None:
-    """Print the data dictionary (Markdown) rendered from the schema."""
-    from etl.publish.docs import render_data_dictionary
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Where README.md and docs/data-dictionary.md are.",
+)
+def dictionary(root: Path) -> None:
+    """Write the data dictionary from the schema: docs/data-dictionary.md, and the README's table of tables."""
+    from etl.publish.docs import write_data_dictionary
 
-    click.echo(render_data_dictionary(), nl=False)
+    for path in write_data_dictionary(root):
+        click.echo(f"wrote {path}")

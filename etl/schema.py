@@ -6,7 +6,7 @@ keys. Everything else is rendered from this module, never written by hand:
 - the SQLite tables (``load.py`` creates them with sqlite-utils from ``TABLES``);
 - the Table Schemas of ``datapackage.json`` (``package.py``);
 - the column descriptions of Datasette's ``metadata.yml`` (``site.py``);
-- the data dictionary in the README (``python -m etl dictionary``).
+- the data dictionary, ``docs/data-dictionary.md`` and the README's table of tables (``python -m etl dictionary``).
 
 Types are Frictionless Table Schema types; ``SQLITE_TYPES`` maps them onto SQLite storage classes.
 Naming follows the house conventions: keys end in ``_id``, offsets in ``char_start``/``char_end``

@@ -58,3 +58,16 @@ def test_every_module_opens_with_why_it_exists():
             continue
         docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         assert docstring and len(docstring) > 30, path
+
+
+def test_the_readmes_code_map_says_what_each_stage_may_import():
+    """The README's code map is a claim about the layout: each stage's row names exactly what ``ALLOWED`` lets it
+    import ("nothing" for none), so the map and this test cannot disagree."""
+    rows = [line.split(" | ") for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()]
+    for stage, allowed in ALLOWED.items():
+        path = stage.replace(".", "/")
+        where = (f"`{path}.py`", f"`{path}/`")
+        row = next((cells for cells in rows if len(cells) == 3 and any(name in cells[0] for name in where)), None)
+        assert row is not None, f"the README's code map has no row for {path}"
+        claimed = {name.strip() for name in row[2].rstrip(" |").split(",")} - {"nothing"}
+        assert claimed == {name.removeprefix("etl.") for name in allowed}, f"the code map's row for {path}"

@@ -19,7 +19,16 @@ import pytest
 import yaml
 from sqlite_utils.db import COLUMN_TYPE_MAPPING
 
-from etl.publish.docs import render_data_dictionary
+from etl.errors import ParseError
+from etl.publish.docs import (
+    DICTIONARY_FILE,
+    README_END,
+    README_START,
+    render_data_dictionary,
+    render_readme_tables,
+    replace_readme_tables,
+    write_data_dictionary,
+)
 from etl.publish.facts import load_dataset_facts
 from etl.publish.package import (
     CITATION_FILE,
@@ -437,17 +446,43 @@ def test_zenodo_deposit_agrees_with_the_citation(repo_root: Path, citation: dict
 # --- The data dictionary ----------------------------------------------------------------------------------
 
 
-def test_data_dictionary_lists_every_column_of_every_table_and_the_view():
+def test_data_dictionary_lists_every_column_of_every_table_and_the_view_with_its_type():
     dictionary = render_data_dictionary()
     for table in package_tables():
-        assert f"### `{table.name}`" in dictionary
+        assert f"## `{table.name}`" in dictionary
+        assert f"CSV: `data/{table.name}.csv`" in dictionary or table.name == TURNS_VIEW_NAME
         for column in table.columns:
             assert f"| `{column.name}` | {column.type} |" in dictionary
 
 
-def test_readme_carries_the_current_data_dictionary(repo_root: Path):
+def test_the_readme_names_every_table_and_column_and_links_each_table_to_its_section_of_the_dictionary():
+    tables = render_readme_tables()
+    for table in package_tables():
+        row = next(line for line in tables.splitlines() if f"[`{table.name}`" in line)
+        assert "](docs/data-dictionary.md#" in row and " ".join(table.description.split()) in row
+        assert all(f"`{column.name}`" in row for column in table.columns), table.name
+
+
+def test_the_committed_data_dictionary_and_the_readmes_table_of_tables_are_current(repo_root: Path):
+    stale = "stale: run `python -m etl dictionary` (or `make data`)"
+    assert (repo_root / DICTIONARY_FILE).read_text(encoding="utf-8") == render_data_dictionary(), stale
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
-    assert render_data_dictionary() in readme, "README.md's data dictionary is stale: paste `python -m etl dictionary`"
+    assert replace_readme_tables(readme) == readme, f"README.md's table of tables is {stale}"
+
+
+def test_the_dictionary_command_rewrites_only_the_readmes_generated_part(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    readme = f"# Title\n\nBefore.\n\n{README_START}\nold rows\n{README_END}\n\nAfter.\n"
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    write_data_dictionary(tmp_path)
+    written = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert written == readme.replace("old rows\n", render_readme_tables())
+    assert (tmp_path / DICTIONARY_FILE).read_text(encoding="utf-8") == render_data_dictionary()
+
+
+def test_a_readme_without_the_dictionary_markers_is_an_error_naming_it():
+    with pytest.raises(ParseError, match=r"^README.md: expected the generated data dictionary between"):
+        replace_readme_tables("# Title\n\nNo markers here.\n")
 
 
 def test_tables_by_name_and_resources_name_the_same_tables():

@@ -83,7 +83,8 @@ def test_writing_the_release_twice_gives_the_same_checksum(database_path: Path, 
 def test_release_holds_the_database_the_package_the_docs_and_the_checksums(release_zip: Path, dataset: dict):
     folder = release_name(dataset)
     expected = {f"data/{table.name}.csv" for table in package_tables()}
-    expected |= {"havana-1962.db", PACKAGE_FILE, "README.md", CITATION_FILE, "CHANGELOG.md", "SHA256SUMS"}
+    expected |= {"havana-1962.db", PACKAGE_FILE, "README.md", "docs/data-dictionary.md", CITATION_FILE}
+    expected |= {"CHANGELOG.md", "SHA256SUMS"}
     with zipfile.ZipFile(release_zip) as archive:
         names = archive.namelist()
     assert names == sorted(names)
@@ -127,7 +128,7 @@ def test_released_database_is_the_database_it_was_made_from(unpacked: Path, data
 
 
 def test_released_docs_are_the_repository_files(unpacked: Path, repo_root: Path):
-    for name in ("README.md", "CHANGELOG.md"):
+    for name in ("README.md", "docs/data-dictionary.md", "CHANGELOG.md"):
         assert (unpacked / name).read_bytes() == (repo_root / name).read_bytes()
 
 

@@ -1,14 +1,27 @@
-"""Render the data dictionary (Markdown) from the schema, for the README.
+"""Render the data dictionary (Markdown) from the schema: in full in ``docs/data-dictionary.md``, and as a table
+of tables in the README.
 
-The README carries this rendering between its ``<!-- section:dictionary -->`` marker and the next
-section; a test fails when the README's copy differs from a fresh rendering, so the dictionary can never
-drift from ``etl/schema.py``. ``python -m etl dictionary`` prints it.
+The full dictionary gives every column of every table with its type, constraints and description; the README
+gives each table's description, key and columns, linked to its section of the full one, so that a user finds
+every column's meaning in one click while the README stays short. ``python -m etl dictionary`` writes both:
+the whole of ``docs/data-dictionary.md`` and the README's part between its two ``dictionary`` markers. A test
+fails when either differs from a fresh rendering, so neither can drift from ``etl/schema.py``.
 """
 
 from __future__ import annotations
 
-from etl.publish.package import package_tables
+import re
+from pathlib import Path
+
+from etl.errors import ParseError
+from etl.publish.package import DATA_FOLDER, package_tables
 from etl.schema import TURNS_VIEW_NAME, Column, Table
+
+DICTIONARY_FILE = "docs/data-dictionary.md"
+README_FILE = "README.md"
+# The README's generated part lies between these two lines (the markers included, so they stay in place).
+README_START = "<!-- dictionary: generated from etl/schema.py by `python -m etl dictionary`; do not edit -->"
+README_END = "<!-- /dictionary -->"
 
 
 def _cell(text: str) -> str:
@@ -34,18 +47,25 @@ def _constraints(column: Column) -> str:
     return "; ".join(parts)
 
 
+def _heading(table: Table) -> str:
+    """A table's heading in the full dictionary (its anchor is the table's name, ``turns-view`` for the view)."""
+    return f"`{table.name}`{' (view)' if table.name == TURNS_VIEW_NAME else ''}"
+
+
+def _anchor(table: Table) -> str:
+    """The anchor GitHub gives the table's heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", _heading(table).lower()).replace(" ", "-")
+
+
 def render_table_dictionary(table: Table) -> str:
-    """One table's section: its description, its key and a row per column."""
-    is_view = table.name == TURNS_VIEW_NAME
-    lines = [f"### `{table.name}`{' (view)' if is_view else ''}", "", _cell(table.description), ""]
+    """One table's section: its description, its key and CSV, and a row per column."""
+    lines = [f"## {_heading(table)}", "", _cell(table.description), ""]
     key = ", ".join(f"`{name}`" for name in table.primary_key)
-    if is_view:
-        lines += [
-            f"A view over the tables (`data/{table.name}.csv` in the data package); each row is keyed by {key}.",
-            "",
-        ]
+    if table.name == TURNS_VIEW_NAME:
+        csv = f"`{DATA_FOLDER}/{table.name}.csv`"
+        lines += [f"A view over the tables ({csv} in the data package); each row is keyed by {key}.", ""]
     else:
-        lines += [f"Primary key: {key}. CSV: `data/{table.name}.csv`.", ""]
+        lines += [f"Primary key: {key}. CSV: `{DATA_FOLDER}/{table.name}.csv`.", ""]
     lines += ["| column | type | constraints | description |", "|---|---|---|---|"]
     for column in table.columns:
         lines.append(
@@ -55,14 +75,50 @@ def render_table_dictionary(table: Table) -> str:
 
 
 def render_data_dictionary() -> str:
-    """The data dictionary: a Markdown section per table of the schema, then the turns view."""
+    """``docs/data-dictionary.md``: a section per table of the schema, then the turns view."""
+    tables = package_tables()
+    contents = ", ".join(f"[{_heading(table)}](#{_anchor(table)})" for table in tables)
     heading = (
-        "## Data dictionary\n\n"
-        "Generated from `etl/schema.py` by `python -m etl dictionary`; the same words describe the columns in\n"
-        "`datapackage.json` and in Datasette. Types are Frictionless Table Schema types; an empty cell in a CSV\n"
-        "is null; booleans are `true`/`false`.\n"
+        "# Data dictionary\n\n"
+        "Every table and column of the dataset, with its type, constraints and description. Generated from\n"
+        "`etl/schema.py` by `python -m etl dictionary` (never edited by hand); the same words describe the columns\n"
+        "in `datapackage.json` and in Datasette. Types are Frictionless Table Schema types; an empty cell in a CSV\n"
+        "is null; booleans are `true`/`false`. The tables at a glance, with their keys and columns, are in the\n"
+        "[README](../README.md#data-dictionary).\n\n"
+        f"{contents}.\n"
     )
-    return heading + "".join("\n" + render_table_dictionary(table) for table in package_tables())
+    return heading + "".join("\n" + render_table_dictionary(table) for table in tables)
+
+
+def render_readme_tables() -> str:
+    """The README's table of tables: each table's description, key and columns, its name linked to its section
+    of the full dictionary."""
+    lines = ["| table | a row is | key | columns |", "|---|---|---|---|"]
+    for table in package_tables():
+        name = f"[{_heading(table)}]({DICTIONARY_FILE}#{_anchor(table)})"
+        key = ", ".join(f"`{column}`" for column in table.primary_key)
+        columns = ", ".join(f"`{column.name}`" for column in table.columns)
+        lines.append(f"| {name} | {_cell(table.description)} | {key} | {columns} |")
+    return "\n".join(lines) + "\n"
+
+
+def replace_readme_tables(readme: str, path: Path | str = README_FILE) -> str:
+    """The README with its generated part replaced by a fresh rendering; ``path`` names it in an error."""
+    start, end = readme.find(README_START + "\n"), readme.find(README_END)
+    if start < 0 or end < start:
+        raise ParseError(path, None, f"the generated data dictionary between {README_START!r} and {README_END!r}")
+    return readme[: start + len(README_START) + 1] + render_readme_tables() + readme[end:]
+
+
+def write_data_dictionary(root: Path) -> list[Path]:
+    """Write ``docs/data-dictionary.md`` and the README's table of tables under ``root``; return their paths."""
+    root = Path(root)
+    readme_path, dictionary_path = root / README_FILE, root / DICTIONARY_FILE
+    readme = replace_readme_tables(readme_path.read_text(encoding="utf-8"), readme_path)
+    dictionary = render_data_dictionary()
+    readme_path.write_text(readme, encoding="utf-8")
+    dictionary_path.write_text(dictionary, encoding="utf-8")
+    return [dictionary_path, readme_path]
 
 
 def render_versions_table(facts: dict) -> str:

@@ -2,9 +2,10 @@
 
 ``write_release`` packs ``dist/havana-1962-<version>.zip``: the database, the data package rendered from
 that same database (``data/*.csv``, ``datapackage.json``, ``CITATION.cff``), ``README.md``,
-``CHANGELOG.md`` and ``SHA256SUMS``, all under one folder ``havana-1962-<version>/``. The zip is
-byte-identical for the same inputs: names in sorted order, a fixed timestamp and fixed permissions on
-every entry, a fixed compression level, and nothing in it that records the time of the build.
+``docs/data-dictionary.md``, ``CHANGELOG.md`` and ``SHA256SUMS``, all under one folder
+``havana-1962-<version>/``. The zip is byte-identical for the same inputs: names in sorted order, a fixed
+timestamp and fixed permissions on every entry, a fixed compression level, and nothing in it that records
+the time of the build.
 
 ``stable_ids`` lists every primary key of every table with an identity fingerprint: the few values that
 say what the id *means* (an utterance id means a turn starting at a given place of a given record).
@@ -29,8 +30,9 @@ from etl.publish.facts import load_dataset_facts
 from etl.publish.package import CITATION_FILE, DATA_FOLDER, PACKAGE_FILE, render_package_files
 from etl.schema import TABLES
 
-# The files of the repository that go into a release beside the generated ones.
-RELEASED_DOCUMENTS = ("README.md", "CHANGELOG.md")
+# The files of the repository that go into a release beside the generated ones (the README links to the data
+# dictionary, so the link works in the unpacked release too).
+RELEASED_DOCUMENTS = ("README.md", "docs/data-dictionary.md", "CHANGELOG.md")
 CHECKSUMS_FILE = "SHA256SUMS"
 
 # Every entry gets the same timestamp (the earliest a zip can store) and plain file permissions, so that the
