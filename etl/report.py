@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from etl.errors import line_of
+from etl.read.vocabulary import Vocabulary, load_vocabulary
 from etl.rows.types import SeedRows
 
 # Frame fields shown first, in this order; any other field follows in the order of the record.
@@ -56,6 +57,7 @@ def render_reading(seed: SeedRows, text: str) -> str:
         lines.append(f"  {span['field']:<22} line {line_of(text, span['char_start']):>4}  {_short(span['text'], 90)}")
 
     lines += _text_layer_lines(seed, text)
+    lines += _abbreviation_lines(seed, text, load_vocabulary())
     lines += ["", "People (id, registry or provisional, name, side: roles with the words that say so)"]
     roles: dict[str, list[str]] = {}
     for row in seed.rows.get("document_participants", []):
@@ -100,6 +102,21 @@ def render_reading(seed: SeedRows, text: str) -> str:
     lines += ["", f"Warnings ({len(seed.warnings)})"]
     lines += [f"  {warning}" for warning in seed.warnings] or ["  none"]
     return "\n".join(lines) + "\n"
+
+
+def _abbreviation_lines(seed: SeedRows, text: str, vocabulary: Vocabulary) -> list[str]:
+    """The curated abbreviations the record's turns print (telegraphese: "Dept", "FYI"), kept as printed."""
+    found = [
+        (turn["char_start"] + match.start(), match.group(0))
+        for turn in seed.rows.get("utterances", [])
+        for match in vocabulary.abbreviations_in(turn["text"])
+    ]
+    if not found:
+        return []
+    lines = [f"Abbreviations ({len(found)}: line, as printed, stands for; the text keeps them as printed)"]
+    for offset, short in found:
+        lines.append(f"  line {line_of(text, offset):>4}  {short!r:<10} {vocabulary.abbreviations[short]}")
+    return ["", *lines]
 
 
 def _chrome_lines(seed: SeedRows, text: str) -> list[str]:

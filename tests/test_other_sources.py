@@ -246,3 +246,41 @@ def test_a_record_laid_out_as_the_seeds_is_left_as_printed_and_its_reading_shows
     shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8"))
     assert NO_TEXT_LAYER in shown and "Lines joined" not in shown
     assert not read_one_record(path).text_layer.found
+
+
+@pytest.mark.parametrize("name", [name for name in EXPECTED if "abbreviations" in expected(name)])
+def test_abbreviations_are_kept_as_printed_and_shown_with_what_they_stand_for(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    words = " ".join(
+        row["text"] for row in db.query("select text from utterances where document_id = ?", [document["document_id"]])
+    )
+    path = FIXTURES / f"{name}.txt"
+    shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8"))
+    for short, full in expected(name)["abbreviations"].items():
+        assert f" {short} " in f" {words} "  # (the text as printed, never expanded)
+        assert f"{short!r:<10} {full}" in shown
+
+
+def test_an_office_abbreviated_in_telegraphese_names_its_holder(tmp_path):
+    text = (FIXTURES / "us-memorandum-1961.txt").read_text(encoding="utf-8")
+    record = tmp_path / "us-memorandum-pres.txt"
+    record.write_text(
+        text.replace("The President said that he regretted", "Pres said that he regretted"), encoding="utf-8"
+    )
+    seed = read_one_record(record)
+    last_speaker = [row for row in seed.rows["utterances"] if row["mode"] != "narration"][-1]
+    assert (last_speaker["speaker_label"], last_speaker["participant_id"]) == ("Pres", "kennedy")
+
+
+README = REPO / "README.md"
+
+
+@pytest.mark.parametrize("name", ["pdf-memorandum-1958", "archive-page-1957"])
+def test_the_readmes_examples_of_adding_a_record_are_what_etl_read_shows(name):
+    section = README.read_text(encoding="utf-8").split("### Two examples: a PDF text layer and an archive page")[1]
+    block = section.split(f"other_sources/{name}.txt")[1].split("```text\n")[1].split("```")[0]
+    path = FIXTURES / f"{name}.txt"
+    shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8")).splitlines()
+    for line in block.splitlines():
+        assert line in shown, line

@@ -253,7 +253,9 @@ def _read_listed(line: Span, cast: Cast, vocabulary: Vocabulary, on: date | None
         registered_form = next(iter(cast.registry.participants[holder].forms))
         person = _person(registered_form, cast, vocabulary, None, named.start)
         if person is not None:
-            _add_forms(cast, person, (named.text, named.text[:1].lower() + named.text[1:]))
+            office = named.text.removeprefix("The ")
+            short = vocabulary.abbreviated(office)  # "Pres" for "The President", in telegraphese
+            _add_forms(cast, person, (named.text, named.text[:1].lower() + named.text[1:], *short))
         cast.claim(person, "present", named)
     elif named.text.startswith("The "):
         cast.unresolved_offices.append((named.start, named.text))

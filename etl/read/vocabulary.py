@@ -68,6 +68,23 @@ class Vocabulary:
     phrases: dict[str, tuple[str, ...]]
     text_layer: TextLayerRules
     archive_page: ArchivePageRules
+    abbreviations: dict[str, str]  # as printed -> what it stands for
+
+    def abbreviations_in(self, text: str) -> Iterator[re.Match[str]]:
+        """The curated abbreviations a text prints, as whole words, in order.
+
+        >>> [m.group(0) for m in load_vocabulary().abbreviations_in("FYI he saw Pres on Dept's instructions.")]
+        ['FYI', 'Pres', 'Dept']
+        """
+        return self._abbreviation.finditer(text)
+
+    @cached_property
+    def _abbreviation(self) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w.])(?:{longest_first(self.abbreviations)})(?![\w])")
+
+    def abbreviated(self, words: str) -> tuple[str, ...]:
+        """The abbreviations that stand for some words ("President" -> "Pres")."""
+        return tuple(short for short, full in self.abbreviations.items() if full == words)
 
     def names_no_one(self, word: str) -> bool:
         """A capitalized word that is never a person's name: a not-name, an honorific or an office."""
@@ -285,6 +302,7 @@ def load_vocabulary() -> Vocabulary:
         phrases={name: tuple(values) for name, values in data["phrases"].items()},
         text_layer=text_layer_rules(data["text_layer"]),
         archive_page=archive_page_rules(data["archive_page"]),
+        abbreviations=dict(data["abbreviations"]),
     )
 
 
