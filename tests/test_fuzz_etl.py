@@ -13,6 +13,7 @@ derandomized (a fixed seed), with a bounded number of examples.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -195,8 +196,13 @@ def previous_database(database_path: Path) -> Path:
 mutation = st.tuples(st.sampled_from(MUTATIONS), st.floats(0, 1, allow_nan=False), st.integers(0, 10_000))
 
 
+# Damaged seeds built per run: enough for make test to meet each kind of damage many times over (derandomized,
+# so every run tries the same ones); HAVANA_FUZZ_EXAMPLES=2000 for a deeper search by hand.
+FUZZ_EXAMPLES = int(os.environ.get("HAVANA_FUZZ_EXAMPLES", "120"))
+
+
 @settings(
-    max_examples=250,
+    max_examples=FUZZ_EXAMPLES,
     derandomize=True,
     deadline=None,
     database=None,
