@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests-per-page-largest", type=int, default=6, help="the same for the largest database")
     parser.add_argument("--floor-requests", type=int, default=150, help="floor requests per concurrency")
     parser.add_argument("--skip-build", action="store_true", help="serve the databases of the last run")
+    parser.add_argument("--reader-only", action="store_true", help="run only the reader's benchmark (the corpus)")
     arguments = parser.parse_args(argv)
     started = time.perf_counter()
     facts = machine()
@@ -65,6 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         f"havana-1962 benchmarks, {facts['date_utc']}: {facts['nproc']} cores, Python {facts['python']}, SQLite "
         f"{facts['sqlite']}, Datasette {facts['datasette']}"
     )
+
+    if arguments.reader_only:
+        print("\n== reader: the shared corpus of real records, and agreement with the hand-read records ==")
+        reader = reader_bench.run(WORK)
+        reader["linear_reading"] = json.loads((RESULTS / "reader.json").read_text(encoding="utf-8"))["linear_reading"]
+        if "skipped" not in reader:
+            reader["machine"] = facts
+            write("reader", reader)
+        return 0
 
     sizes = tuple(sorted(arguments.sizes))
     if arguments.skip_build:

@@ -49,6 +49,7 @@ def run(work: Path, log=print) -> dict:
         unaccounted = db.execute("select count(*) from documents where unaccounted_chars > 0").fetchone()[0]
         result.update(
             rows=rows,
+            ms_per_record=round(1000 * build["seconds"] / len(records), 1),
             mb_per_s=round(megabytes / build["seconds"], 2),
             rows_per_s=round(rows / build["seconds"]),
             peak_rss_mb=round(build["peak_rss_kb"] / 1024, 1),
@@ -108,7 +109,8 @@ def format_result(result: dict) -> str:
     lines = [f"shared corpus: {result['records']} records, {result['megabytes']} MB"]
     if build["status"] == "ok":
         lines.append(
-            f"  built in {build['seconds']:.2f} s ({result['mb_per_s']} MB/s, {result['rows_per_s']} rows/s, peak "
+            f"  built in {build['seconds']:.2f} s ({result.get('ms_per_record')} ms a record, "
+            f"{result['mb_per_s']} MB/s, {result['rows_per_s']} rows/s, peak "
             f"{result['peak_rss_mb']} MB); "
             f"records with unaccounted text: {result['records_with_unaccounted_text']}"
         )

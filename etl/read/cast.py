@@ -213,18 +213,24 @@ def read_cast(
     listed: Sequence[Span] = (),
     on: date | None = None,
     text: str = "",
+    described: Sequence[Span] = (),
 ) -> Cast:
     """The people a record names as taking part, authoring or recording it.
 
     ``listed`` are the lines of the record's list of participants ("The President", "Mr. Akalovsky"); an
     office alone there names its holder on the record's day ``on`` (etl/curated/office_holders.yml), as the
-    record's ``text`` says whose office it is.
+    record's ``text`` says whose office it is. ``described`` are the archive's summary and citation: where the
+    title and heading name no one, the names of the talks are read there ("A conversation between Soviet
+    Ambassador V. Orlov and ...").
     """
     cast = Cast(registry)
     for line in listed:
         _read_listed(line, cast, vocabulary, on, text)
     for place in (title, heading):
         if place is not None:
+            _read_names_of_talks(place, cast, vocabulary)
+    if not cast.people:
+        for place in described:
             _read_names_of_talks(place, cast, vocabulary)
     if title is not None:
         _read_sender(title, cast, vocabulary)

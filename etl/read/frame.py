@@ -326,6 +326,7 @@ def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFram
     blocks = _read_head(blocks, frame, vocabulary)
     conversation, closing = _split_closing(blocks)
     _parse_closing(closing, frame)
+    conversation = _take_bare_signature(conversation, frame)
     conversation = _set_aside_apparatus(conversation, frame)
     if not conversation:
         where = blocks[0].start if blocks else body_start
@@ -766,6 +767,20 @@ def _split_closing(blocks: list[Span]) -> tuple[list[Span], list[Span]]:
     for block in partial:
         kept.append(block.sub(0, first_closing - block.start).strip())
     return kept, lines[cut:]
+
+
+# A signature of a surname alone, the last paragraph of a record that has no other: "Kohler" (US telegrams).
+BARE_SIGNATURE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
+
+
+def _take_bare_signature(blocks: list[Span], frame: RecordFrame) -> list[Span]:
+    """The signature of a US telegram, its sender's surname alone as its last paragraph ("Kohler"): both the
+    signature and the signer, where the record is signed no other way."""
+    if len(blocks) < 2 or frame.first("signer") or not BARE_SIGNATURE.match(blocks[-1].text):
+        return blocks
+    frame.fields.append(Field("signature_as_printed", blocks[-1]))
+    frame.fields.append(Field("signer", blocks[-1]))
+    return blocks[:-1]
 
 
 def _is_closing_line(text: str) -> bool:

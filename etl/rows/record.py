@@ -70,6 +70,7 @@ def parse_seed(
         [item.span for item in layout.all("participant_listed")],
         date.fromisoformat(document["date"]),
         text,
+        [item.span for name in ("summary", "citation") for item in layout.all(name)],
     )
     if not document["addressee"] and cast.addressee_in_title is not None:
         document["addressee"] = one_line(cast.addressee_in_title.text)
