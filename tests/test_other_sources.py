@@ -286,3 +286,15 @@ def test_the_readmes_examples_of_adding_a_record_are_what_etl_read_shows(name):
     shown = render_reading(read_one_record(path), path.read_text(encoding="utf-8")).splitlines()
     for line in block.splitlines():
         assert line in shown, line
+
+
+@pytest.mark.parametrize("name", [name for name in EXPECTED if "last_words" in expected(name)])
+def test_a_text_broken_off_mid_word_ends_its_last_turn_as_printed(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    last = next(
+        db.query(
+            "select text from utterances where document_id = ? order by seq desc limit 1", [document["document_id"]]
+        )
+    )
+    assert last["text"].endswith(expected(name)["last_words"])

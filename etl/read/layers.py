@@ -210,10 +210,13 @@ def _set_aside_furniture(
         shape = DIGITS.sub("#", " ".join(line.span.text.split()))
         shapes[shape] = shapes.get(shape, 0) + 1
     content = []
+    carried_over = _carried_over(lines, rules)
     for index, line in enumerate(lines):
         text = line.span.text
         shape = DIGITS.sub("#", " ".join(text.split()))
-        if rules.page_number.fullmatch(text):
+        if index < carried_over:
+            layer.furniture.append(("text of the page before", line.span))
+        elif rules.page_number.fullmatch(text):
             layer.furniture.append(("page number", line.span))
         elif (
             shapes[shape] >= 2
@@ -227,6 +230,23 @@ def _set_aside_furniture(
         else:
             content.append((index, line))
     return content
+
+
+# The most lines a sentence carried over from the page before the record may run to.
+MAX_CARRIED_OVER_LINES = 3
+
+
+def _carried_over(lines: list[_Line], rules: TextLayerRules) -> int:
+    """How many lines at the top are the end of a sentence of the page before: a text layer cut from a
+    printed volume may open mid-word or mid-sentence ("ment of the British Legation." above the record's date
+    line); those lines, up to the end of their sentence, are not the record's words. 0 where the text opens
+    with a capital."""
+    if not lines or not lines[0].span.text[:1].islower():
+        return 0
+    for count, line in enumerate(lines[:MAX_CARRIED_OVER_LINES], start=1):
+        if _closes(line.span.text, rules):
+            return count
+    return 0
 
 
 def _rebuild_paragraphs(
