@@ -3,35 +3,40 @@
 from __future__ import annotations
 
 from etl.read.articles import article_id, find_article_phrases, find_partial_quotations, parse_article_quotation
-from etl.rows.types import SeedRows
+from etl.rows.types import TableRows
 
 
 def article_rows(
-    seed: SeedRows, turns, segments, utterance_ids, notes: list[dict], enclosing_note: dict[str, str]
-) -> None:
-    """Articles quoted in editors' notes or in turns, and every place that names one; notes learn their article."""
-    document_id = seed.document["document_id"]
-    seed_file = seed.document["seed_file"]
+    rows: TableRows,
+    document_id: str,
+    seed_file: str,
+    turns,
+    segments,
+    utterance_ids,
+    notes: list[dict],
+    enclosing_note: dict[str, str],
+) -> list[str]:
+    """Articles quoted in editors' notes or in turns, and every place that names one; notes learn their article.
+    Returns the warnings."""
     articles, protocol = _articles_quoted_in_notes(notes)
     _notes_learn_enclosing_article(notes, enclosing_note)
     references = _references_in_turns(turns, utterance_ids, articles) + _references_in_notes(notes)
     if not articles and not references:
-        return
+        return []
     if protocol is None:
         # The record names articles ("Article 5 of the Constitution") but quotes no protocol: nothing
         # tells which document they belong to, so they are not linked to the protocol's articles.
-        seed.warnings.append(
+        return [
             f"{seed_file}: names {len(references)} article(s) but quotes no protocol "
             "('[Ed. note: Article N of the draft protocol read: ...]'); the articles are not linked"
-        )
-        return
+        ]
     protocol_title, protocol_date = protocol
     for number in sorted({*articles, *(r["number"] for r in references)}):
-        seed.add("protocol_articles", _article_row(number, articles.get(number), protocol_title, protocol_date))
+        rows.add("protocol_articles", _article_row(number, articles.get(number), protocol_title, protocol_date))
 
     for number, reference in enumerate(sorted(references, key=lambda r: reference_start(r, segments)), start=1):
         start = reference_start(reference, segments)
-        seed.add(
+        rows.add(
             "article_references",
             {
                 "reference_id": f"{document_id}-r{number:03d}",
@@ -46,6 +51,7 @@ def article_rows(
                 "char_end": start + len(reference["phrase"]),
             },
         )
+    return []
 
 
 def _articles_quoted_in_notes(notes: list[dict]) -> tuple[dict[int, dict], tuple[str, str] | None]:

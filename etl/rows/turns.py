@@ -5,11 +5,11 @@ from __future__ import annotations
 from etl.read.blocks import Span
 from etl.read.speakers import Turn
 from etl.rows.ledger import Ledger
-from etl.rows.types import SeedRows
+from etl.rows.types import TableRows
 
 
 def utterance_rows(
-    seed: SeedRows,
+    rows: TableRows,
     turns: list[Turn],
     segments: list[list[tuple[Span, int]]],
     document_id: str,
@@ -26,7 +26,7 @@ def utterance_rows(
         ids.append(utterance_id)
         text, start = turn.text, turn.start
         spoken = spoken_text(text, added_ranges)
-        seed.add(
+        rows.add(
             "utterances",
             {
                 "utterance_id": utterance_id,
