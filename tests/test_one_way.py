@@ -13,7 +13,7 @@ from types import MappingProxyType
 import pytest
 
 from etl.read.blocks import Span
-from etl.rows import documents, record
+from etl.rows import documents, notes, record, types
 from etl.rows.ledger import Ledger
 from etl.rows.record import parse_seed
 from etl.rows.types import TableRows
@@ -78,6 +78,26 @@ LETTER = (
     "\n"
     "A. Mikoyan\n"
 )
+
+
+@pytest.mark.parametrize("seed_file", SEEDS)
+def test_no_row_is_changed_after_it_is_made(seed_texts, inputs, seed_file, monkeypatch):
+    """Every row made read-only as it is made (by make_row or as it is added): the record reads the same, so no
+    stage wrote into a row another had made (as the articles once wrote their ids into the notes' rows)."""
+    expected = _parsed(seed_texts, inputs, seed_file)
+
+    def read_only(make):
+        return lambda *args, **kwargs: MappingProxyType(make(*args, **kwargs))
+
+    for module in (documents, notes):
+        monkeypatch.setattr(module, "make_row", read_only(types.make_row))
+    monkeypatch.setattr(
+        TableRows, "add", lambda self, table, row: self.by_table.setdefault(table, []).append(MappingProxyType(row))
+    )
+    parsed = _parsed(seed_texts, inputs, seed_file)
+    assert {table: [dict(row) for row in rows] for table, rows in parsed.rows.items()} == expected.rows
+    assert dict(parsed.document) == expected.document
+    assert any(row["article_id"] for row in parsed.rows["editorial_notes"]) == (seed_file == SEEDS[1])
 
 
 def test_the_author_addressee_and_coverage_read_after_the_frame_are_in_the_row_as_made(inputs, monkeypatch):

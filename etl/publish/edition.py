@@ -521,7 +521,7 @@ def note_body_marks(
     article_url: Callable[[str], str],
 ) -> list[Mark]:
     """Marks inside a note's printed marker: the notes nested in it (with their numbers) and the articles
-    it names (``article_references`` give offsets in the note's words, which sit inside its marker)."""
+    it names, each placed by its offsets in the seed, which the marker's own offsets give in the marker."""
     marker = note["marker"]
     marks = []
     for child in children:
@@ -529,11 +529,9 @@ def note_body_marks(
         end = start + len(child.note["marker"])
         if marker[start:end] == child.note["marker"]:
             marks.append(Mark(start, end, "bracket", footnote=child.number, anchor=child.anchor))
-    words_at = marker.find(note["text"]) if note.get("text") else -1
-    if words_at >= 0:
-        for reference in references:
-            start = words_at + reference["offset_in_utterance"]
-            end = start + len(reference["phrase"])
-            if marker[start:end] == reference["phrase"]:
-                marks.append(Mark(start, end, "article", href=article_url(reference["article_id"])))
+    for reference in references:
+        start = reference["char_start"] - note["char_start"]
+        end = start + len(reference["phrase"])
+        if 0 <= start and marker[start:end] == reference["phrase"]:
+            marks.append(Mark(start, end, "article", href=article_url(reference["article_id"])))
     return marks

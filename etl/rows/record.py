@@ -94,9 +94,7 @@ def parse_seed(
     added = added_words(found, segments, curated.note_types)
     utterance_ids = utterance_rows(rows, turns, segments, document_id, seed_file, ledger, added)
     notes = note_rows(document_id, seed_file, found, segments, utterance_ids, curated, ledger)
-    warnings.extend(
-        article_rows(rows, document_id, seed_file, turns, segments, utterance_ids, notes.rows, notes.enclosing_note)
-    )
+    warnings.extend(article_rows(rows, document_id, seed_file, turns, segments, utterance_ids, notes))
     for note in notes.rows:
         rows.add("editorial_notes", note)
     participant_rows(rows, document_id, seed_file, text, turns, cast, author, curated.vocabulary)

@@ -112,3 +112,15 @@ def utterance_at(segments_by_turn: list[list[tuple[Span, int]]], seed_offset: in
         if offset is not None:
             return index, offset
     return None
+
+
+def seed_offset(segments: list[tuple[Span, int]], text_offset: int) -> int:
+    """Where a character of a turn's text is in the seed: the inverse of ``offset_in``.
+
+    >>> seed_offset([(Span(100, 110, "First line"), 0), (Span(111, 122, "second line"), 11)], 13)
+    113
+    """
+    for span, start in reversed(segments):
+        if start <= text_offset:
+            return span.start + text_offset - start
+    raise ValueError(f"offset {text_offset} lies before the turn's first span")
