@@ -154,6 +154,9 @@ def note_rows(
                 article_id=article_of[index],
                 resp=curated.note_types[note.note_type]["resp"],
                 explanation=note.explanation,
+                enclosing_note_id=(
+                    f"{document_id}-n{number_of[note.enclosing]:03d}" if note.enclosing is not None else None
+                ),
                 seed_file=seed_file,
                 char_start=note.marker.start,
                 char_end=note.marker.end,

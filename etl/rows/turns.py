@@ -24,8 +24,15 @@ def utterance_rows(
     for seq, (turn, spans_of_turn, added_ranges) in enumerate(zip(turns, segments, added, strict=True), start=1):
         utterance_id = f"{document_id}-u{seq:03d}"
         ids.append(utterance_id)
-        text, start = turn.text, turn.start
+        text, start, label = turn.text, turn.start, turn.label
         spoken = spoken_text(text, added_ranges)
+        # A transcript label and what follows it up to the text ("A.I. MIKOYAN, to Che: "), or a name printed
+        # inside the words ("Unfortunately, A.I. Mikoyan said, ...").
+        label_spans = []
+        if label and label.start < start:
+            first = turn.parts[0]
+            label_spans = [span.strip() for span in first.paragraph.seed_spans(0, first.start)]
+        label_offset = offset_in(spans_of_turn, label.start) if label and not label_spans else None
         rows.add(
             "utterances",
             {
@@ -33,9 +40,11 @@ def utterance_rows(
                 "document_id": document_id,
                 "seq": seq,
                 "participant_id": turn.participant_id,
-                "speaker_label": turn.label.text if turn.label else None,
-                "speaker_label_char_start": turn.label.start if turn.label else None,
-                "speaker_label_char_end": turn.label.end if turn.label else None,
+                "speaker_label": label.text if label else None,
+                "speaker_label_char_start": label.start if label else None,
+                "speaker_label_char_end": label.end if label else None,
+                "lead_in": " ".join(span.text for span in label_spans if span.text) or None,
+                "speaker_label_offset_in_text": label_offset,
                 "mode": turn.mode,
                 "addressee_id": turn.addressee_id,
                 "text": text,
@@ -50,11 +59,8 @@ def utterance_rows(
         )
         for span, _ in spans_of_turn:
             ledger.add("utterance", utterance_id, span)
-        if turn.label and turn.label.start < start:
-            # A transcript label and what follows it up to the text: "A.I. MIKOYAN, to Che: "
-            first = turn.parts[0]
-            for span in first.paragraph.seed_spans(0, first.start):
-                ledger.add("speaker_label", utterance_id, span.strip())
+        for span in label_spans:
+            ledger.add("speaker_label", utterance_id, span)
     return ids
 
 
