@@ -323,6 +323,21 @@ UTTERANCES = Table(
         Column("speaker_label_char_start", "integer", "Offset of the speaker label in the seed file.", minimum=0),
         Column("speaker_label_char_end", "integer", "Offset just past the speaker label in the seed file.", minimum=0),
         Column(
+            "lead_in",
+            "string",
+            "What is printed before the turn's text: its transcript label with its punctuation and any words up to "
+            "the text (e.g. 'A.I. MIKOYAN.', 'A.I. MIKOYAN, to Che:'); empty when the speaker's name is printed "
+            "inside the text or not at all.",
+        ),
+        Column(
+            "speaker_label_offset_in_text",
+            "integer",
+            "Where the speaker label starts within the turn's text (0-based) when it is printed inside the words "
+            "(e.g. 'Unfortunately, A.I. Mikoyan said, ...'); empty when it is printed before them (see lead_in) or "
+            "not at all.",
+            minimum=0,
+        ),
+        Column(
             "mode",
             "string",
             "direct (transcript turn), reported (the recorder reports what was said), "
@@ -434,6 +449,13 @@ EDITORIAL_NOTES = Table(
         ),
         Column("resp", "string", "Whose note it is.", required=True, enum=RESPONSIBILITIES),
         Column("explanation", "string", "For notes of this project (defects): what is wrong and how it was found."),
+        Column(
+            "enclosing_note_id",
+            "string",
+            "The note this one is printed inside, the innermost (e.g. '[UN]' inside an editor's note quoting an "
+            "article); empty for a note printed in the text.",
+            references=("editorial_notes", "note_id"),
+        ),
         *_seed_columns("note's marker"),
     ),
 )

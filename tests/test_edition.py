@@ -91,13 +91,9 @@ def test_a_note_printed_after_its_turn_is_numbered_at_the_turns_end_and_its_inne
     db: sqlite_utils.Database,
 ):
     notes = [dict(row) for row in db.query("select * from editorial_notes where document_id = ?", [MEMORANDUM])]
-    parents = edition.enclosing_notes(notes)
     turn = db["utterances"].get(f"{MEMORANDUM}-u011")  # "And change article 10." then the editor's note quoting it
-    own = [n for n in notes if n["utterance_id"] == turn["utterance_id"] and parents[n["note_id"]] is None]
-    children = {}
-    for note in notes:
-        if parents[note["note_id"]]:
-            children.setdefault(parents[note["note_id"]], []).append(note)
+    own = [n for n in notes if n["utterance_id"] == turn["utterance_id"] and n["enclosing_note_id"] is None]
+    children = edition.group_by(notes, "enclosing_note_id")
     references = [
         dict(r) for r in db.query("select * from article_references where utterance_id = ?", [turn["utterance_id"]])
     ]

@@ -108,6 +108,39 @@ def test_notes_nested_in_a_quoted_article_belong_to_that_article(db):
     assert nested == [("[UN]", "protocol-1962-10-31-article-10"), ("[including]", "protocol-1962-10-31-article-5")]
 
 
+def test_a_note_printed_inside_another_names_it_as_its_enclosing_note(db):
+    nested = db.execute(
+        "select note.marker, enclosing.marker from editorial_notes note "
+        "join editorial_notes enclosing on enclosing.note_id = note.enclosing_note_id order by note.char_start"
+    ).fetchall()
+    assert [(marker, enclosing.split(" of ")[0]) for marker, enclosing in nested] == [
+        ("[UN]", "[Ed. note: Article 10"),
+        ("[including]", "[Ed. note: Article 5"),
+    ]
+
+
+def test_every_enclosing_note_is_the_innermost_note_of_the_record_whose_marker_encloses_it(db):
+    notes = list(db.query("select * from editorial_notes"))
+
+    def encloses(outer, inner):
+        return (
+            outer["note_id"] != inner["note_id"]
+            and outer["document_id"] == inner["document_id"]
+            and outer["char_start"] <= inner["char_start"]
+            and inner["char_end"] <= outer["char_end"]
+            and (outer["char_start"], outer["char_end"]) != (inner["char_start"], inner["char_end"])
+        )
+
+    for note in notes:
+        around = [outer for outer in notes if encloses(outer, note)]
+        innermost = min(around, key=lambda outer: outer["char_end"] - outer["char_start"], default=None)
+        assert note["enclosing_note_id"] == (innermost["note_id"] if innermost else None), note["note_id"]
+        if innermost:
+            start = note["char_start"] - innermost["char_start"]
+            assert innermost["marker"][start : start + len(note["marker"])] == note["marker"]
+    assert sum(note["enclosing_note_id"] is not None for note in notes) == 2
+
+
 def test_offsets_in_the_turn_point_at_the_marker(db):
     rows = list(
         db.query(

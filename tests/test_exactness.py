@@ -38,6 +38,30 @@ def test_every_turn_is_the_printed_text_of_its_spans(db, seed_texts):
             assert label == row["speaker_label"], row["utterance_id"]
 
 
+def printed_label_faults(turn: dict, seed: str) -> list[str]:
+    """What is wrong with a turn's label columns: a label is shown once, before the words (``lead_in``, the seed's
+    words from the label to the text) or inside them (``speaker_label_offset_in_text``, exactly the label)."""
+    label, lead_in, at = turn["speaker_label"], turn["lead_in"], turn["speaker_label_offset_in_text"]
+    if label is None:
+        return [] if lead_in is None and at is None else ["a turn without a label has a label's columns"]
+    if (lead_in is None) == (at is None):
+        return [f"the label {label!r} is placed {'twice' if lead_in else 'nowhere'}"]
+    if lead_in is not None:
+        before_text = " ".join(seed[turn["speaker_label_char_start"] : turn["char_start"]].split())
+        return [] if lead_in == before_text and lead_in.startswith(label) else [f"lead-in {lead_in!r}"]
+    return [] if turn["text"][at : at + len(label)] == label else [f"{label!r} is not at {at} of the text"]
+
+
+def test_a_turns_label_is_printed_before_its_words_or_exactly_at_its_offset_in_them(db, seed_texts):
+    turns = list(db.query("select * from utterances"))
+    for turn in turns:
+        assert printed_label_faults(turn, seed_texts[turn["seed_file"]]) == [], turn["utterance_id"]
+    placed = [(turn["lead_in"] is not None, turn["speaker_label_offset_in_text"] is not None) for turn in turns]
+    assert (placed.count((True, False)), placed.count((False, True))) == (67, 10)
+    (lead_in,) = [turn["lead_in"] for turn in turns if turn["utterance_id"] == "1962-11-05-memorandum-u064"]
+    assert lead_in == "A.I. MIKOYAN, to Che:"
+
+
 def test_every_span_of_the_ledger_is_exactly_the_printed_text(db, seed_texts):
     for row in db.query("select * from seed_spans"):
         assert seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] == row["text"], row["span_id"]

@@ -331,3 +331,19 @@ def test_transcript_labels_in_any_case_spacing_and_place(tmp_path):
         ("fidel-castro", "direct", "We listened carefully."),
         ("mikoyan", "direct", "Then let us continue tomorrow."),
     ]
+
+
+@pytest.mark.corpus
+def test_a_label_inside_words_joined_from_lines_is_placed_in_the_text_not_at_its_seed_offset(readings):
+    """A turn's text joins its lines, so a name printed inside it may stand elsewhere than the seed offsets say
+    ("..., Thompson verbally reiterated ..." in no-59): its place in the text is stored with the turn."""
+    from test_exactness import printed_label_faults
+
+    shifted = []
+    for _, seed, text in readings.values():
+        for turn in seed.rows["utterances"]:
+            assert printed_label_faults(turn, text) == [], turn["utterance_id"]
+            at = turn["speaker_label_offset_in_text"]
+            if at is not None and at != turn["speaker_label_char_start"] - turn["char_start"]:
+                shifted.append((seed.document["seed_file"], turn["speaker_label"]))
+    assert ("no-59.txt", "Thompson") in shifted

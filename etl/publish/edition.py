@@ -104,38 +104,19 @@ def short_anchor(row_id: str, document_id: str) -> str:
     return row_id[len(prefix) :] if row_id.startswith(prefix) else row_id
 
 
-def printed_lead_in(utterance: dict[str, Any], labels: Iterable[dict[str, Any]]) -> str:
-    """The speaker label printed before a turn's words ("A.I. MIKOYAN" of "A.I. MIKOYAN expressed ..."), from
-    the turn's ``speaker_label`` spans of seed_spans; empty when the label sits inside the words.
-
-    >>> turn = {"utterance_id": "m-u002", "char_start": 423}
-    >>> printed_lead_in(turn, [{"field": "m-u002", "text": "A.I. MIKOYAN", "char_start": 410}])
-    'A.I. MIKOYAN'
-    """
-    return " ".join(
-        label["text"]
-        for label in sorted(labels, key=lambda label: label["char_start"])
-        if label["field"] == utterance["utterance_id"] and label["char_start"] < utterance["char_start"]
-    )
-
-
 def label_in_text(utterance: dict[str, Any]) -> Mark | None:
     """A mark on the speaker's label where it is printed inside the turn's words ("..., A.I. Mikoyan said,
-    ..."), found at its offset (or, where blank lines shift the offsets, by its words); else None.
+    ..."), at the offset the turn's row gives (``speaker_label_offset_in_text``); else None.
 
-    >>> label_in_text({"text": "Unfortunately, A.I. Mikoyan said, some", "char_start": 1124,
-    ...                "speaker_label": "A.I. Mikoyan", "speaker_label_char_start": 1139})
+    >>> label_in_text({"speaker_label": "A.I. Mikoyan", "speaker_label_offset_in_text": 15})
     ... # doctest: +NORMALIZE_WHITESPACE
     Mark(start=15, end=27, kind='speaker-label', href=None, footnote=None, anchor=None,
          title="the speaker's name as printed")
     """
-    label, at = utterance.get("speaker_label"), utterance.get("speaker_label_char_start")
+    label, at = utterance.get("speaker_label"), utterance.get("speaker_label_offset_in_text")
     if not label or at is None:
         return None
-    at -= utterance["char_start"]
-    if not 0 <= at or utterance["text"][at : at + len(label)] != label:
-        at = utterance["text"].find(label)
-    return Mark(at, at + len(label), "speaker-label", title="the speaker's name as printed") if at >= 0 else None
+    return Mark(at, at + len(label), "speaker-label", title="the speaker's name as printed")
 
 
 def group_by(rows: Iterable[dict[str, Any]], column: str) -> dict[Any, list[dict[str, Any]]]:
@@ -423,29 +404,6 @@ class Footnote:
     children: list[int] = field(default_factory=list)
 
 
-def enclosing_notes(notes: Sequence[dict[str, Any]]) -> dict[str, str | None]:
-    """For each note id, the id of the smallest note whose printed marker contains it ("[UN]" inside an
-    editor's note quoting an article), or None. One pass over the notes in the order of the seed.
-
-    >>> enclosing_notes([
-    ...     {"note_id": "n2", "seed_file": "s", "char_start": 9334, "char_end": 9888},
-    ...     {"note_id": "n3", "seed_file": "s", "char_start": 9543, "char_end": 9547},
-    ...     {"note_id": "n4", "seed_file": "s", "char_start": 9950, "char_end": 9960},
-    ... ])
-    {'n2': None, 'n3': 'n2', 'n4': None}
-    """
-    parents: dict[str, str | None] = {}
-    open_notes: list[dict[str, Any]] = []  # the notes whose markers are still open, innermost last
-    for note in sorted(notes, key=lambda n: (n["seed_file"], n["char_start"], -n["char_end"])):
-        while open_notes and not (
-            open_notes[-1]["seed_file"] == note["seed_file"] and note["char_end"] <= open_notes[-1]["char_end"]
-        ):
-            open_notes.pop()
-        parents[note["note_id"]] = open_notes[-1]["note_id"] if open_notes else None
-        open_notes.append(note)
-    return parents
-
-
 def sits_in_text(note: dict[str, Any], text: str) -> bool:
     """True when the note's marker is printed in the turn's text at its offset."""
     offset = note.get("offset_in_utterance")
@@ -521,7 +479,7 @@ def note_body_marks(
     article_url: Callable[[str], str],
 ) -> list[Mark]:
     """Marks inside a note's printed marker: the notes nested in it (with their numbers) and the articles
-    it names (``article_references`` give offsets in the note's words, which sit inside its marker)."""
+    it names, each placed by its offsets in the seed, which the marker's own offsets give in the marker."""
     marker = note["marker"]
     marks = []
     for child in children:
@@ -529,11 +487,9 @@ def note_body_marks(
         end = start + len(child.note["marker"])
         if marker[start:end] == child.note["marker"]:
             marks.append(Mark(start, end, "bracket", footnote=child.number, anchor=child.anchor))
-    words_at = marker.find(note["text"]) if note.get("text") else -1
-    if words_at >= 0:
-        for reference in references:
-            start = words_at + reference["offset_in_utterance"]
-            end = start + len(reference["phrase"])
-            if marker[start:end] == reference["phrase"]:
-                marks.append(Mark(start, end, "article", href=article_url(reference["article_id"])))
+    for reference in references:
+        start = reference["char_start"] - note["char_start"]
+        end = start + len(reference["phrase"])
+        if 0 <= start and marker[start:end] == reference["phrase"]:
+            marks.append(Mark(start, end, "article", href=article_url(reference["article_id"])))
     return marks

@@ -189,7 +189,12 @@ def _spells_out(acronym: str, words: str) -> bool:
     return initials == acronym
 
 
-def note_text(note_type: str, text: str) -> str:
-    """The words of a note without its label: the text after "Ed. note:" for an editor's note."""
-    match = EDITORS_NOTE.match(text) if note_type == "ed_note" else None  # (a note is "ed_note" where it matches)
-    return match["text"] if match else text
+def note_words(note_type: str, text: Span) -> Span:
+    """The words of a bracketed note without its label, where they are printed: the text after "Ed. note:" for
+    an editor's note, the whole text between the brackets for any other.
+
+    >>> note_words("ed_note", Span(11, 37, "Ed. note: Article 13 read.")).start
+    21
+    """
+    match = EDITORS_NOTE.match(text.text) if note_type == "ed_note" else None  # ("ed_note" where it matches)
+    return text.sub(match.start("text"), len(text.text)) if match else text

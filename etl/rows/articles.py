@@ -1,37 +1,44 @@
-"""The ``protocol_articles`` and ``article_references`` rows of a record."""
+"""The ``protocol_articles`` and ``article_references`` rows of a record.
+
+The notes arrive as made: which article an editor's note quotes, and where its words start, were read when
+the note was found (``etl.rows.notes.FoundNote``), so nothing here parses a note row or changes one.
+"""
 
 from __future__ import annotations
 
-from etl.read.articles import article_id, find_article_phrases, find_partial_quotations, parse_article_quotation
-from etl.rows.types import SeedRows
+from etl.read.articles import article_id, find_article_phrases, find_partial_quotations
+from etl.rows.notes import NoteRows
+from etl.rows.turns import seed_offset
+from etl.rows.types import TableRows
 
 
 def article_rows(
-    seed: SeedRows, turns, segments, utterance_ids, notes: list[dict], enclosing_note: dict[str, str]
-) -> None:
-    """Articles quoted in editors' notes or in turns, and every place that names one; notes learn their article."""
-    document_id = seed.document["document_id"]
-    seed_file = seed.document["seed_file"]
+    rows: TableRows,
+    document_id: str,
+    seed_file: str,
+    turns,
+    segments,
+    utterance_ids,
+    notes: NoteRows,
+) -> list[str]:
+    """Articles quoted in editors' notes or in turns, and every place that names one. Returns the warnings."""
     articles, protocol = _articles_quoted_in_notes(notes)
-    _notes_learn_enclosing_article(notes, enclosing_note)
-    references = _references_in_turns(turns, utterance_ids, articles) + _references_in_notes(notes)
+    references = _references_in_turns(turns, segments, utterance_ids, articles) + _references_in_notes(notes)
     if not articles and not references:
-        return
+        return []
     if protocol is None:
         # The record names articles ("Article 5 of the Constitution") but quotes no protocol: nothing
         # tells which document they belong to, so they are not linked to the protocol's articles.
-        seed.warnings.append(
+        return [
             f"{seed_file}: names {len(references)} article(s) but quotes no protocol "
             "('[Ed. note: Article N of the draft protocol read: ...]'); the articles are not linked"
-        )
-        return
+        ]
     protocol_title, protocol_date = protocol
     for number in sorted({*articles, *(r["number"] for r in references)}):
-        seed.add("protocol_articles", _article_row(number, articles.get(number), protocol_title, protocol_date))
+        rows.add("protocol_articles", _article_row(number, articles.get(number), protocol_title, protocol_date))
 
-    for number, reference in enumerate(sorted(references, key=lambda r: reference_start(r, segments)), start=1):
-        start = reference_start(reference, segments)
-        seed.add(
+    for number, reference in enumerate(sorted(references, key=lambda r: r["start"]), start=1):
+        rows.add(
             "article_references",
             {
                 "reference_id": f"{document_id}-r{number:03d}",
@@ -42,21 +49,19 @@ def article_rows(
                 "phrase": reference["phrase"],
                 "offset_in_utterance": reference["offset"],
                 "seed_file": seed_file,
-                "char_start": start,
-                "char_end": start + len(reference["phrase"]),
+                "char_start": reference["start"],
+                "char_end": reference["start"] + len(reference["phrase"]),
             },
         )
+    return []
 
 
-def _articles_quoted_in_notes(notes: list[dict]) -> tuple[dict[int, dict], tuple[str, str] | None]:
-    """The articles editors' notes quote in full, by number, and the protocol they quote (the first named);
-    each such note learns its article."""
+def _articles_quoted_in_notes(notes: NoteRows) -> tuple[dict[int, dict], tuple[str, str] | None]:
+    """The articles editors' notes quote in full, by number, and the protocol they quote (the first named)."""
     articles: dict[int, dict] = {}
     protocol = None
-    for note in notes:
-        if note["note_type"] != "ed_note":
-            continue
-        quoted = parse_article_quotation(note["text"])
+    for note, found in zip(notes.rows, notes.found, strict=True):
+        quoted = found.quoted_article
         if quoted:
             protocol = protocol or (quoted.protocol, quoted.protocol_date)
             articles[quoted.number] = {
@@ -70,20 +75,10 @@ def _articles_quoted_in_notes(notes: list[dict]) -> tuple[dict[int, dict], tuple
                 "source_note_id": note["note_id"],
                 "source_utterance_id": None,
             }
-            note["article_id"] = articles[quoted.number]["article_id"]
     return articles, protocol
 
 
-def _notes_learn_enclosing_article(notes: list[dict], enclosing_note: dict[str, str]) -> None:
-    """A note inside a note that quotes an article is about that article too."""
-    by_id = {note["note_id"]: note for note in notes}
-    for note in notes:
-        enclosing = enclosing_note.get(note["note_id"])
-        if enclosing and by_id[enclosing]["article_id"] and not note["article_id"]:
-            note["article_id"] = by_id[enclosing]["article_id"]
-
-
-def _references_in_turns(turns, utterance_ids, articles: dict[int, dict]) -> list[dict]:
+def _references_in_turns(turns, segments, utterance_ids, articles: dict[int, dict]) -> list[dict]:
     """Every phrase of a turn that names an article; an article a turn quotes in part, where no note quotes it
     in full, is kept in ``articles`` with the words quoted."""
     references: list[dict] = []
@@ -97,7 +92,7 @@ def _references_in_turns(turns, utterance_ids, articles: dict[int, dict]) -> lis
                     "number": phrase.number,
                     "phrase": phrase.phrase,
                     "offset": phrase.offset,
-                    "turn": index,
+                    "start": seed_offset(segments[index], phrase.offset),
                 }
             )
         for partial in find_partial_quotations(text):
@@ -105,14 +100,13 @@ def _references_in_turns(turns, utterance_ids, articles: dict[int, dict]) -> lis
     return references
 
 
-def _references_in_notes(notes: list[dict]) -> list[dict]:
-    """Every phrase of an editors' note that names an article."""
+def _references_in_notes(notes: NoteRows) -> list[dict]:
+    """Every phrase of an editors' note that names an article, placed from where the note's words start."""
     references: list[dict] = []
-    for note in notes:
-        if note["note_type"] != "ed_note":
+    for note, found in zip(notes.rows, notes.found, strict=True):
+        if note["note_type"] != "ed_note" or found.words_start is None:
             continue
-        label_length = len(note["marker"]) - len(note["text"]) - 1  # "[Ed. note: "
-        for phrase in find_article_phrases(note["text"]):
+        for phrase in find_article_phrases(found.text):
             references.append(
                 {
                     "utterance_id": None,
@@ -120,8 +114,7 @@ def _references_in_notes(notes: list[dict]) -> list[dict]:
                     "number": phrase.number,
                     "phrase": phrase.phrase,
                     "offset": phrase.offset,
-                    "note": note,
-                    "label_length": label_length,
+                    "start": found.words_start + phrase.offset,
                 }
             )
     return references
@@ -142,13 +135,3 @@ def _article_row(number: int, entry: dict | None, protocol_title: str, protocol_
         "source_note_id": None,
         "source_utterance_id": entry["utterance_id"] if entry else None,
     }
-
-
-def reference_start(reference: dict, segments) -> int:
-    if reference["utterance_id"]:
-        turn_segments = segments[reference["turn"]]
-        for span, text_offset in reversed(turn_segments):
-            if text_offset <= reference["offset"]:
-                return span.start + reference["offset"] - text_offset
-    note = reference["note"]
-    return note["char_start"] + reference["label_length"] + reference["offset"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Set
+from dataclasses import dataclass
 
 from etl.errors import ParseError, line_of
 from etl.read.blocks import Span
@@ -12,11 +13,17 @@ from etl.read.vocabulary import Vocabulary
 from etl.rows.types import Curated, make_row, one_line
 
 
-def document_row(
-    text: str, seed_file: str, sha256: str, layout: RecordFrame, curated: Curated, taken_ids: Set[str]
-) -> dict:
-    """The record's ``documents`` row; its id is the date and kind, numbered on if an earlier record took it."""
-    record = curated.record
+@dataclass(frozen=True)
+class DocumentKey:
+    """What a record's id is made of, known as soon as its frame is read: every later row names the record."""
+
+    document_id: str
+    date: str  # ISO 8601
+    document_type: str
+
+
+def document_key(text: str, seed_file: str, layout: RecordFrame, curated: Curated, taken_ids: Set[str]) -> DocumentKey:
+    """The record's id, date and kind; the id is the date and kind, numbered on if an earlier record took it."""
     vocabulary = curated.vocabulary
     dates: dict[str, tuple[Span, datetime.date]] = {}
     for name in ("date_as_printed", "archive_date", "date_found_in_text"):
@@ -47,14 +54,35 @@ def document_row(
     _, first_date = next(iter(dates.values()))
     date = first_date.isoformat()
 
-    document_type = document_type_of(layout, record, vocabulary)
+    document_type = document_type_of(layout, curated.record, vocabulary)
     slug = vocabulary.document_type(document_type).slug
     document_id = f"{date}-{slug}"
     suffix = 2
     while document_id in taken_ids:
         document_id = f"{date}-{slug}-{suffix}"
         suffix += 1
+    return DocumentKey(document_id, date, document_type)
 
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the rest of the record says about the whole record, read before its row is made: its author and
+    the addressee its title names (from the cast), and its coverage (from the ledger)."""
+
+    author_id: str | None
+    addressee_in_title: str | None
+    seed_nonblank_chars: int
+    unaccounted_chars: int
+
+
+def document_row(
+    seed_file: str, sha256: str, layout: RecordFrame, curated: Curated, key: DocumentKey, facts: RecordFacts
+) -> dict:
+    """The record's ``documents`` row, made once and complete: its frame's fields, its key, and the facts the
+    rest of the record gives (``RecordFacts``)."""
+    record = curated.record
+    vocabulary = curated.vocabulary
+    document_id, date, document_type = key.document_id, key.date, key.document_type
     title = layout.value("title")
     title_source = "as printed"
     if title is not None:
@@ -102,8 +130,9 @@ def document_row(
         classification=layout.value("classification"),
         collection_number=layout.value("collection_number"),
         reference_number=layout.value("reference_number"),
-        addressee=one_line(" ".join(f.span.text for f in layout.all("addressee"))) or None,
-        author_id=None,  # set from the record's cast
+        # The addressee as printed in the frame ("CC CPSU"), else as the title names it.
+        addressee=one_line(" ".join(f.span.text for f in layout.all("addressee"))) or facts.addressee_in_title,
+        author_id=facts.author_id,
         original_language=layout.value("original_language"),
         translator=layout.value("translator"),
         archive=layout.value("archive"),
@@ -120,8 +149,8 @@ def document_row(
         layout=layout.layout,
         seed_file=seed_file,
         seed_sha256=sha256,
-        seed_nonblank_chars=0,
-        unaccounted_chars=0,
+        seed_nonblank_chars=facts.seed_nonblank_chars,
+        unaccounted_chars=facts.unaccounted_chars,
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.errors import ParseError
+from etl.read.articles import QuotedArticle, article_id, parse_article_quotation
 from etl.read.blocks import Paragraph, Span
-from etl.read.notes import classify_note, note_text, scan_brackets, scan_footnote_numbers
+from etl.read.notes import classify_note, note_words, scan_brackets, scan_footnote_numbers
 from etl.rows.ledger import Ledger
 from etl.rows.turns import offset_in, utterance_at
 from etl.rows.types import PAGE_FURNITURE, Curated, make_row, one_line
@@ -31,14 +32,16 @@ class FoundNote:
     enclosing: int | None = None  # index (among the found notes) of the note it is printed inside
     explanation: str | None = None  # for notes of this project: what is wrong
     after_turn: int | None = None  # for a note paragraph: the turn it follows
+    words_start: int | None = None  # for a bracket: where its words (``text``) start in the seed, after any label
+    quoted_article: QuotedArticle | None = None  # for an editor's note quoting a protocol article in full
 
 
 @dataclass(frozen=True)
 class NoteRows:
-    """The rows of a record's notes, and which note each one is printed inside ("[UN]" in an "[Ed. note: ...]")."""
+    """The rows of a record's notes, each with the note as found (its words' place, the article it quotes)."""
 
     rows: list[dict]
-    enclosing_note: dict[str, str]  # note id -> id of the note it is printed inside
+    found: list[FoundNote]  # one for one with ``rows``
 
 
 def find_notes(
@@ -66,6 +69,7 @@ def find_notes(
                 continue
             before = text[piece.start : note.marker.start]
             note_type = classify_note(note.text.text, before)
+            words = note_words(note_type, note.text)
             enclosing = next(
                 (
                     index
@@ -74,8 +78,9 @@ def find_notes(
                 ),
                 None,
             )
+            quoted = parse_article_quotation(words.text) if note_type == "ed_note" else None
             found.append(
-                FoundNote(note_type, note.marker, note_text(note_type, note.text.text), enclosing, None, after_turn)
+                FoundNote(note_type, note.marker, words.text, enclosing, None, after_turn, words.start, quoted)
             )
             enclosing_stack.append((len(found) - 1, note.marker))
         for number in scan_footnote_numbers(piece):
@@ -115,13 +120,24 @@ def note_rows(
     curated: Curated,
     ledger: Ledger,
 ) -> NoteRows:
-    """The ``editorial_notes`` rows, numbered in order of the record (an enclosing note before what it encloses)."""
+    """The ``editorial_notes`` rows, numbered in order of the record (an enclosing note before what it encloses).
+
+    A note's article is the one it quotes, else its enclosing note's ("[UN]" inside a note quoting Article 13).
+    """
     order = sorted(range(len(found)), key=lambda i: (found[i].marker.start, -found[i].marker.end, found[i].note_type))
     number_of = {index: number for number, index in enumerate(order, start=1)}
     rows: list[dict] = []
-    enclosing_note: dict[str, str] = {}
+    article_of: dict[int, str | None] = {}  # index -> the article's id (an enclosing note comes first in ``order``)
     for index in order:
         note = found[index]
+        quoted = note.quoted_article
+        article_of[index] = (
+            article_id(quoted.protocol_date, quoted.number)
+            if quoted
+            else article_of[note.enclosing]
+            if note.enclosing is not None
+            else None
+        )
         note_id = f"{document_id}-n{number_of[index]:03d}"
         located = utterance_at(segments, note.marker.start)
         utterance_index, offset = located if located else (note.after_turn, None)
@@ -135,20 +151,21 @@ def note_rows(
                 marker=note.marker.text,
                 text=note.text,
                 offset_in_utterance=offset,
-                article_id=None,
+                article_id=article_of[index],
                 resp=curated.note_types[note.note_type]["resp"],
                 explanation=note.explanation,
+                enclosing_note_id=(
+                    f"{document_id}-n{number_of[note.enclosing]:03d}" if note.enclosing is not None else None
+                ),
                 seed_file=seed_file,
                 char_start=note.marker.start,
                 char_end=note.marker.end,
             )
         )
-        if note.enclosing is not None:
-            enclosing_note[note_id] = f"{document_id}-n{number_of[note.enclosing]:03d}"
         ledger.add("editorial_note", note_id, note.marker)
         if note.note_type == "defect" and note.text in PAGE_FURNITURE:
             ledger.add("page_furniture", note.text, note.marker)
-    return NoteRows(rows, enclosing_note)
+    return NoteRows(rows, [found[index] for index in order])
 
 
 def added_words(found: list[FoundNote], segments, note_types: dict) -> list[list[tuple[int, int | None]]]:

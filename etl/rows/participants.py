@@ -7,26 +7,33 @@ import re
 from etl.read.blocks import Span
 from etl.read.cast import Cast
 from etl.read.speakers import Turn
-from etl.rows.types import SeedRows
+from etl.rows.types import TableRows
 
 
-def participant_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast, vocabulary) -> None:
+def participant_rows(
+    rows: TableRows,
+    document_id: str,
+    seed_file: str,
+    text: str,
+    turns: list[Turn],
+    cast: Cast,
+    author_id: str | None,
+    vocabulary,
+) -> None:
     """Each person's roles in the record (present, absent, author, recorder) with the words that say so."""
-    document_id = seed.document["document_id"]
-    seed_file = seed.document["seed_file"]
     claims = _RoleClaims(cast, vocabulary)
     for cast_role in cast.roles:
         claims.claim(cast_role.participant_id, cast_role.role, cast_role.span)
     absent = _claim_absences(claims, text)
     _claim_presence_in_turns(claims, turns)
-    _claim_author_present(claims, turns, seed.document["author_id"])
+    _claim_author_present(claims, turns, author_id)
     for participant_id in absent:
         claims.roles.pop((participant_id, "present"), None)
 
     for (participant_id, role), span in sorted(
         claims.roles.items(), key=lambda item: (item[0][1], item[1].start, item[0][0])
     ):
-        seed.add(
+        rows.add(
             "document_participants",
             {
                 "document_id": document_id,
@@ -106,9 +113,8 @@ def _claim_author_present(claims: _RoleClaims, turns: list[Turn], author: str | 
                 claims.claim(author, "present", spans[0])
 
 
-def name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
+def name_rows(rows: TableRows, document_id: str, text: str, turns: list[Turn], cast: Cast) -> None:
     """Every form of a participant's name the record prints, with its kind and how often it occurs."""
-    document_id = seed.document["document_id"]
     registry = cast.registry
     used_as_label = {
         turn.label.text for turn in turns if turn.label and turn.mode != "narration" and turn.label.text.isupper()
@@ -158,4 +164,4 @@ def name_rows(seed: SeedRows, text: str, turns: list[Turn], cast: Cast) -> None:
             ):
                 count(person.participant_id, turn.label.text, "speaker label", turn.label.start)
     for row in sorted(found.values(), key=lambda r: (r["participant_id"], r["first_char_start"])):
-        seed.add("participant_names", row)
+        rows.add("participant_names", row)

@@ -19,23 +19,29 @@ from etl.read.layers import join_lines, layer_paragraphs
 from etl.read.registry import Registry
 from etl.read.speakers import Attributor, parse_turns
 from etl.rows.articles import article_rows
-from etl.rows.documents import document_row
+from etl.rows.documents import RecordFacts, document_key, document_row
 from etl.rows.ledger import Ledger
 from etl.rows.notes import added_words, find_notes, is_note_paragraph, note_rows
 from etl.rows.participants import name_rows, participant_rows
 from etl.rows.turns import turn_segments, utterance_rows
-from etl.rows.types import Curated, SeedRows, one_line
+from etl.rows.types import Curated, SeedRows, TableRows, one_line
 
 
 def parse_seed(
     text: str, seed_file: str, sha256: str, registry: Registry, curated: Curated, taken_ids: Set[str] = frozenset()
 ) -> SeedRows:
-    """Every row of one record. ``taken_ids`` holds the document ids earlier records took (it is only read)."""
+    """Every row of one record. ``taken_ids`` holds the document ids earlier records took (it is only read).
+
+    Each row is made once, complete: the record's id first (every row names it), then the rows of its turns,
+    notes, articles and people, then the ledger's spans and, last, the ``documents`` row, when its author,
+    addressee and coverage are known.
+    """
     layout = parse_frame(text, seed_file, curated.vocabulary)
-    document = document_row(text, seed_file, sha256, layout, curated, taken_ids)
-    seed = SeedRows(document)
-    document_id = document["document_id"]
-    ledger = Ledger(seed, document_id, seed_file)
+    key = document_key(text, seed_file, layout, curated, taken_ids)
+    document_id = key.document_id
+    rows = TableRows()
+    warnings: list[str] = []
+    ledger = Ledger(document_id, seed_file)
     for item in layout.fields:
         ledger.add("metadata", item.name, item.span)
     for what, span in layout.chrome:
@@ -43,7 +49,7 @@ def parse_seed(
     for furniture in layout.page_furniture:
         ledger.add("page_furniture", furniture.kind, furniture.span)
     for offset, expected in layout.warnings:
-        seed.warnings.append(f"{seed_file}:{line_of(text, offset)}: expected {expected}")
+        warnings.append(f"{seed_file}:{line_of(text, offset)}: expected {expected}")
 
     if layout.text_layer.found:  # paragraphs the text layer rebuilt from lines
         paragraphs = layer_paragraphs(layout.conversation, layout.text_layer)
@@ -54,7 +60,6 @@ def parse_seed(
     paragraphs, hyphens = join_lines(paragraphs, layout.text_layer)
     for hyphen in hyphens:
         ledger.add("page_furniture", "end-of-line hyphen", hyphen)
-    seed.text_layer = layout.text_layer
     cast = read_cast(
         span_of(layout, "title"),
         span_of(layout, "heading_as_printed"),
@@ -68,53 +73,62 @@ def parse_seed(
         registry,
         curated.vocabulary,
         [item.span for item in layout.all("participant_listed")],
-        date.fromisoformat(document["date"]),
+        date.fromisoformat(key.date),
         text,
         [item.span for name in ("summary", "citation") for item in layout.all(name)],
     )
-    if not document["addressee"] and cast.addressee_in_title is not None:
-        document["addressee"] = one_line(cast.addressee_in_title.text)
     signer, recorder = layout.first("signer"), layout.first("recorder")
     author = cast.resolve(signer.span.text) if signer else None
     author = author or (cast.resolve(recorder.span.text) if recorder else None)
     # else the sender a title names ("Cable, Ambassador A. Sorin to the Ministry ..."): the "I" of the body
     author = author or next((role.participant_id for role in cast.roles if role.role == "author"), None)
-    document["author_id"] = author
     attributor = Attributor(cast, curated.vocabulary, curated.narration_openings, author)
     turns, note_paragraphs, unknown = parse_turns(paragraphs, attributor, is_note_paragraph)
-    seed.warnings.extend(_unmatched_narration_openings(paragraphs, curated, seed_file))
+    warnings.extend(_unmatched_narration_openings(paragraphs, curated, seed_file))
     for label in unknown:
-        seed.warnings.append(
+        warnings.append(
             f"{seed_file}:{line_of(text, label.offset)}: unknown speaker label {label.label!r}: "
             "created a provisional participant; add it to etl/curated/participants.yml"
         )
         cast.add_provisional_label(label.label)
     for offset, office in cast.unresolved_offices:
-        seed.warnings.append(
+        warnings.append(
             f"{seed_file}:{line_of(text, offset)}: {office!r} in the list of participants names no holder of the "
-            f"office on {document['date']}: add one to etl/curated/office_holders.yml"
+            f"office on {key.date}: add one to etl/curated/office_holders.yml"
         )
     for offset, printed in cast.new_people:
-        seed.warnings.append(
+        warnings.append(
             f"{seed_file}:{line_of(text, offset)}: {printed!r} is not in the registry: "
             "created a provisional participant; add it to etl/curated/participants.yml"
         )
     segments = [turn_segments(turn) for turn in turns]
     found = find_notes(text, layout, paragraphs, note_paragraphs, curated, seed_file)
     added = added_words(found, segments, curated.note_types)
-    utterance_ids = utterance_rows(seed, turns, segments, document_id, seed_file, ledger, added)
+    utterance_ids = utterance_rows(rows, turns, segments, document_id, seed_file, ledger, added)
     notes = note_rows(document_id, seed_file, found, segments, utterance_ids, curated, ledger)
-    article_rows(seed, turns, segments, utterance_ids, notes.rows, notes.enclosing_note)
+    warnings.extend(article_rows(rows, document_id, seed_file, turns, segments, utterance_ids, notes))
     for note in notes.rows:
-        seed.add("editorial_notes", note)
-    participant_rows(seed, text, turns, cast, curated.vocabulary)
-    name_rows(seed, text, turns, cast)
-    seed.people = list(cast.people.values())
+        rows.add("editorial_notes", note)
+    participant_rows(rows, document_id, seed_file, text, turns, cast, author, curated.vocabulary)
+    name_rows(rows, document_id, text, turns, cast)
+    for span_row in ledger.span_rows():
+        rows.add("seed_spans", span_row)
+    unaccounted = ledger.gaps(text)
 
-    seed.unaccounted = ledger.unaccounted(text)
-    document["unaccounted_chars"] = sum(_nonblank(span.text) for span in seed.unaccounted)
-    document["seed_nonblank_chars"] = _nonblank(text)
-    return seed
+    facts = RecordFacts(
+        author_id=author,
+        addressee_in_title=one_line(cast.addressee_in_title.text) if cast.addressee_in_title is not None else None,
+        seed_nonblank_chars=_nonblank(text),
+        unaccounted_chars=sum(_nonblank(span.text) for span in unaccounted),
+    )
+    return SeedRows(
+        document=document_row(seed_file, sha256, layout, curated, key, facts),
+        rows=rows.by_table,
+        warnings=warnings,
+        unaccounted=unaccounted,
+        people=list(cast.people.values()),
+        text_layer=layout.text_layer,
+    )
 
 
 def span_of(layout: RecordFrame, name: str) -> Span | None:

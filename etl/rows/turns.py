@@ -5,11 +5,11 @@ from __future__ import annotations
 from etl.read.blocks import Span
 from etl.read.speakers import Turn
 from etl.rows.ledger import Ledger
-from etl.rows.types import SeedRows
+from etl.rows.types import TableRows
 
 
 def utterance_rows(
-    seed: SeedRows,
+    rows: TableRows,
     turns: list[Turn],
     segments: list[list[tuple[Span, int]]],
     document_id: str,
@@ -24,18 +24,27 @@ def utterance_rows(
     for seq, (turn, spans_of_turn, added_ranges) in enumerate(zip(turns, segments, added, strict=True), start=1):
         utterance_id = f"{document_id}-u{seq:03d}"
         ids.append(utterance_id)
-        text, start = turn.text, turn.start
+        text, start, label = turn.text, turn.start, turn.label
         spoken = spoken_text(text, added_ranges)
-        seed.add(
+        # A transcript label and what follows it up to the text ("A.I. MIKOYAN, to Che: "), or a name printed
+        # inside the words ("Unfortunately, A.I. Mikoyan said, ...").
+        label_spans = []
+        if label and label.start < start:
+            first = turn.parts[0]
+            label_spans = [span.strip() for span in first.paragraph.seed_spans(0, first.start)]
+        label_offset = offset_in(spans_of_turn, label.start) if label and not label_spans else None
+        rows.add(
             "utterances",
             {
                 "utterance_id": utterance_id,
                 "document_id": document_id,
                 "seq": seq,
                 "participant_id": turn.participant_id,
-                "speaker_label": turn.label.text if turn.label else None,
-                "speaker_label_char_start": turn.label.start if turn.label else None,
-                "speaker_label_char_end": turn.label.end if turn.label else None,
+                "speaker_label": label.text if label else None,
+                "speaker_label_char_start": label.start if label else None,
+                "speaker_label_char_end": label.end if label else None,
+                "lead_in": " ".join(span.text for span in label_spans if span.text) or None,
+                "speaker_label_offset_in_text": label_offset,
                 "mode": turn.mode,
                 "addressee_id": turn.addressee_id,
                 "text": text,
@@ -50,11 +59,8 @@ def utterance_rows(
         )
         for span, _ in spans_of_turn:
             ledger.add("utterance", utterance_id, span)
-        if turn.label and turn.label.start < start:
-            # A transcript label and what follows it up to the text: "A.I. MIKOYAN, to Che: "
-            first = turn.parts[0]
-            for span in first.paragraph.seed_spans(0, first.start):
-                ledger.add("speaker_label", utterance_id, span.strip())
+        for span in label_spans:
+            ledger.add("speaker_label", utterance_id, span)
     return ids
 
 
@@ -112,3 +118,15 @@ def utterance_at(segments_by_turn: list[list[tuple[Span, int]]], seed_offset: in
         if offset is not None:
             return index, offset
     return None
+
+
+def seed_offset(segments: list[tuple[Span, int]], text_offset: int) -> int:
+    """Where a character of a turn's text is in the seed: the inverse of ``offset_in``.
+
+    >>> seed_offset([(Span(100, 110, "First line"), 0), (Span(111, 122, "second line"), 11)], 13)
+    113
+    """
+    for span, start in reversed(segments):
+        if start <= text_offset:
+            return span.start + text_offset - start
+    raise ValueError(f"offset {text_offset} lies before the turn's first span")

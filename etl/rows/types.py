@@ -51,24 +51,32 @@ def one_line(text: str) -> str:
 
 
 @dataclass
-class SeedRows:
-    """All rows that one seed contributes, and what the build should report about it."""
+class TableRows:
+    """The rows of each table that one record contributes, in the order they are made."""
 
-    document: dict
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    unaccounted: list[Span] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)  # the record's cast, provisional people included
-    text_layer: TextLayer | None = None  # what the text-layer stage decided (shown by ``etl read``)
+    by_table: dict[str, list[dict]] = field(default_factory=dict)
 
     def add(self, table: str, row: dict) -> None:
         """Add a row, checked against the schema's columns of its table (``make_row``)."""
         if tuple(row) == _COLUMNS[table]:
             # The row has exactly the schema's columns in their order (as every row module writes them): a
             # copy is the row ``make_row`` would make, at a fraction of the cost of its keyword arguments.
-            self.rows.setdefault(table, []).append(dict(row))
+            self.by_table.setdefault(table, []).append(dict(row))
         else:
-            self.rows.setdefault(table, []).append(make_row(table, **row))
+            self.by_table.setdefault(table, []).append(make_row(table, **row))
+
+
+@dataclass(frozen=True)
+class SeedRows:
+    """All rows that one seed contributes, and what the build should report about it: made once, when the
+    record has been read (its ``documents`` row last, complete)."""
+
+    document: dict
+    rows: dict[str, list[dict]]
+    warnings: list[str]
+    unaccounted: list[Span]
+    people: list[Person]  # the record's cast, provisional people included
+    text_layer: TextLayer | None = None  # what the text-layer stage decided (shown by ``etl read``)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,6 @@ from etl.publish.edition import (
     annotate,
     artefacts_in,
     curated_files,
-    enclosing_notes,
     group_by,
     label_in_text,
     load_copy_artefacts,
@@ -43,7 +42,6 @@ from etl.publish.edition import (
     mode_in_words,
     note_body_marks,
     plain_description,
-    printed_lead_in,
     record_sort_key,
     record_text,
     short_anchor,
@@ -164,12 +162,6 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
     references = await rows(
         database, "select * from article_references where document_id = :id order by char_start", {"id": document_id}
     )
-    labels = await rows(
-        database,
-        "select field, text, char_start from seed_spans where document_id = :id and category = 'speaker_label' "
-        "order by char_start",
-        {"id": document_id},
-    )
     note_types = {row["note_type"]: row for row in await rows(database, "select * from note_types")}
 
     def article_url(article_id: str) -> str:
@@ -182,12 +174,10 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
             {**role, "person": person, "url": person_url(datasette, role["participant_id"])}
         )
 
-    parents = enclosing_notes(notes)
-    children_of = group_by(({**note, "parent": parents[note["note_id"]]} for note in notes), "parent")
-    notes_of_turn = group_by((note for note in notes if parents[note["note_id"]] is None), "utterance_id")
+    children_of = group_by(notes, "enclosing_note_id")
+    notes_of_turn = group_by((note for note in notes if note["enclosing_note_id"] is None), "utterance_id")
     references_of_turn = group_by(references, "utterance_id")
     references_of_note = group_by(references, "note_id")
-    labels_of_turn = group_by(labels, "field")
 
     turns, footnotes = [], []
     number = 1
@@ -203,8 +193,7 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         )
         # The printed label: before the text ("A.I. MIKOYAN expressed ..."), or inside it
         # ("..., A.I. Mikoyan said, ...").
-        lead_in = printed_lead_in(utterance, labels_of_turn.get(utterance["utterance_id"], []))
-        label = None if lead_in else label_in_text(utterance)
+        label = label_in_text(utterance)
         marks = [*planned.marks, *([label] if label else [])]
         number += len(planned.footnotes)
         footnotes.extend(planned.footnotes)
@@ -217,7 +206,6 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
                 "person": speaker,
                 "person_url": person_url(datasette, utterance["participant_id"]) if speaker else None,
                 "addressee": people.get(utterance["addressee_id"]) if utterance["addressee_id"] else None,
-                "lead_in": lead_in,
                 "mode_words": mode_in_words(utterance["mode"]),
                 "paragraphs": annotate(utterance["text"], marks),
                 "row_url": row_url(datasette, database, "utterances", utterance["utterance_id"]),
@@ -234,7 +222,7 @@ async def record_context(datasette: Any, database: Any, document_id: str) -> dic
         )
     end_notes = []  # notes on the whole record (no turn), in the order printed, each followed by those inside it
     for note in notes:
-        if note["utterance_id"] is None and parents[note["note_id"]] is None:
+        if note["utterance_id"] is None and note["enclosing_note_id"] is None:
             for shown_note in [note, *children_of.get(note["note_id"], [])]:
                 end_notes.append(
                     {
@@ -413,16 +401,7 @@ async def person_page(datasette: Any, request: Any) -> Response:
             if (participant_id, document["document_id"]) in grid or (participant_id, document["document_id"]) in figures
         ]
     turns.sort(key=lambda turn: (order.get(turn["document_id"], len(order)), turn["seq"]))
-    labels: dict[str, list[dict[str, Any]]] = {}
-    for label in await rows(
-        database,
-        """select field, text, char_start from seed_spans where category = 'speaker_label'
-           and field in (select utterance_id from utterances where participant_id = :id)""",
-        {"id": participant_id},
-    ):
-        labels.setdefault(label["field"], []).append(label)
-    for turn in turns:
-        turn["lead_in"] = printed_lead_in(turn, labels.get(turn["utterance_id"], []))
+    for turn in turns:  # (each turn's lead_in, the label printed before its words, is a column of its row)
         turn["anchor"] = short_anchor(turn["utterance_id"], turn["document_id"])
         turn["mode_words"] = mode_in_words(turn["mode"])
         turn["paragraphs"] = annotate(turn["text"], [])
