@@ -38,8 +38,9 @@ def test_each_kind_of_note_is_found_where_the_seeds_have_it(db, document_id, mar
 
 
 # Kinds of notes that only records of other sources print (the published collection's footnote numbers and
-# its archive notes): tests/test_reader_corpus.py finds them in the hand-read records.
-OTHER_SOURCES_NOTE_TYPES = {"footnote_reference", "archive_note"}
+# its archive notes, an online edition's page marks): tests/test_reader_corpus.py finds them in the hand-read
+# records and the records of tests/fixtures/other_sources/.
+OTHER_SOURCES_NOTE_TYPES = {"footnote_reference", "archive_note", "page_marker"}
 
 
 def test_every_note_type_occurs(db):

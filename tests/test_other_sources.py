@@ -52,6 +52,7 @@ def test_there_is_a_fixture_of_each_class():
         "archive page with menus and citation",
         "present-tense reported speech",
         "reported speech in any tense and order",
+        "transcript of an archive's translation",
         "author in the first person, named only in the title",
         "US record",
     }
@@ -298,3 +299,33 @@ def test_a_text_broken_off_mid_word_ends_its_last_turn_as_printed(built, name):
         )
     )
     assert last["text"].endswith(expected(name)["last_words"])
+
+
+@pytest.mark.parametrize("name", [name for name in EXPECTED if "sides" in expected(name)])
+def test_people_listed_under_a_side_are_of_that_side(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    sides = {
+        row["name"]: row["side"]
+        for row in db.query(
+            "select p.name, p.side from document_participants d join participants p using (participant_id) "
+            "where d.document_id = ?",
+            [document["document_id"]],
+        )
+    }
+    assert sides == {**sides, **expected(name)["sides"]}
+
+
+@pytest.mark.parametrize("name", [name for name in EXPECTED if "notes" in expected(name)])
+def test_an_editions_marks_are_notes_of_their_kind(built, name):
+    db, _ = built
+    document = document_of(db, name)
+    for note_type, texts in expected(name)["notes"].items():
+        found = [
+            row["text"]
+            for row in db.query(
+                "select text from editorial_notes where document_id = ? and note_type = ?",
+                [document["document_id"], note_type],
+            )
+        ]
+        assert found == texts

@@ -233,10 +233,12 @@ def test_the_corpus_builds_with_no_code_change_and_complete_coverage(tmp_path):
 
 
 @pytest.mark.corpus
-def test_every_note_type_occurs_in_the_seeds_or_the_hand_read_records(readings, db):
+def test_every_note_type_occurs_in_the_seeds_the_hand_read_records_or_the_records_of_other_sources(readings, db):
     found = {row["note_type"] for row in db.query("select distinct note_type from editorial_notes")}
     for _, seed, _ in readings.values():
         found |= {note["note_type"] for note in seed.rows.get("editorial_notes", [])}
+    for record in sorted((REPO / "tests" / "fixtures" / "other_sources").glob("*.txt")):
+        found |= {note["note_type"] for note in read_one_record(record).rows.get("editorial_notes", [])}
     assert found == {row["note_type"] for row in db.query("select note_type from note_types")}
 
 

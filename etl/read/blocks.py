@@ -166,8 +166,8 @@ def join_page_breaks(blocks: list[Span]) -> list[Paragraph]:
 SENTENCE_BREAK = re.compile(r"""[.?!][\]"”)]?(?P<space>\s+)(?=[A-Z0-9"“(\[]|\.\.\.)""")
 
 # Words after which a full stop does not end a sentence: initials ("A.I. Mikoyan", "N.S. Khrushchev"),
-# titles and abbreviations ("Com. Dorticos", "i.e.", "U.N.").
-ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|D\.C)\.)$""")
+# titles and abbreviations ("Com. Dorticos", "Cdes. M.A. Suslov", "i.e.", "U.N.").
+ABBREVIATION_BEFORE = re.compile(r"""(?:\b[A-Z]\.|\b(?:Com|Comrade|Cdes?|Mr|Mrs|Dr|St|No|vs|i\.e|e\.g|D\.C)\.)$""")
 
 
 # Any letter or digit: a sentence has at least one.

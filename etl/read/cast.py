@@ -28,7 +28,7 @@ from functools import cached_property, lru_cache
 
 from etl.read.blocks import Span, split_sentences
 from etl.read.registry import Registry
-from etl.read.vocabulary import Vocabulary
+from etl.read.vocabulary import Vocabulary, longest_first
 
 # A name with initials, as the records print them: "A.F. Dobrynin", "L. Johnson", "Yu. Vinogradov",
 # "A.I.Mikoyan", "G.K. Bolshakov", "D. Rusk", "J.McCloy"; or in the Soviet order, surname first:
@@ -50,7 +50,7 @@ BARE_SURNAME = re.compile(r"^(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
 # "... regarding meeting with US President L. Johnson". Instructions "for Conversation with Fidel Castro"
 # are for a talk still to come: no one of it took part in the record.
 CONVERSATION_PART = re.compile(
-    r"""(?<!\bfor\s)\b(?:conversations?|talks|meetings?|met)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
+    r"""(?<!\bfor\s)\b(?:conversations?|talks|meetings?|met|discussions?)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
     (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection"""
     r"""|after|during|at\ (?:the|a)\b)|$)""",
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
@@ -224,8 +224,12 @@ def read_cast(
     Ambassador V. Orlov and ...").
     """
     cast = Cast(registry)
-    for line in listed:
-        _read_listed(line, cast, vocabulary, on, text)
+    side: str | None = None
+    for line in listed:  # a side's line ("US", "USSR") gives the side of the people listed under it
+        if line.text in vocabulary.sides:
+            side = vocabulary.sides[line.text]
+        else:
+            _read_listed(line, cast, vocabulary, on, text, side)
     for place in (title, heading):
         if place is not None:
             _read_names_of_talks(place, cast, vocabulary)
@@ -250,11 +254,20 @@ def read_cast(
 LISTED_TAIL = re.compile(r"\s*(?:,|[—–]|\s-\s).*$")
 
 
-def _read_listed(line: Span, cast: Cast, vocabulary: Vocabulary, on: date | None, text: str) -> None:
+def _read_listed(
+    line: Span, cast: Cast, vocabulary: Vocabulary, on: date | None, text: str, side: str | None = None
+) -> None:
     """One line of a list of participants: a person named, or an office whose holder that day is known."""
     tail = LISTED_TAIL.search(line.text)
     named = line.sub(0, tail.start() if tail else len(line.text)).strip()
     holder = cast.registry.holder_of(named.text, on, text)
+    titled = _listed_title(vocabulary).match(named.text)
+    if holder is None and titled and titled.end() < len(named.text):
+        # "Foreign Minister Gromyko", "Chairman Khrushchev": the office is said of the person, the name is theirs
+        name = named.sub(titled.end(), len(named.text))
+        person = _person(name.text, cast, vocabulary, side, name.start, titled["office"])
+        cast.claim(person, "present", name)
+        return
     if holder is not None:
         registered_form = next(iter(cast.registry.participants[holder].forms))
         person = _person(registered_form, cast, vocabulary, None, named.start)
@@ -266,7 +279,20 @@ def _read_listed(line: Span, cast: Cast, vocabulary: Vocabulary, on: date | None
     elif named.text.startswith("The "):
         cast.unresolved_offices.append((named.start, named.text))
     else:
-        cast.claim(_person(named.text, cast, vocabulary, None, named.start), "present", named)
+        cast.claim(_person(named.text, cast, vocabulary, side, named.start), "present", named)
+
+
+@lru_cache(maxsize=8)
+def _titled_pattern(words: str, offices: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+|Assistant\s+)*(?:(?P<office>{offices})|{words})\s+"
+        rf"(?:(?:{words})\s+)*"
+    )
+
+
+def _listed_title(vocabulary: Vocabulary) -> re.Pattern[str]:
+    """The office or honorific words before a listed person's name: "Deputy Foreign Minister ", "Mr. "."""
+    return _titled_pattern(longest_first((*vocabulary.honorifics, *vocabulary.offices)), vocabulary.office_alternation)
 
 
 def _add_forms(cast: Cast, participant_id: str, forms: tuple[str, ...]) -> None:
@@ -364,10 +390,32 @@ def _read_visitor(block: Span, match: re.Match[str], cast: Cast, vocabulary: Voc
 
 
 def _read_names_of_talks(place: Span, cast: Cast, vocabulary: Vocabulary) -> None:
-    """Names in the part of a title or heading that says who met."""
+    """Names in the part of a title or heading that says who met; there, a name of capitalized words alone
+    between the commas and "and" is a person too ("between N. S. Khrushchev and Mao Zedong")."""
     text = place.text.replace("\n", " ")
     for match in CONVERSATION_PART.finditer(text):
-        _read_list(place.sub(match.start("names"), match.end("names")), cast, vocabulary, "present")
+        names = place.sub(match.start("names"), match.end("names"))
+        _read_list(names, cast, vocabulary, "present")
+        _read_plain_names(names, cast, vocabulary)
+
+
+# A name printed without initials in a title's list of who met: "Mao Zedong", "Kim Il Sung".
+PLAIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}$")
+
+
+def _read_plain_names(names: Span, cast: Cast, vocabulary: Vocabulary) -> None:
+    offset = 0
+    for item in LIST_SEPARATOR.split(names.text):
+        at = names.text.find(item, offset)
+        offset = at + len(item)
+        span = names.sub(at, at + len(item)).strip()
+        words = span.text.split()
+        if not PLAIN_NAME.match(span.text) or any(vocabulary.names_no_one(w) or w in vocabulary.sides for w in words):
+            continue
+        if any(role.span.start >= span.start and role.span.end <= span.end for role in cast.roles):
+            continue  # (already read as a name)
+        person = _person(span.text, cast, vocabulary, None, span.start)
+        cast.claim(person, "present", span)
 
 
 def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:

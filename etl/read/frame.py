@@ -116,12 +116,24 @@ DATE_LINE = re.compile(
     rf"(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})(?P<mark>\*+)?$"
 )
 
+# An hour as printed: "11 a.m.", "4:30 p.m.", "4:30" (before "-5:15 p.m.")
+_HOUR = r"\d{1,2}(?::\d{2})?(?:\s*[ap]\.\s?m\.)?"
+
 # A place line that ends with the date, perhaps with the hour: "Washington, May 24, 1964",
 # "Washington, June 20, 1961, 11 a.m."
+# "Glassboro, New Jersey, June 23, 1967, 11:30 a.m.-1:30 p.m.", "Moscow, July 26, 1959."
 PLACE_DATE_LINE = re.compile(
-    rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})"
-    r"(?:,\s+(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.\s?m\.))?$"
+    rf"^(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}(?:,\s[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+)?)?),\s+"
+    rf"(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})"
+    rf"(?:,\s+(?P<time>{_HOUR}(?:\s*[-–]\s*{_HOUR})?))?\.?$"
 )
+
+# The number of a document in a documentary edition, its title, and the anchor of its source note, on one
+# line: "212. Memorandum of Conversation/1/", "99. Memorandum of Conversation0"
+NUMBERED_TITLE = re.compile(r"^(?P<number>\d{1,4})\.\s+(?P<title>[A-Z].*?)(?P<anchor>/\d{1,2}/|(?<=[a-z])\d{1,2})?$")
+
+# A documentary edition's source note under the head, after its anchor: "/1/Source: Department of State, ..."
+SOURCE_FOOTNOTE = re.compile(r"^(?P<mark>/\d{1,2}/)\s*(?P<note>Source:.+)$")
 
 # A title that ends with the place and date of the record: "Cable, Ambassador A. Sorin to the Ministry of
 # Foreign Affairs, Oslo, 2 March 1959", "Minutes of the talks between ..., Stockholm, 9 April 1965"
@@ -478,6 +490,10 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
             [Span(lines[1].start, block.end, block.text[lines[1].start - block.start :])] if len(lines) > 1 else []
         )
 
+        if first and not has_title and _read_numbered_title(line, frame, vocabulary):
+            blocks = rest_block + blocks[1:]
+            has_title, first = True, False
+            continue
         if first and COLLECTION_NUMBER.match(line.text):
             frame.fields.append(Field("collection_number", line))
             if rest_block:  # the title follows on the next lines of the same block, up to a date line
@@ -550,6 +566,19 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
     return blocks
 
 
+def _read_numbered_title(line: Span, frame: RecordFrame, vocabulary: Vocabulary) -> bool:
+    """ "212. Memorandum of Conversation/1/": the edition's number, the title and its note's anchor."""
+    match = NUMBERED_TITLE.match(line.text)
+    if match is None or not vocabulary.document_type_signal.match(match["title"]):
+        return False
+    frame.fields.append(Field("collection_number", line.sub(match.start("number"), match.end("number"))))
+    frame.chrome.append(("punctuation: number, title", line.sub(match.end("number"), match.start("title")).strip()))
+    frame.fields.append(Field("title", line.sub(match.start("title"), match.end("title"))))
+    if match["anchor"]:
+        frame.fields.append(Field("source_note_anchor", line.sub(match.start("anchor"), match.end("anchor"))))
+    return True
+
+
 def _read_title(block: Span, frame: RecordFrame) -> None:
     """A title block, the place and date at its end (if it prints them) read as fields of their own."""
     match = TITLE_PLACE_DATE.search(block.text)
@@ -570,37 +599,54 @@ def _read_head_block(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabul
     """Read a head paragraph that is a subject or a list of participants; return how many blocks it took.
 
     "SUBJECT" / "Soviet Note on Nuclear Testing"; "PARTICIPANTS" / "The President" / "Ambassador Menshikov";
-    or such a list without its heading: every line of the paragraph names a person by office or honorific.
+    such a list without its heading (every line names a person by office or honorific), and either of them
+    as the bulleted lists of a documentary edition ("  • US" / "    • The Secretary").
     """
-    lines = split_lines(blocks[0])
-    if match := SUBJECT_LINE.match(lines[0].text):
-        frame.chrome.append(("label: subject", lines[0].sub(match.start("label"), match.end("label"))))
-        subject = [lines[0].sub(match.start("subject"), match.end("subject"))] if match["subject"] else []
-        taken = 1
-        if not subject and len(lines) == 1 and len(blocks) > 1:
-            subject, taken = split_lines(blocks[1])[:1], 2  # the subject in the next paragraph
-            rest = split_lines(blocks[1])[1:]
-        else:
-            subject, rest = [*subject, *lines[1:2]][:1] or subject, lines[1 + (not match["subject"]) :]
-        frame.fields.extend(Field("subject", span) for span in subject)
-        if rest:  # lines after the subject: a list of participants without its heading
-            return taken if _read_listed_people(rest, frame, vocabulary) else 0
+    lines = [_list_item(line, frame) for line in split_lines(blocks[0])]
+    heading = SUBJECT_LINE.match(lines[0].text) or PARTICIPANTS_HEADING.match(lines[0].text)
+    if heading is None:
+        return 1 if len(lines) >= 2 and _read_listed_people(lines, frame, vocabulary) else 0
+    label = lines[0].sub(0, heading.end("label")) if "label" in heading.re.groupindex else lines[0]
+    frame.chrome.append((f"label: {label.text.strip(':').lower()}", label))
+    rest, taken = lines[1:], 1
+    if not rest and len(blocks) > 1:  # the items in the next paragraph
+        rest, taken = [_list_item(line, frame) for line in split_lines(blocks[1])], 2
+    if heading.re is PARTICIPANTS_HEADING:
+        _read_listed_people(rest, frame, vocabulary)
         return taken
-    if PARTICIPANTS_HEADING.match(lines[0].text):
-        frame.chrome.append(("label: participants", lines[0]))
-        listed = lines[1:] or (split_lines(blocks[1]) if len(blocks) > 1 else [])
-        _read_listed_people(listed, frame, vocabulary)
-        return 1 if lines[1:] else 2
-    if len(lines) >= 2 and _read_listed_people(lines, frame, vocabulary):
-        return 1
-    return 0
+    subject = heading.groupdict().get("subject")
+    if subject:
+        frame.fields.append(Field("subject", lines[0].sub(heading.start("subject"), heading.end("subject"))))
+    elif rest:
+        frame.fields.append(Field("subject", rest[0]))
+        rest = rest[1:]
+    # lines after the subject: a list of participants without its heading
+    return taken if not rest or _read_listed_people(rest, frame, vocabulary) else 0
+
+
+# The mark of an item of a bulleted list, with the spaces before it: "    • " (a documentary edition's lists).
+LIST_BULLET = re.compile(r"^\s*[•·▪◦*–-]\s+")
+
+
+def _list_item(line: Span, frame: RecordFrame) -> Span:
+    """A line of a list without its bullet (entered as chrome): "    • The President" -> "The President"."""
+    bullet = LIST_BULLET.match(line.text)
+    if bullet is None:
+        return line
+    frame.chrome.append(("list bullet", line.sub(0, bullet.end()).strip()))
+    return line.sub(bullet.end(), len(line.text))
 
 
 def _read_listed_people(lines: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> bool:
-    """A list of participants, a person a line ("The President", "Mr. Akalovsky"): each line a field."""
-    if not lines or not all(_names_a_person(line.text, vocabulary) for line in lines):
+    """A list of participants, a person a line ("The President", "Mr. Akalovsky"), perhaps grouped under the
+    side they are of ("US", "USSR"): each person a field, each side line a field of its own."""
+    if not lines or not all(line.text in vocabulary.sides or _names_a_person(line.text, vocabulary) for line in lines):
         return False
-    frame.fields.extend(Field("participant_listed", line) for line in lines)
+    if all(line.text in vocabulary.sides for line in lines):
+        return False
+    frame.fields.extend(
+        Field("participant_side" if line.text in vocabulary.sides else "participant_listed", line) for line in lines
+    )
     return True
 
 
@@ -621,7 +667,7 @@ def _listed_person_pattern(honorifics: tuple[str, ...], offices: tuple[str, ...]
     words = "|".join(re.escape(w) for w in sorted({*honorifics, *offices}, key=len, reverse=True))
     name = r"(?:[A-Z][a-z]?\.\s?){0,3}[A-Z][\w'-]+"
     return re.compile(
-        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+)?(?:{words})(?:\s+{name}){{0,3}}(?:,\s+[^.]+|\s*[—–-]\s*[^.]+)?$"
+        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+|Assistant\s+)*(?:{words})(?:\s+{name}){{0,3}}(?:,\s+[^.]+|\s*[—–-]\s*[^.]+)?$"
     )
 
 
@@ -667,6 +713,14 @@ def _head_line_kinds(line: Span, frame: RecordFrame, after_date: bool) -> str | 
     return kinds[-1] if kinds[-1] in ("date", "reference") else kinds[0]
 
 
+# Head lines that are one field, whole: (pattern, field, kind of line).
+WHOLE_LINE_FIELDS = (
+    (COPY_NUMBER, "copy_number", "copy"),
+    (REPLY_TO, "reply_to", "reply_to"),
+    (URGENCY, "urgency", "urgency"),
+)
+
+
 def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | None:
     """Read one head line into the frame's fields; return its kind, or None if it is not a head line."""
     text = line.text
@@ -701,15 +755,12 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
     if match := PLACE_DATE_LINE.match(text):
         _read_place_date(line, match, frame)
         return "date"
-    if COPY_NUMBER.match(text):
-        frame.fields.append(Field("copy_number", line))
-        return "copy"
-    if REPLY_TO.match(text):
-        frame.fields.append(Field("reply_to", line))
-        return "reply_to"
-    if URGENCY.match(text):
-        frame.fields.append(Field("urgency", line))
-        return "urgency"
+    for pattern, name, kind in WHOLE_LINE_FIELDS:
+        if pattern.match(text):
+            frame.fields.append(Field(name, line))
+            return kind
+    if _read_source_footnote(line, frame):
+        return "source_note"
     if match := ADDRESSEE.match(text):
         if match["label"]:
             frame.chrome.append(("label: To", line.sub(0, match.end("label")).strip()))
@@ -719,6 +770,16 @@ def _head_line_kind(line: Span, frame: RecordFrame, after_date: bool) -> str | N
         frame.fields.append(Field("place", line))
         return "place"
     return None
+
+
+def _read_source_footnote(line: Span, frame: RecordFrame) -> bool:
+    """ "/1/Source: Department of State, ...": a documentary edition's source note, its anchor apart."""
+    match = SOURCE_FOOTNOTE.match(line.text)
+    if match is None:
+        return False
+    frame.chrome.append(("source note anchor", line.sub(match.start("mark"), match.end("mark"))))
+    frame.fields.append(Field("source_note", line.sub(match.start("note"), match.end("note"))))
+    return True
 
 
 def _read_place_date(line: Span, match: re.Match[str], frame: RecordFrame) -> None:

@@ -33,6 +33,9 @@ CLARIFICATION = re.compile(r"^.+--\s*ed\.$")
 # English words do not have (-ii, -yi, -nyi, -eni, zh, kh, iu, ia).
 RUSSIAN_GLOSS = re.compile(r"^[a-z]+(?:ii|yi|nyi|oi|eni|ie|aia|iia)$|^[a-z]*(?:zh|kh|iu|ia)[a-z]*(?:i|y)$")
 
+# Where a page of the printed edition begins, in its online text: "[Page 412]", "[Page 97]"
+PAGE_MARKER = re.compile(r"^Page \d{1,4}$")
+
 # A footnote number of a published collection in brackets: "President Roosevelt's son[211]"
 FOOTNOTE_IN_BRACKETS = re.compile(r"^\d{1,4}$")
 
@@ -67,6 +70,7 @@ READER_NOTE_TYPES = (
     "defect",
     "footnote_reference",
     "archive_note",
+    "page_marker",
 )
 
 
@@ -167,6 +171,8 @@ def classify_note(text: str, text_before: str) -> str:
         return "ed_note"
     if FOOTNOTE_IN_BRACKETS.match(text):
         return "footnote_reference"
+    if PAGE_MARKER.match(text):
+        return "page_marker"
     if ELLIPSIS_IN_ORIGINAL.match(text):
         return "ellipsis_in_original"
     if SIGNATURE_MARK.match(text):

@@ -211,7 +211,10 @@ class Attributor:
     def cast_label(self) -> re.Pattern[str]:
         # A label in any case with a full stop or colon, on the line of the words or alone before them:
         # "McCloy. We believe ...", "A.I.Mikoyan. ...", "F. Castro:" then the words on the next line.
-        return re.compile(rf"^(?P<label>{self.name_pattern})(?P<punctuation>[.:]\s+)(?=\S)", re.IGNORECASE)
+        # ... and with a stage direction before the colon: "N.S. Khrushchev (after the translation ended):"
+        return re.compile(
+            rf"^(?P<label>{self.name_pattern})(?:\s+\([^()\n]{{1,60}}\))?(?P<punctuation>[.:]\s+)(?=\S)", re.IGNORECASE
+        )
 
     @cached_property
     def subject_attribution(self) -> re.Pattern[str]:

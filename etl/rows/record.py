@@ -26,6 +26,9 @@ from etl.rows.participants import name_rows, participant_rows
 from etl.rows.turns import turn_segments, utterance_rows
 from etl.rows.types import Curated, SeedRows, TableRows, one_line
 
+# The fields of a record's list of participants, read in order: a side's line, then the people of that side.
+LIST_FIELDS = ("participant_side", "participant_listed")
+
 
 def parse_seed(
     text: str, seed_file: str, sha256: str, registry: Registry, curated: Curated, taken_ids: Set[str] = frozenset()
@@ -72,7 +75,7 @@ def parse_seed(
         layout.conversation,
         registry,
         curated.vocabulary,
-        [item.span for item in layout.all("participant_listed")],
+        sorted((item.span for item in layout.fields if item.name in LIST_FIELDS), key=lambda span: span.start),
         date.fromisoformat(key.date),
         text,
         [item.span for name in ("summary", "citation") for item in layout.all(name)],
