@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from chromium import site_server
 from playwright.sync_api import Page, expect
+from servers import site_server
 
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME

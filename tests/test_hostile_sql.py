@@ -21,13 +21,13 @@ import httpx
 import pytest
 from chromium import launch_chromium
 from playwright.sync_api import sync_playwright
+from servers import running_server
 
 from etl.publish.serve import (
     datasette_app,
     datasette_arguments,
     datasette_settings,
     load_metadata,
-    running_server,
     write_inspect_file,
 )
 from etl.publish.site import DATABASE_NAME
