@@ -18,7 +18,33 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from etl.publish.serve import HOST, server_command, write_inspect_file
+from etl.publish.serve import (
+    HOST,
+    datasette_executable,
+    inspect_file_for,
+    server_command,
+    site_options,
+    write_inspect_file,
+)
+
+
+def datasette_arguments(db_path: Path, port: int, inspect_file: Path | None = None) -> list[str]:
+    """The site as one ``datasette serve`` process would serve it (``make serve`` runs uvicorn workers instead):
+    immutable database, inspect counts, metadata, every setting of settings.json, CORS, bound to 127.0.0.1;
+    the tests read the site's options (``site_options``, which ``make publish`` uses too) from it."""
+    return [
+        datasette_executable(),
+        "serve",
+        "--immutable",
+        str(db_path),
+        "--inspect-file",
+        str(inspect_file or inspect_file_for(db_path)),
+        *site_options(),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+    ]
 
 
 def free_port() -> int:

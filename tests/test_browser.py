@@ -1,6 +1,6 @@
 """The site in a real browser: Debian's Chromium, driven by Playwright, against a real ``datasette serve``.
 
-The server is started the way ``make serve`` starts it (``etl.publish.serve.datasette_arguments``), on a free port
+The server is started the way ``make serve`` starts it (``tests/servers.py``), on a free port
 of 127.0.0.1, and is always stopped. Each step saves a screenshot under build/screenshots/.
 """
 

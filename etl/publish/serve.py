@@ -72,24 +72,6 @@ def setting_options() -> list[str]:
     return options
 
 
-def datasette_arguments(db_path: Path, port: int, inspect_file: Path | None = None) -> list[str]:
-    """The full ``datasette serve`` command line (one process): immutable database, inspect counts, metadata,
-    templates, plugins, every setting of settings.json, CORS, bound to 127.0.0.1."""
-    return [
-        datasette_executable(),
-        "serve",
-        "--immutable",
-        str(db_path),
-        "--inspect-file",
-        str(inspect_file or inspect_file_for(db_path)),
-        *site_options(),
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-    ]
-
-
 def worker_count() -> int:
     """One worker process per core, at most ``MAX_WORKERS``."""
     return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
@@ -162,7 +144,7 @@ STATIC_EDITION_PLUGINS = {"havana-1962": {"static_edition": True}}
 
 
 def datasette_app(db_path: Path, inspect_data: dict | None = None, static_edition: bool = False) -> Datasette:
-    """A Datasette configured exactly as ``datasette_arguments`` configures the server, for in-process use
+    """A Datasette configured exactly as ``datasette serve`` with ``site_options()`` is, for in-process use
     (the test client, the uvicorn workers, the static edition); its ``client`` is a ``BrowsingClient``."""
     metadata = load_metadata()
     if static_edition:
