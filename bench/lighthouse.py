@@ -18,7 +18,9 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from etl.publish.serve import DATABASE_VARIABLE, INSPECT_FILE_VARIABLE, running_server, worker_count
+from servers import running_server
+
+from etl.publish.serve import DATABASE_VARIABLE, INSPECT_FILE_VARIABLE, worker_count
 from etl.publish.serve import write_inspect_file as inspect
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from etl.publish.serve import HOST, bounded_process, free_port
+from servers import bounded_process, free_port
+
+from etl.publish.serve import HOST
 
 STATIC_FLOOR_PATH = "/static-floor"
 CACHE_ZONE = "havana"

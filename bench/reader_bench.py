@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 from bench.build_bench import run_build
@@ -24,7 +23,6 @@ def run(work: Path, log=print) -> dict:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    sys.path.insert(0, str(ROOT / "tests"))
     from corpus import absent_reason, corpus_records
     from seedfolder import write_manifest
 

@@ -30,11 +30,12 @@ import urllib.parse
 from pathlib import Path
 
 import httpx
+from servers import running_server
 
 from bench.plain_datasette import plain_command
 from bench.proxy import STATIC_FLOOR_PATH, caching_proxy
 from bench.wrk import run_wrk
-from etl.publish.serve import datasette_settings, load_metadata, running_server, worker_count, write_inspect_file
+from etl.publish.serve import datasette_settings, load_metadata, worker_count, write_inspect_file
 from etl.publish.site import DATABASE_NAME
 
 CONCURRENCY = (1, 8, 32)

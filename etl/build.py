@@ -183,7 +183,7 @@ def _read_all(
     warnings: list[str] = []
     taken_ids: set[str] = set()
     provisional: dict[str, Person] = {}
-    articles: dict[str, dict] = {}  # the best row of each article so far (merge_articles)
+    articles: dict[str, dict] = {}  # the best row of each article so far (keep_best_article)
     referenced: set[str] = set()
     checksums: dict[str, str] = {}
     for source, record in _read_in_order(sources, inputs, workers):
@@ -435,15 +435,6 @@ def _version_rows(dataset: dict, seed_checksums: dict[str, str]) -> list[dict]:
 
 
 COMPLETENESS_RANK = {"full": 0, "partial": 1, "none": 2}
-
-
-def merge_articles(articles: list[dict]) -> list[dict]:
-    """One row per article although several records quote or name it: the most complete quotation wins,
-    and of equally complete ones the first record's."""
-    best: dict[str, dict] = {}
-    for row in articles:
-        keep_best_article(best, row)
-    return articles_in_order(best)
 
 
 def articles_in_order(best: dict[str, dict]) -> list[dict]:

@@ -74,10 +74,7 @@ def build(seeds_dir: Path, out_path: Path, strict: bool) -> None:
 
     # SIGTERM (a stopped job, a closed terminal) ends the build as Ctrl-C does: its partial file is removed.
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    try:
-        build_database(seeds_dir, out_path, strict=strict, log=click.echo)
-    except BuildError as error:
-        raise click.ClickException(str(error)) from error
+    build_database(seeds_dir, out_path, strict=strict, log=click.echo)
 
 
 @main.command()
@@ -87,10 +84,7 @@ def read(record: Path) -> None:
     from etl.build import read_one_record
     from etl.report import render_reading
 
-    try:
-        seed = read_one_record(record)
-    except BuildError as error:
-        raise click.ClickException(str(error)) from error
+    seed = read_one_record(record)
     click.echo(render_reading(seed, record.read_text(encoding="utf-8")), nl=False)
 
 

@@ -107,15 +107,6 @@ _ALLOWED = {
 }
 
 
-def printed_words(spans: list[dict]) -> list[str]:
-    """The words a turn's spans print, in order.
-
-    A turn can go on across a note paragraph ("[Ed. note: ...]") or a line of the printed page
-    ("113Reference copy"); those are rows of their own, and the turn's spans leave them out.
-    """
-    return printed_text(spans).split()
-
-
 def printed_text(spans: list[dict]) -> str:
     """A turn's spans joined by a space: its text where the turn is one paragraph."""
     return " ".join(span["text"] for span in spans)

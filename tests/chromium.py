@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from playwright.sync_api import Browser, Playwright, sync_playwright
-
-from etl.publish.serve import running_server, write_inspect_file
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,12 +30,3 @@ def chromium_browser() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
-
-
-@contextmanager
-def site_server(database_path: Path, work: Path, lifetime_seconds: int, start_seconds: int = 30) -> Iterator[str]:
-    """A real server of the site on 127.0.0.1 with the repository's settings; it stops by itself after
-    ``lifetime_seconds`` even if the test run is killed."""
-    inspect_file = write_inspect_file(database_path, work / "inspect.json")
-    with running_server(database_path, inspect_file, work / "server.log", lifetime_seconds, start_seconds) as base_url:
-        yield base_url

@@ -13,9 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from chromium import site_server
 from conftest import STEP_TIMEOUT_MS
 from playwright.sync_api import Browser, Page
+from servers import site_server
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

@@ -48,7 +48,7 @@ def test_article_9_is_named_only_inside_the_quoted_articles(db):
 
 
 def test_an_article_quoted_by_two_records_is_one_row_with_the_fullest_text():
-    from etl.build import merge_articles
+    from etl.build import articles_in_order, keep_best_article
 
     named = {
         "article_id": "protocol-1962-10-31-article-13",
@@ -58,4 +58,7 @@ def test_an_article_quoted_by_two_records_is_one_row_with_the_fullest_text():
         "text": None,
     }
     quoted = {**named, "completeness": "full", "text": "The Government of the Republic of Cuba agrees ..."}
-    assert merge_articles([named, quoted, dict(named)]) == [quoted]
+    best: dict[str, dict] = {}
+    for row in [named, quoted, dict(named)]:  # the rows of three records, in order, as the build keeps them
+        keep_best_article(best, row)
+    assert articles_in_order(best) == [quoted]

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import running_server
 
-from etl.publish.serve import running_server, write_inspect_file
+from etl.publish.serve import write_inspect_file
 from etl.publish.site import DATABASE_NAME
 
 # Slow (sends hostile load to a real two-worker server): `make test-fast` leaves it out.

@@ -1,6 +1,6 @@
 """The site in a real browser: Debian's Chromium, driven by Playwright, against a real ``datasette serve``.
 
-The server is started the way ``make serve`` starts it (``etl.publish.serve.datasette_arguments``), on a free port
+The server is started the way ``make serve`` starts it (``tests/servers.py``), on a free port
 of 127.0.0.1, and is always stopped. Each step saves a screenshot under build/screenshots/.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from chromium import site_server
 from playwright.sync_api import Page, expect
+from servers import site_server
 
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import DATABASE_NAME

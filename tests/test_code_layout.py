@@ -1,8 +1,11 @@
-"""The layout shows the architecture: each stage imports only the stages before it."""
+"""The layout shows the architecture: each stage imports only the stages before it, and etl/ holds only what
+production uses (test helpers and the server harness live in tests/)."""
 
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,80 @@ def test_the_readmes_code_map_says_what_each_stage_may_import():
         assert row is not None, f"the README's code map has no row for {path}"
         claimed = {name.strip() for name in row[2].rstrip(" |").split(",")} - {"nothing"}
         assert claimed == {name.removeprefix("etl.") for name in allowed}, f"the code map's row for {path}"
+
+
+# What production reads besides etl/'s Python: its templates, data and static files, and the commands of the Makefile
+# and pyproject.toml (``python -c "from etl... import ..."``, entry points).
+PRODUCTION_FILES = [
+    *(path for path in (REPO / "etl").rglob("*") if path.is_file() and path.suffix not in (".py", ".pyc")),
+    REPO / "Makefile",
+    REPO / "pyproject.toml",
+]
+WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                found.add(id(first.value))
+    return found
+
+
+def names_production_uses() -> Counter[str]:
+    """Every name etl/ reads in code (not in docstrings), names in its strings (``"etl.publish.asgi:create_app"``)
+    and the words of the files production reads besides."""
+    used: Counter[str] = Counter()
+    for path in MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                used[node.id] += 1
+            elif isinstance(node, ast.Attribute):
+                used[node.attr] += 1
+            elif isinstance(node, ast.alias):
+                used[node.name.rsplit(".", 1)[-1]] += 1
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                used.update(WORD.findall(node.value))
+    for path in PRODUCTION_FILES:
+        used.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return used
+
+
+def defined_names(path: Path) -> list[str]:
+    """The names a module defines at its top level, but Datasette's plugin hooks (called by their names)."""
+    names = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if not any("hookimpl" in ast.unparse(decorator) for decorator in node.decorator_list):
+                names.append(node.name)
+        elif isinstance(node, ast.Assign):
+            names += [target.id for target in node.targets if isinstance(target, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+    return [name for name in names if not name.startswith("__")]
+
+
+def test_every_name_etl_defines_is_used_by_production_not_only_by_tests():
+    """Dead code and test helpers stay out of etl/: a function, class or constant that only tests or benchmarks
+    use belongs in tests/ (the server harness is ``tests/servers.py``)."""
+    used = names_production_uses()
+    unused = [f"{path.relative_to(REPO)}: {name}" for path in MODULES for name in defined_names(path) if not used[name]]
+    assert unused == []
+
+
+def test_the_rule_finds_the_server_harness_if_it_comes_back_to_etl(tmp_path):
+    """``running_server`` was in etl/publish/serve.py, where only tests and benchmarks called it."""
+    module = tmp_path / "serve.py"
+    module.write_text(
+        '"""Serve."""\n\n\ndef server_command():\n    pass\n\n\ndef running_server():\n    pass\n', encoding="utf-8"
+    )
+    used = names_production_uses()
+    assert [name for name in defined_names(module) if not used[name]] == ["running_server"]

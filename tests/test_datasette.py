@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 import yaml
+from servers import datasette_arguments
 
 from etl.publish.facts import load_dataset_facts
-from etl.publish.serve import METADATA_FILE, datasette_arguments, datasette_settings
+from etl.publish.serve import METADATA_FILE, datasette_settings
 from etl.publish.site import DATABASE_NAME, dump_metadata, load_site_settings, render_metadata
 from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW_NAME
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from chromium import site_server
 from markupsafe import Markup
 from playwright.sync_api import Browser, Page
+from servers import site_server
 
 import etl.publish.edition as edition
 from etl.publish.edition import Mark, annotate, load_copy_artefacts, record_text, sits_in_text

@@ -9,7 +9,7 @@ import pytest
 
 from etl.build import build_database, load_curated_inputs
 from etl.errors import InvariantError
-from etl.invariants import check_invariants, printed_words
+from etl.invariants import check_invariants
 from etl.rows.record import parse_seed
 from etl.schema import TABLES
 
@@ -17,6 +17,15 @@ from etl.schema import TABLES
 def test_every_note_marker_is_exactly_the_printed_text(db, seed_texts):
     for row in db.query("select * from editorial_notes"):
         assert seed_texts[row["seed_file"]][row["char_start"] : row["char_end"]] == row["marker"], row["note_id"]
+
+
+def printed_words(spans: list[dict]) -> list[str]:
+    """The words a turn's spans print, in order.
+
+    A turn can go on across a note paragraph ("[Ed. note: ...]") or a line of the printed page
+    ("113Reference copy"); those are rows of their own, and the turn's spans leave them out.
+    """
+    return [word for span in spans for word in span["text"].split()]
 
 
 def test_every_turn_is_the_printed_text_of_its_spans(db, seed_texts):

@@ -13,8 +13,8 @@ from pathlib import Path
 import bibtexparser
 import jsonschema
 import pytest
-from chromium import site_server
 from playwright.sync_api import Page, expect
+from servers import site_server
 from test_citations import GOOGLE_DATASET_SHAPE, TURN
 
 from etl.publish.facts import load_dataset_facts

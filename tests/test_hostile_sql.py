@@ -2,7 +2,7 @@
 
 Everything runs against the real built database with the repository's own settings, metadata, templates
 and plugins: Datasette's test client (``etl.publish.serve.datasette_app``) for single requests, a real
-``datasette serve`` on 127.0.0.1 (``etl.publish.serve.datasette_arguments``) where requests must overlap, and
+server on 127.0.0.1, started as ``make serve`` starts it (``tests/servers.py``), where requests must overlap, and
 Debian's Chromium where only a browser can tell whether a script runs.
 """
 
@@ -21,13 +21,12 @@ import httpx
 import pytest
 from chromium import launch_chromium
 from playwright.sync_api import sync_playwright
+from servers import datasette_arguments, running_server
 
 from etl.publish.serve import (
     datasette_app,
-    datasette_arguments,
     datasette_settings,
     load_metadata,
-    running_server,
     write_inspect_file,
 )
 from etl.publish.site import DATABASE_NAME

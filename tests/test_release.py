@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import frictionless
 import pytest
@@ -20,7 +21,6 @@ from etl.publish.release import (
     IDENTITY_FINGERPRINTS,
     ZIP_FILE_MODE,
     ZIP_TIMESTAMP,
-    id_changes,
     release_name,
     render_stable_ids,
     stable_ids,
@@ -37,6 +37,44 @@ def _sha256(path: Path) -> str:
 
 def _major(version: str) -> int:
     return int(version.split(".")[0])
+
+
+def id_changes(released: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What a build did to the ids of a release: each id it dropped and each id whose meaning changed.
+
+    Ids are compared on the fingerprint the release recorded, so a later change of IDENTITY_FINGERPRINTS
+    cannot loosen the promise made by an earlier release.
+    """
+    problems = []
+    for table_name, table in released["tables"].items():
+        current_table = current["tables"].get(table_name)
+        if current_table is None:
+            problems.append(f"table {table_name} of release {released['version']} is gone")
+            continue
+        if current_table["key"] != table["key"]:
+            problems.append(
+                f"{table_name}: key {table['key']} of release {released['version']} is now {current_table['key']}"
+            )
+            continue
+        positions = [
+            current_table["fingerprint"].index(name) if name in current_table["fingerprint"] else None
+            for name in table["fingerprint"]
+        ]
+        if None in positions:
+            problems.append(f"{table_name}: fingerprint columns {table['fingerprint']} are no longer recorded")
+            continue
+        now = {json.dumps(key): [fingerprint[i] for i in positions] for key, fingerprint in current_table["ids"]}
+        for key, fingerprint in table["ids"]:
+            label = json.dumps(key, ensure_ascii=False)
+            if json.dumps(key) not in now:
+                problems.append(f"{table_name} {label} of release {released['version']} is missing")
+            elif now[json.dumps(key)] != fingerprint:
+                problems.append(
+                    f"{table_name} {label} meant {dict(zip(table['fingerprint'], fingerprint, strict=True))} "
+                    f"in release {released['version']}, "
+                    f"now {dict(zip(table['fingerprint'], now[json.dumps(key)], strict=True))}"
+                )
+    return problems
 
 
 @pytest.fixture(scope="session")

@@ -20,10 +20,12 @@ import sysconfig
 import time
 import tomllib
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from servers import bounded_process, free_port, running_server
 
 from etl.publish.deploy import (
     CLOUD_RUN_MAX_INSTANCES,
@@ -37,13 +39,10 @@ from etl.publish.deploy import (
 from etl.publish.facts import load_dataset_facts
 from etl.publish.serve import (
     HOST,
-    bounded_process,
     datasette_app,
     datasette_executable,
     datasette_settings,
-    free_port,
     load_metadata,
-    running_server,
     server_command,
     site_options,
     write_inspect_file,
@@ -127,21 +126,38 @@ async def test_row_links_and_citations_point_where_they_should(ds, release_hash)
     )  # the citation: the row in every release
 
 
-def test_two_worker_processes_serve_the_release_over_http(database_path, tmp_path, release_hash):
+@pytest.fixture
+def two_workers(database_path: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The site as ``make serve`` runs it, with two worker processes, for one test (which may kill one):
+    its base URL and its log."""
     inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
-    with running_server(database_path, inspect_file, tmp_path / "server.log", 120, 60, workers=2) as base_url:
-        with httpx.Client(base_url=base_url, timeout=30) as client:
-            redirect = client.get(f"{DB}/utterances.json?_size=1")
-            page = client.get(f"{DB}-{release_hash}/utterances.json?_size=1&_shape=array")
-            error = client.get(f"{DB}-{release_hash}/no_such_table")
+    log = tmp_path / "server.log"
+    with running_server(database_path, inspect_file, log, 120, 60, workers=2) as base_url:
+        yield base_url, log
+
+
+def test_two_worker_processes_serve_the_release_over_http(two_workers, release_hash):
+    base_url, log = two_workers
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        redirect = client.get(f"{DB}/utterances.json?_size=1")
+        page = client.get(f"{DB}-{release_hash}/utterances.json?_size=1&_shape=array")
+        error = client.get(f"{DB}-{release_hash}/no_such_table")
     assert (
         redirect.status_code == 302 and redirect.headers["location"] == f"{DB}-{release_hash}/utterances.json?_size=1"
     )
     assert page.status_code == 200 and page.headers["cache-control"] == YEAR and len(page.json()) == 1
     assert error.status_code == 404 and error.headers["cache-control"] == "no-store"
-    log = (tmp_path / "server.log").read_text()
-    assert log.count("Application startup complete") == 2, log[-2000:]
-    assert "Started parent process" in log  # uvicorn's own supervisor
+    text = logged(log, "Application startup complete", 2)  # both workers, though one may answer before the other
+    assert text.count("Application startup complete") == 2, text[-2000:]
+    assert "Started parent process" in text  # uvicorn's own supervisor
+
+
+def logged(log: Path, line: str, times: int, seconds: float = 30) -> str:
+    """The server's log once it holds ``line`` ``times`` times, or when ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while (text := log.read_text()).count(line) < times and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return text
 
 
 def worker_pids(log: Path) -> list[int]:
@@ -153,20 +169,18 @@ def worker_pids(log: Path) -> list[int]:
     ]
 
 
-def test_a_killed_worker_is_replaced_and_the_next_request_succeeds(database_path, tmp_path, release_hash):
-    inspect_file = write_inspect_file(database_path, tmp_path / "inspect.json")
-    log = tmp_path / "server.log"
-    with running_server(database_path, inspect_file, log, 120, 60, workers=2) as base_url:
-        deadline = time.monotonic() + 30
-        while len(worker_pids(log)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        first, _ = worker_pids(log)
-        os.kill(first, signal.SIGKILL)
-        while len(worker_pids(log)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert len(worker_pids(log)) == 3, log.read_text()[-2000:]  # a new worker in its place
-        with httpx.Client(base_url=base_url, timeout=30) as client:
-            answers = [client.get(f"{DB}-{release_hash}/utterances.json?_size=1").status_code for _ in range(10)]
+def test_a_killed_worker_is_replaced_and_the_next_request_succeeds(two_workers, release_hash):
+    base_url, log = two_workers
+    deadline = time.monotonic() + 30
+    while len(worker_pids(log)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    first, _ = worker_pids(log)
+    os.kill(first, signal.SIGKILL)
+    while len(worker_pids(log)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(worker_pids(log)) == 3, log.read_text()[-2000:]  # a new worker in its place
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        answers = [client.get(f"{DB}-{release_hash}/utterances.json?_size=1").status_code for _ in range(10)]
     assert answers == [200] * 10
 
 

@@ -29,8 +29,6 @@ from typing import Any  # noqa: E402
 
 from etl.publish.serve import DATABASE_VARIABLE, INSPECT_FILE_VARIABLE, datasette_app  # noqa: E402
 
-APP = "etl.publish.asgi:create_app"
-
 
 def create_app() -> Any:
     """Datasette's ASGI app for the database of ``$HAVANA_1962_DATABASE``.

@@ -119,12 +119,3 @@ def write_data_dictionary(root: Path) -> list[Path]:
     readme_path.write_text(readme, encoding="utf-8")
     dictionary_path.write_text(dictionary, encoding="utf-8")
     return [dictionary_path, readme_path]
-
-
-def render_versions_table(facts: dict) -> str:
-    """The README's table of versions, from the curated facts every release reads (``etl/curated/dataset.yml``
-    ``changes``), newest first: the same facts as the version page (``/version``) and CHANGELOG.md's headings."""
-    lines = ["| version | released | changes |", "|---|---|---|"]
-    for version, entry in reversed(list((facts.get("changes") or {}).items())):
-        lines.append(f"| {version} | {entry['release_date']} | {_cell(entry['changes'])} |")
-    return "\n".join(lines) + "\n"

@@ -19,7 +19,6 @@ from etl.paths import CURATED
 from etl.publish.facts import load_dataset_facts
 from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, Table, View
 
-DATASET_FILE = CURATED / "dataset.yml"
 SITE_FILE = CURATED / "site.yml"
 
 # The database's name in Datasette is the file's stem (build/havana-1962.db is served as /havana-1962),

@@ -234,11 +234,6 @@ PAGE_FURNITURE_LINE = re.compile(
 # The heading a published collection prints above its footnotes: "[Footnotes:]"
 FOOTNOTES_HEADING = re.compile(r"^\[?Footnotes?:?\]?$")
 
-# A list of those present opening a closing line: "Present at the conversation were ..."
-PRESENT_AT = re.compile(
-    r"^(?:Present at the conversation (?:were|was)|The conversation was attended by|Present)\b:?\s*(?P<names>.+)$"
-)
-
 
 @dataclass(frozen=True)
 class Field:

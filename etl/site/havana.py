@@ -3,9 +3,10 @@
 Loaded with ``--plugins-dir plugins``; it only uses Datasette's plugin hooks:
 
 - ``extra_template_vars`` gives every page the dataset's title, version and release date (shown in the
-  footer, ``templates/_footer.html``) and gives the row pages of the citable tables a ``citation`` (shown by
-  ``templates/row.html``): the dataset and its version, the row's permanent URL and the archival citation
-  of the record the row comes from. Row pages also get ``row_links``: their foreign keys as links with labels.
+  footer, ``templates/_footer.html``) and gives the row pages of the citable tables their ``row_sources``
+  (shown under "Cite this" by ``templates/row.html``, whose citation itself comes from ``etl/site/cite.py``):
+  the archival citation and address of each record the row comes from. Row pages also get ``row_links``:
+  their foreign keys as links with labels.
 - ``prepare_connection`` adds ``sentence_at(text, offset)``, used by a canned query to show the sentence
   a translator's gloss sits in, and ``kwic_occurrences(marked)``, each match FTS5's ``highlight()`` marked
   in a turn as a JSON list, so that keyword in context gives one row for each occurrence.
@@ -184,33 +185,15 @@ async def source_records(datasette: Any, database: str, table: str, row_id: str)
     ]
 
 
-async def row_citation(datasette: Any, database: str, table: str, request: Any, release: dict) -> dict:
-    """What the "Cite this" block of a row page shows."""
-    row_path = request.url_vars["pks"]
-    (row_id,) = primary_key_values(row_path)
-    # The unversioned URL: it names the row in every release (datasette-hashed-urls redirects it to the
-    # current release's /havana-1962-<hash>/... URL), and the text names the version.
-    row_url = datasette.absolute_url(
-        request, datasette.urls.path(f"{tilde_encode(database)}/{tilde_encode(table)}/{row_path}")
-    )
-    sources = await remembered(
+async def row_sources(datasette: Any, database: str, table: str, request: Any) -> list[dict[str, Any]]:
+    """The archival records a row page's "Cite this" block names, remembered for the row."""
+    (row_id,) = primary_key_values(request.url_vars["pks"])
+    return await remembered(
         datasette,
         database,
         ("source records", table, row_id),
         lambda: source_records(datasette, database, table, row_id),
     )
-    text = (
-        f"“{release['title']}”, version {release['version']} ({release['release_date']}), {table} {row_id}, {row_url}."
-    )
-    if sources:
-        text += " Source: " + "; ".join(
-            source["citation"]
-            + (f", {source['url']}" if source["url"] and source["url"] not in source["citation"] else "")
-            for source in sources
-        )
-        if not text.endswith("."):
-            text += "."
-    return {"row_id": row_id, "table": table, "url": row_url, "sources": sources, "text": text}
 
 
 # Per server, database and table: the primary key and one query for a row's foreign keys with their labels.
@@ -290,7 +273,7 @@ def extra_template_vars(database: str | None, table: str | None, view_name: str,
             and database == release["database"]
             and request is not None
         ):
-            variables["citation"] = await row_citation(datasette, database, table, request, release)
+            variables["row_sources"] = await row_sources(datasette, database, table, request)
         if view_name == "row" and database and table and request is not None:
             variables["row_links"] = await row_links(datasette, database, table, request)
         return variables
