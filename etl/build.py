@@ -11,6 +11,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -490,6 +491,35 @@ def article_links_to_absent_records(conn) -> list[str]:
     return warnings
 
 
+def published_translations_unlike_their_notes(conn) -> list[str]:
+    """Check each entry of ``published_translations.yml`` against the note that cites it: the note must be a
+    bibliographic note of the built records that prints every part of the entry (author, title, journal,
+    issue, year, pages); a note of a record not being built is a warning."""
+    name = "published_translations.yml"
+    notes = dict(conn.execute("select note_id, text from editorial_notes where note_type = 'bibliographic'"))
+    documents = {row[0] for row in conn.execute("select document_id from documents")}
+    warnings = []
+    for index, entry in enumerate(load_curated_entries(name)):
+        note = notes.get(entry["note_id"])
+        if note is None:
+            document = entry["note_id"].rsplit("-n", 1)[0]
+            if document not in documents:
+                warnings.append(f"{CURATED / name}:{entry['line']}: expected a record being built; {document} is not")
+                continue
+            line = line_of_node(_composed(name), [index, "note_id"])
+            raise ParseError(CURATED / name, line, f"a bibliographic note of {document}", entry["note_id"])
+        printed = " ".join(note.split())
+        parts = {
+            "author": f"{entry['author']['given']} {entry['author']['family']}",
+            **{key: str(entry[key]) for key in ("title", "journal", "issue", "year", "pages")},
+        }
+        for key, value in parts.items():
+            if not re.search(rf"(?<!\w){re.escape(value)}(?!\w)", printed):  # as whole words: "5", not "1962"
+                line = line_of_node(_composed(name), [index, key])
+                raise ParseError(CURATED / name, line, f"the {key} as note {entry['note_id']} prints it", value)
+    return warnings
+
+
 def build_database(
     seeds_dir: Path,
     out_path: Path,
@@ -519,6 +549,7 @@ def build_database(
         absent = inputs.entries_for_absent_seeds({source.path.name for source in sources})
         warnings = same_text_warnings(sources) + absent + _read_all(sources, inputs, write, log, workers)
         warnings += article_links_to_absent_records(db.conn)
+        warnings += published_translations_unlike_their_notes(db.conn)
         for warning in warnings:
             log(f"warning: {warning}")
         if strict and warnings:

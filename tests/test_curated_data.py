@@ -125,6 +125,30 @@ def test_a_yes_or_no_word_left_unquoted_in_a_vocabulary_is_caught_by_its_schema(
             "participants.yml:38: expected each name form to name one participant; 'Castro' names fidel-castro and "
             "raul-castro",
         ),
+        (
+            "published_translations.yml",
+            '  issue: "5"',
+            '  issue: "6"',
+            "published_translations.yml:9: expected the issue as note 1962-11-04-telegram-n001 prints it; found '6'",
+        ),
+        (
+            "published_translations.yml",
+            "- note_id: 1962-11-04-telegram-n001",
+            "- note_id: 1962-11-04-telegram-n002",
+            "published_translations.yml:5: expected a bibliographic note of 1962-11-04-telegram",
+        ),
+        (
+            "office_holders.yml",
+            '    to: "1963-11-22"',
+            '    to: "1960-11-22"',
+            "office_holders.yml:8: expected a term whose 'to' is not before its 'from'",
+        ),
+        (
+            "office_holders.yml",
+            "    participant_id: kennedy",
+            "    participant_id: jfk",
+            "office_holders.yml:8: expected a participant_id of participants.yml; found 'jfk'",
+        ),
     ],
 )
 def test_a_bad_curated_entry_stops_the_build_with_its_file_and_line(tmp_path, name, old, new, expected):

@@ -33,7 +33,6 @@ from etl.publish.facts import load_dataset_facts
 from etl.publish.package import (
     CITATION_FILE,
     PACKAGE_FILE,
-    PUBLISHED_TRANSLATION,
     ZENODO_FILE,
     package_tables,
     render_csv,
@@ -360,17 +359,14 @@ def test_russian_foreign_ministry_archives_are_a_source(package: dict):
     assert "Russian Foreign Ministry archives" in [source["title"] for source in package["sources"]]
 
 
-def test_published_translation_pattern_reads_the_real_bibliographic_note(db):
-    (note,) = db.query("SELECT text FROM editorial_notes WHERE note_type = 'bibliographic'")
-    match = PUBLISHED_TRANSLATION.search(note["text"])
-    assert match is not None
-    assert (match["author"], match["journal"], match["issue"], match["year"]) == (
-        "Vladislav Zubok",
-        "CWIHP Bulletin",
-        "5",
-        "1995",
-    )
-    assert match["title"].startswith("`Dismayed by the Actions of the Soviet Union'")
+def test_the_published_translation_is_cited_in_parts_from_the_curated_entry_its_note_prints(citation: dict, db):
+    (note,) = db.query("SELECT note_id, text FROM editorial_notes WHERE note_type = 'bibliographic'")
+    (reference,) = [ref for ref in citation["references"] if ref.get("type") == "article"]
+    assert reference["authors"] == [{"family-names": "Zubok", "given-names": "Vladislav"}]
+    assert (reference["journal"], reference["issue"], reference["year"]) == ("CWIHP Bulletin", "5", 1995)
+    assert reference["title"].startswith("`Dismayed by the Actions of the Soviet Union'")
+    printed = " ".join(note["text"].split())
+    assert reference["title"] in printed and note["note_id"] in reference["notes"]
 
 
 def test_published_translations_cited_by_the_records_are_sources(package: dict, db):

@@ -21,7 +21,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from etl.curation import load_curated
 from etl.publish.facts import load_dataset_facts
 from etl.publish.site import view_column_descriptions
 from etl.schema import TABLES, TABLES_BY_NAME, TURNS_VIEW, TURNS_VIEW_DESCRIPTION, TURNS_VIEW_NAME, Column, Table, View
@@ -56,23 +56,6 @@ DEFAULT_AUTHORS = ({"name": "havana-1962 maintainers"},)
 # '"Notes of Conversation between A.I. Mikoyan and Fidel Castro", November 3, 1962,
 # Wilson Center Digital Archive, ...').
 ARCHIVE_NAME = "Wilson Center Digital Archive"
-
-# The bibliographic note of the 4 November record, which names the published translations:
-# 'Note: For English translations of the Russian records ... see Vladislav Zubok, "`Dismayed by the Actions of
-# the Soviet Union': Mikoyan's talks with Fidel Castro and the Cuban leadership, November 1962" (plus
-# accompanying documents), CWIHP Bulletin 5 (Spring 1995), 59, 89-92 and 109, 159.'
-PUBLISHED_TRANSLATION = re.compile(
-    r"""
-    see\s+(?P<author>[^,"]+),\s+             # see Vladislav Zubok,
-    "(?P<title>[^"]+)"\s*                    # "`Dismayed by the Actions ...November 1962"
-    (?:\((?P<remark>[^)]*)\),\s*)?           # (plus accompanying documents),
-    (?P<journal>.+?)\s+(?P<issue>\d+)\s+     # CWIHP Bulletin 5
-    \((?P<season>[A-Za-z]+\s+)?(?P<year>\d{4})\),\s*   # (Spring 1995),
-    (?P<pages>.+?)\.?$                       # 59, 89-92 and 109, 159.
-    """,
-    re.VERBOSE,
-)
-
 
 # ---------------------------------------------------------------------------------------------------------
 # The resources: every table of the schema, and the turns view described from the columns it selects.
@@ -279,13 +262,12 @@ def render_licenses(connection: sqlite3.Connection, dataset: dict[str, Any]) -> 
 
 
 def published_translations(connection: sqlite3.Connection) -> list[dict[str, Any]]:
-    """The published translations the records cite, from their bibliographic notes, each with its note."""
+    """The published translations the records cite, each bibliographic note with the parts of its citation
+    from ``etl/curated/published_translations.yml`` (``None`` for a note no entry describes). The build has
+    checked that each note prints every part of its entry; nothing here parses a note's words."""
+    entries = {entry["note_id"]: entry for entry in load_curated("published_translations.yml") or []}
     notes = _rows(connection, "SELECT * FROM editorial_notes WHERE note_type = 'bibliographic' ORDER BY note_id")
-    translations = []
-    for note in notes:
-        match = PUBLISHED_TRANSLATION.search(" ".join(note["text"].split()))
-        translations.append({"note": note, "match": match})
-    return translations
+    return [{"note": note, "cited": entries.get(note["note_id"])} for note in notes]
 
 
 def render_sources(connection: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -323,7 +305,7 @@ def render_sources(connection: sqlite3.Connection) -> list[dict[str, Any]]:
         note = translation["note"]
         sources.append(
             {
-                "title": translation["match"]["title"] if translation["match"] else note["text"],
+                "title": translation["cited"]["title"] if translation["cited"] else note["text"],
                 "description": f"Published English translations, as cited by note {note['note_id']}: {note['text']}",
             }
         )
@@ -408,17 +390,16 @@ def _record_reference(connection: sqlite3.Connection, document: dict[str, Any]) 
 
 def _translation_reference(translation: dict[str, Any]) -> dict[str, Any]:
     """A published translation cited by a bibliographic note, as a CFF reference."""
-    note, match = translation["note"], translation["match"]
-    if match is None:
+    note, cited = translation["note"], translation["cited"]
+    if cited is None:
         return {"type": "generic", "title": note["text"], "authors": [{"name": "anonymous"}], "notes": note["note_id"]}
-    given_names, _, family_names = match["author"].strip().rpartition(" ")
     reference: dict[str, Any] = {
         "type": "article",
-        "title": match["title"],
-        "authors": [{"family-names": family_names, "given-names": given_names}],
-        "journal": match["journal"].strip(),
-        "issue": match["issue"],
-        "year": int(match["year"]),
+        "title": cited["title"],
+        "authors": [{"family-names": cited["author"]["family"], "given-names": cited["author"]["given"]}],
+        "journal": cited["journal"],
+        "issue": cited["issue"],
+        "year": cited["year"],
         "notes": f"As cited by this dataset's note {note['note_id']}: {note['text']}",
     }
     return reference
