@@ -28,13 +28,22 @@ DB = f"/{DATABASE_NAME}"
 
 # What each canned query answers with: the columns a reader sees, in order.
 CANNED_QUERY_COLUMNS = {
-    "read_record": ["turn", "kind", "who", "text", "row_id"],
+    "read_record": ["turn", "kind", "who", "text", "utterance_id", "note_id"],
     "participant_turns": ["date", "document_id", "seq", "mode", "speaker_label", "text", "words", "utterance_id"],
     "words_per_participant": ["record", "speaker", "kind", "turns", "words", "editorial_words"],
     "keyword_in_context": ["utterance_id", "date", "speaker", "in_context", "offset_in_spoken_text", "place"],
     "search_talks": ["utterance_id", "date", "speaker", "said_by_named", "text", "rank"],
     "who_answers_whom": ["speaker", "next_speaker", "times", "records"],
-    "article_discussions": ["article", "quoted", "phrase", "document_id", "speaker", "passage", "row_id"],
+    "article_discussions": [
+        "article",
+        "quoted",
+        "phrase",
+        "document_id",
+        "speaker",
+        "passage",
+        "utterance_id",
+        "note_id",
+    ],
     "notes_of_type": ["note_id", "document_id", "speaker", "marker", "text", "resp", "explanation"],
     "glosses_and_queries": ["note_id", "note_type", "marker", "speaker", "sentence", "utterance_id"],
     "search_notes": ["note_id", "note_type", "marker", "utterance_id"],
@@ -133,8 +142,9 @@ async def test_every_canned_query_answers_with_its_columns_and_rows(ds, canned_q
 async def test_read_record_lists_every_turn_and_note_of_the_record_once(ds, db, canned_query_parameters):
     document_id = canned_query_parameters["read_record"]["document_id"]
     rows = await get_json(ds, f"{DB}/read_record.json?document_id={document_id}&_shape=array")
-    turn_ids = [row["row_id"] for row in rows if row["kind"].startswith("turn")]
-    note_ids = sorted(row["row_id"] for row in rows if row["kind"].startswith("note"))
+    turn_ids = [row["utterance_id"] for row in rows if row["kind"].startswith("turn")]
+    note_ids = sorted(row["note_id"] for row in rows if row["kind"].startswith("note"))
+    assert all((row["utterance_id"] is None) != (row["note_id"] is None) for row in rows)  # one id a row
     expected_turns = [
         r[0]
         for r in db.execute("select utterance_id from utterances where document_id = ? order by seq", [document_id])

@@ -313,7 +313,7 @@ async def test_a_persons_turns_are_found_by_any_name_a_person_types(ds, db, type
 )
 async def test_a_record_is_read_by_its_date_number_or_kind(ds, db, typed):
     rows = await rows_of(ds, f"{DB}/read_record.json?_shape=array&document_id=" + urllib.parse.quote(typed))
-    turns = [row["row_id"] for row in rows if row["kind"].startswith("turn")]
+    turns = [row["utterance_id"] for row in rows if row["kind"].startswith("turn")]
     assert turns == [
         row[0]
         for row in db.execute(
@@ -409,7 +409,7 @@ def test_every_curated_article_link_names_a_real_turn_and_article_the_turn_does_
 
 async def test_a_curated_link_is_shown_apart_with_its_reason_and_never_as_a_printed_place(ds):
     rows = await rows_of(ds, f"{DB}/article_discussions.json?_shape=array&article=13")
-    assert "1962-11-05-memorandum-u003" not in {row["row_id"] for row in rows}
+    assert "1962-11-05-memorandum-u003" not in {row["utterance_id"] for row in rows}
     page = html.unescape((await ds.client.get(f"{DB}/article_discussions?article=13")).text)
     section = page.split('<section class="curated-article-links">', 1)[1].split("</section>", 1)[0]
     assert "the text does not name the article" in section

@@ -64,10 +64,6 @@ ID_COLUMNS = {
     "note_id": "editorial_notes",
     "article_id": "protocol_articles",
 }
-# row_id columns mix turns and notes: "1962-11-05-memorandum-u014" is a turn, "...-n003" a note.
-ROW_ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9-]+-(?P<kind>[un])\d+$")
-ROW_ID_TABLES = {"u": "utterances", "n": "editorial_notes"}
-
 # The marks of FTS5 snippet() in the keyword-in-context query: "... we **inspection** of ...".
 SNIPPET_MATCH = re.compile(r"\*\*(?P<match>.+?)\*\*")
 
@@ -289,8 +285,6 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
         highlighted = SNIPPET_MATCH.sub(lambda match: f"<mark>{match['match']}</mark>", str(escape(value)))
         return Markup(highlighted)
     target = ID_COLUMNS.get(column)
-    if column == "row_id" and (match := ROW_ID.match(value)):
-        target = ROW_ID_TABLES[match["kind"]]
     if target is None:
         return None
     return row_link(datasette, database, target, value)
