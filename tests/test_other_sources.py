@@ -111,13 +111,24 @@ def test_offices_in_a_list_of_participants_name_who_held_them_that_day(built, na
         assert (office, participant_id) in roles
 
 
-def test_an_office_names_no_one_outside_its_holders_term(tmp_path):
-    text = (FIXTURES / "us-memorandum-1961.txt").read_text(encoding="utf-8").replace("June 20, 1961", "June 20, 1964")
-    record = tmp_path / "us-memorandum-1964.txt"
+@pytest.mark.parametrize(
+    "printed, holder",
+    [
+        ("June 20, 1961", "kennedy"),
+        ("June 20, 1964", "johnson"),  # the office names whoever held it on the record's day
+        ("November 22, 1963", None),  # the day both men held it names neither
+        ("June 20, 1960", None),  # no holder of that day is curated
+    ],
+)
+def test_an_office_names_who_held_it_on_the_records_day_and_no_one_outside_the_curated_terms(tmp_path, printed, holder):
+    text = (FIXTURES / "us-memorandum-1961.txt").read_text(encoding="utf-8").replace("June 20, 1961", printed)
+    record = tmp_path / "us-memorandum.txt"
     record.write_text(text, encoding="utf-8")
     seed = read_one_record(record)
-    assert "kennedy" not in {person.participant_id for person in seed.people}
-    assert any("'The President' in the list of participants names no holder" in w for w in seed.warnings)
+    presidents = {person.participant_id for person in seed.people} & {"kennedy", "johnson"}
+    assert presidents == ({holder} if holder else set())
+    unresolved = any("'The President' in the list of participants names no single holder" in w for w in seed.warnings)
+    assert unresolved == (holder is None)
 
 
 @pytest.mark.parametrize("name", [name for name in EXPECTED if "author" in expected(name)])

@@ -96,8 +96,8 @@ def parse_seed(
         cast.add_provisional_label(label.label)
     for offset, office in cast.unresolved_offices:
         warnings.append(
-            f"{seed_file}:{line_of(text, offset)}: {office!r} in the list of participants names no holder of the "
-            f"office on {key.date}: add one to etl/curated/office_holders.yml"
+            f"{seed_file}:{line_of(text, offset)}: {office!r} in the list of participants names no single holder "
+            f"of the office on {key.date}: add one to etl/curated/office_holders.yml"
         )
     for offset, printed in cast.new_people:
         warnings.append(
