@@ -159,6 +159,7 @@ def test_the_participants_are_read(built, name):
     }
     for surname in expected(name)["participants"]:
         assert any(surname.casefold() in found.casefold() for found in names), (surname, names)
+    assert len(names) == len(expected(name)["participants"]), names  # and no one else (no "Sov Govt")
 
 
 @pytest.mark.parametrize("name", EXPECTED)

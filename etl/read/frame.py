@@ -320,9 +320,9 @@ def parse_frame(text: str, seed_file: str, vocabulary: Vocabulary) -> RecordFram
     if frame.layout == "archive_markdown_page":
         body_start, body_end = _parse_markdown_page(text, seed_file, frame)
     elif frame.layout == "archive_web_page":
-        body_start, body_end = _parse_web_page(text, seed_file, frame, vocabulary.archive_page)
+        body_start, body_end = _parse_web_page(text, seed_file, frame, vocabulary.archive_page, vocabulary)
     else:
-        body_start, body_end = 0, len(text)
+        body_start, body_end = _edition_page_start(text, frame, vocabulary), len(text)
     blocks = split_blocks(text, body_start, body_end)
     if not blocks:
         raise ParseError(seed_file, line_of(text, body_start), "the text of a record after its heading")
@@ -388,7 +388,9 @@ def _parse_markdown_page(text: str, seed_file: str, frame: RecordFrame) -> tuple
     raise ParseError(seed_file, line_of(text, len(text)), "the record's text after the '### **Contents:**' section")
 
 
-def _parse_web_page(text: str, seed_file: str, frame: RecordFrame, page: ArchivePageRules) -> tuple[int, int]:
+def _parse_web_page(
+    text: str, seed_file: str, frame: RecordFrame, page: ArchivePageRules, vocabulary: Vocabulary
+) -> tuple[int, int]:
     """Read the web page's header and footer; return the bounds of the record's text between them.
 
     The header is the page's chrome (navigation, breadcrumb, widgets, a funder's line), the archive's date and
@@ -397,6 +399,7 @@ def _parse_web_page(text: str, seed_file: str, frame: RecordFrame, page: Archive
     """
     blocks = split_blocks(text, 0, len(text))
     index = _take_chrome(blocks, 0, frame, page)
+    index = _take_edition_header(blocks, index, frame, vocabulary)
     if index < len(blocks) and ARCHIVE_DATE.match(blocks[index].text):
         frame.fields.append(Field("archive_date", blocks[index]))
         index += 1
@@ -413,6 +416,37 @@ def _parse_web_page(text: str, seed_file: str, frame: RecordFrame, page: Archive
         end = blocks[footer].start if footer < len(blocks) else len(text)
         raise ParseError(seed_file, line_of(text, end), "the record's text between the page's header and footer")
     return blocks[index].start, blocks[footer - 1].end
+
+
+# The most paragraphs of a documentary edition's page header above a numbered document (its menus, the
+# volume's title, the chapter's).
+MAX_EDITION_HEADER = 12
+
+
+def _take_edition_header(blocks: list[Span], index: int, frame: RecordFrame, vocabulary: Vocabulary) -> int:
+    """The page header of a documentary edition's web page, down to the document's numbered title ("229.
+    Memorandum of Conversation/1/"): the menus, the volume's and the chapter's titles, a copy's boilerplate,
+    the end of the document before on the same page, are the page's, not the record's, and are site chrome a
+    line each. Nothing is taken where no numbered title of a kind of record follows soon."""
+    ahead = blocks[index : index + MAX_EDITION_HEADER]
+    numbered = next((i for i, block in enumerate(ahead) if _numbered_title(block, vocabulary)), None)
+    if not numbered or any(ARCHIVE_DATE.match(block.text) for block in ahead[:numbered]):
+        return index
+    for block in ahead[:numbered]:
+        frame.chrome.extend(("the edition's page around the record", line) for line in split_lines(block))
+    return index + numbered
+
+
+def _numbered_title(block: Span, vocabulary: Vocabulary) -> bool:
+    match = NUMBERED_TITLE.match(block.text.split("\n", 1)[0])
+    return bool(match and vocabulary.document_type_signal.match(match["title"]))
+
+
+def _edition_page_start(text: str, frame: RecordFrame, vocabulary: Vocabulary) -> int:
+    """Where a record copied with the page of a documentary edition around it begins: at its numbered title."""
+    blocks = list(islice(iter_blocks(text, 0, len(text)), MAX_EDITION_HEADER))
+    index = _take_edition_header(blocks, 0, frame, vocabulary)
+    return blocks[index].start if index else 0
 
 
 def _opens_footer(text: str, page: ArchivePageRules) -> bool:
@@ -604,11 +638,10 @@ def _read_head_block(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabul
     label = lines[0].sub(0, heading.end("label")) if "label" in heading.re.groupindex else lines[0]
     frame.chrome.append((f"label: {label.text.strip(':').lower()}", label))
     rest, taken = lines[1:], 1
+    if heading.re is PARTICIPANTS_HEADING:
+        return _read_headed_list(rest, blocks, frame, vocabulary)
     if not rest and len(blocks) > 1:  # the items in the next paragraph
         rest, taken = [_list_item(line, frame) for line in split_lines(blocks[1])], 2
-    if heading.re is PARTICIPANTS_HEADING:
-        _read_listed_people(rest, frame, vocabulary)
-        return taken
     subject = heading.groupdict().get("subject")
     if subject:
         frame.fields.append(Field("subject", lines[0].sub(heading.start("subject"), heading.end("subject"))))
@@ -632,10 +665,35 @@ def _list_item(line: Span, frame: RecordFrame) -> Span:
     return line.sub(bullet.end(), len(line.text))
 
 
-def _read_listed_people(lines: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> bool:
+def _read_headed_list(first: list[Span], blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> int:
+    """The list under a "PARTICIPANTS" heading: the lines after it, then each paragraph that goes on the
+    list (a side's line, a person a line, by name alone too: "Alexey Kosygin, Chairman of ..."); return how
+    many paragraphs it took."""
+    taken = 1
+    if first:
+        _read_listed_people(first, frame, vocabulary, headed=True)
+    while taken < len(blocks):
+        lines = split_lines(blocks[taken])
+        if not all(_is_list_line(LIST_BULLET.sub("", line.text), vocabulary, headed=True) for line in lines):
+            break
+        _read_listed_people([_list_item(line, frame) for line in lines], frame, vocabulary, headed=True)
+        taken += 1
+    return taken
+
+
+# A person under a list's heading named without an office: "William D. Krimer, Interpreter, ...", "Alexey Kosygin"
+LISTED_NAME = re.compile(r"^[A-Z][a-z]+(?:\s(?:[A-Z]\.\s?){1,2})?(?:\s[A-Z][a-z]+){1,2}(?:,\s+[^.]+)?$")
+
+
+def _is_list_line(text: str, vocabulary: Vocabulary, headed: bool = False) -> bool:
+    """A side's line ("USSR") or a person's; under a heading, a person may be named without an office."""
+    return text in vocabulary.sides or _names_a_person(text, vocabulary) or (headed and bool(LISTED_NAME.match(text)))
+
+
+def _read_listed_people(lines: list[Span], frame: RecordFrame, vocabulary: Vocabulary, headed: bool = False) -> bool:
     """A list of participants, a person a line ("The President", "Mr. Akalovsky"), perhaps grouped under the
     side they are of ("US", "USSR"): each person a field, each side line a field of its own."""
-    if not lines or not all(line.text in vocabulary.sides or _names_a_person(line.text, vocabulary) for line in lines):
+    if not lines or not all(_is_list_line(line.text, vocabulary, headed) for line in lines):
         return False
     if all(line.text in vocabulary.sides for line in lines):
         return False

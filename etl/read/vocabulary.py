@@ -87,8 +87,9 @@ class Vocabulary:
         return tuple(short for short, full in self.abbreviations.items() if full == words)
 
     def names_no_one(self, word: str) -> bool:
-        """A capitalized word that is never a person's name: a not-name, an honorific or an office."""
-        return word in self.not_names or word in self.honorifics or word in self.offices
+        """A capitalized word that is never a person's name: a not-name, an honorific, an office or an
+        abbreviation of telegrams ("Sov Govt")."""
+        return word in self.not_names or word in self.honorifics or word in self.offices or word in self.abbreviations
 
     def document_type(self, name: str) -> DocumentType:
         return next(t for t in self.document_types if t.document_type == name)
