@@ -144,6 +144,12 @@ TITLE_PLACE_DATE = re.compile(
 # The subject line of a memorandum, its label alone or before it: "SUBJECT" / "Soviet Note on ...", "Subject: ..."
 SUBJECT_LINE = re.compile(r"^(?P<label>SUBJECT|Subject):?(?:\s+(?P<subject>\S.*))?$")
 
+# An archive's citation of the record at its head, its title in quotation marks, then its date:
+# '"Discussion between N.S. Khrushchev and Mao Zedong," October 02, 1959, History and Public Policy ...'
+CITATION_LINE = re.compile(
+    rf"""^["“](?P<cited_title>[^"”]+?),?["”],?\s+(?:{DATE_MONTH_FIRST}|{DATE_DAY_FIRST}),\s+\S.*$"""
+)
+
 # The heading of a list of participants: "PARTICIPANTS", "Participants:", "PRESENT"
 PARTICIPANTS_HEADING = re.compile(r"^(?:PARTICIPANTS|Participants|PRESENT):?$")
 
@@ -570,6 +576,10 @@ def _read_head(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -
             first = False
             continue
         first = False
+        after_citation = _read_citation_block(block, frame)
+        if after_citation is not None:
+            blocks = after_citation + blocks[1:]
+            continue
         taken = _read_head_block(blocks, frame, vocabulary)
         if taken:
             blocks = blocks[taken:]
@@ -663,6 +673,21 @@ def _list_item(line: Span, frame: RecordFrame) -> Span:
         return line
     frame.chrome.append(("list bullet", line.sub(0, bullet.end()).strip()))
     return line.sub(bullet.end(), len(line.text))
+
+
+def _read_citation_block(block: Span, frame: RecordFrame) -> list[Span] | None:
+    """The archive's summary and citation at the head of a record copied from its page, without their labels:
+    the citation a line, the summary the lines before it. Returns what follows them in the paragraph (the
+    record's first words), or None where the paragraph holds no such citation."""
+    lines = [line.strip() for line in split_lines(block)]
+    at = next((i for i, line in enumerate(lines) if CITATION_LINE.match(line.text)), None)
+    if at is None or frame.first("citation"):
+        return None
+    if at > 0:
+        frame.fields.append(Field("summary", block.sub(lines[0].start - block.start, lines[at - 1].end - block.start)))
+    frame.fields.append(Field("citation", lines[at]))
+    rest = lines[at + 1 :]
+    return [block.sub(rest[0].start - block.start, len(block.text))] if rest else []
 
 
 def _read_headed_list(first: list[Span], blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> int:
@@ -1089,8 +1114,11 @@ def _set_aside_apparatus(blocks: list[Span], frame: RecordFrame) -> list[Span]:
 
 
 def _derive_source_fields(frame: RecordFrame) -> None:
-    """Split the citation or source statement into archive, provenance, translator, URL and record id."""
+    """Split the citation or source statement into archive, provenance, translator, URL and record id; a
+    record that prints no title of its own has the one its archive's citation gives, in quotation marks."""
     citation = frame.first("citation")
+    if citation and not frame.first("title") and (cited := CITATION_LINE.match(citation.span.text)):
+        frame.fields.append(Field("title", citation.span.sub(cited.start("cited_title"), cited.end("cited_title"))))
     if citation:
         match = ARCHIVE_CITATION.match(citation.span.text)
         if match:
