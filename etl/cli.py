@@ -21,6 +21,17 @@ database_option = click.option(
 )
 
 
+def root_option(where: str):
+    """The folder a command writes the repository's files in (the current one by default)."""
+    return click.option(
+        "--root",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("."),
+        show_default=True,
+        help=f"Where {where}.",
+    )
+
+
 def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -90,13 +101,7 @@ def read(record: Path) -> None:
 
 @main.command()
 @database_option
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Where datapackage.json, data/, metadata.yml and CITATION.cff are written.",
-)
+@root_option("datapackage.json, data/, metadata.yml and CITATION.cff are written")
 def data(db_path: Path, root: Path) -> None:
     """Write data/*.csv, datapackage.json, metadata.yml and CITATION.cff from the built database."""
     from etl.publish.package import write_data_package
@@ -168,13 +173,7 @@ def site(db_path: Path, out_dir: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."),
-    show_default=True,
-    help="Where README.md and docs/data-dictionary.md are.",
-)
+@root_option("README.md and docs/data-dictionary.md are")
 def dictionary(root: Path) -> None:
     """Write the data dictionary from the schema: docs/data-dictionary.md, and the README's table of tables."""
     from etl.publish.docs import write_data_dictionary
