@@ -53,18 +53,8 @@ def test_the_console_script_is_installed_and_answers_help():
         assert f"  {command} " in result.stdout, command
 
 
-def render_versions_table(facts: dict) -> str:
-    """The README's table of versions, from the curated facts every release reads (``etl/curated/dataset.yml``
-    ``changes``), newest first: the same facts as the version page (``/version``) and CHANGELOG.md's headings.
-    A cell's text is on one line, its ``|`` escaped, as in the data dictionary's tables."""
-    lines = ["| version | released | changes |", "|---|---|---|"]
-    for version, entry in reversed(list((facts.get("changes") or {}).items())):
-        changes = " ".join(entry["changes"].split()).replace("|", "\\|")
-        lines.append(f"| {version} | {entry['release_date']} | {changes} |")
-    return "\n".join(lines) + "\n"
-
-
 def test_the_readmes_table_of_versions_is_generated_from_the_curated_facts(repo_root):
+    from etl.publish.docs import render_versions_table
     from etl.publish.facts import load_dataset_facts
 
     facts = load_dataset_facts()

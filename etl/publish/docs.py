@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from etl.errors import ParseError
+from etl.publish.facts import load_dataset_facts
 from etl.publish.package import DATA_FOLDER, package_tables
 from etl.schema import TURNS_VIEW_NAME, Column, Table
 
@@ -22,6 +23,8 @@ README_FILE = "README.md"
 # The README's generated part lies between these two lines (the markers included, so they stay in place).
 README_START = "<!-- dictionary: generated from etl/schema.py by `python -m etl dictionary`; do not edit -->"
 README_END = "<!-- /dictionary -->"
+VERSIONS_START = "<!-- versions: generated from etl/curated/dataset.yml by `python -m etl dictionary`; do not edit -->"
+VERSIONS_END = "<!-- /versions -->"
 
 
 def _cell(text: str) -> str:
@@ -102,19 +105,39 @@ def render_readme_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_readme_tables(readme: str, path: Path | str = README_FILE) -> str:
-    """The README with its generated part replaced by a fresh rendering; ``path`` names it in an error."""
-    start, end = readme.find(README_START + "\n"), readme.find(README_END)
+def render_versions_table(facts: dict) -> str:
+    """The README's table of versions, from the curated facts every release reads (``etl/curated/dataset.yml``
+    ``changes``), newest first: the same facts as the version page (``/version``) and CHANGELOG.md's headings.
+    A cell's text is on one line, its ``|`` escaped, as in the data dictionary's tables."""
+    lines = ["| version | released | changes |", "|---|---|---|"]
+    for version, entry in reversed(list((facts.get("changes") or {}).items())):
+        changes = " ".join(entry["changes"].split()).replace("|", "\\|")
+        lines.append(f"| {version} | {entry['release_date']} | {changes} |")
+    return "\n".join(lines) + "\n"
+
+
+def replace_readme_tables(readme: str, path: Path | str = README_FILE, facts: dict | None = None) -> str:
+    """The README with its generated parts replaced by a fresh rendering (the table of tables, and the table
+    of versions from ``facts``); ``path`` names it in an error."""
+    readme = _replace_between(readme, README_START, README_END, render_readme_tables(), path, "data dictionary")
+    if facts is not None:
+        readme = _replace_between(readme, VERSIONS_START, VERSIONS_END, render_versions_table(facts), path, "versions")
+    return readme
+
+
+def _replace_between(readme: str, start_mark: str, end_mark: str, content: str, path: Path | str, what: str) -> str:
+    start, end = readme.find(start_mark + "\n"), readme.find(end_mark)
     if start < 0 or end < start:
-        raise ParseError(path, None, f"the generated data dictionary between {README_START!r} and {README_END!r}")
-    return readme[: start + len(README_START) + 1] + render_readme_tables() + readme[end:]
+        raise ParseError(path, None, f"the generated {what} between {start_mark!r} and {end_mark!r}")
+    return readme[: start + len(start_mark) + 1] + content + readme[end:]
 
 
 def write_data_dictionary(root: Path) -> list[Path]:
-    """Write ``docs/data-dictionary.md`` and the README's table of tables under ``root``; return their paths."""
+    """Write ``docs/data-dictionary.md``, the README's table of tables and its table of versions under
+    ``root``; return their paths."""
     root = Path(root)
     readme_path, dictionary_path = root / README_FILE, root / DICTIONARY_FILE
-    readme = replace_readme_tables(readme_path.read_text(encoding="utf-8"), readme_path)
+    readme = replace_readme_tables(readme_path.read_text(encoding="utf-8"), readme_path, load_dataset_facts())
     dictionary = render_data_dictionary()
     readme_path.write_text(readme, encoding="utf-8")
     dictionary_path.write_text(dictionary, encoding="utf-8")

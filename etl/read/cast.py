@@ -51,16 +51,17 @@ BARE_SURNAME = re.compile(r"^(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)$")
 # are for a talk still to come: no one of it took part in the record.
 CONVERSATION_PART = re.compile(
     r"""(?<!\bfor\s)\b(?:conversations?|talks|meetings?|met|discussions?)\b(?:\s+(?:between|with)\s+|[,:]\s+|\s+(?=(?-i:[A-Z])))
-    (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|concerning|in\ connection"""
+    (?P<names>.+?)(?=\s+(?:about|regarding|on\ (?:the|a|an)\b|on\ \d|concerning|in\ connection"""
     r"""|after|during|at\ (?:the|a)\b)|$)""",
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
 )
 
 # The sender a title names: "Cipher telegram from USSR Ambassador to USA A.F. Dobrynin to USSR MFA ...", or
-# after a one-word kind and a comma: "Cable, Ambassador A. Sorin to the Ministry of Foreign Affairs"
+# after a one-word kind and a comma: "Cable, Ambassador A. Sorin to the Ministry of Foreign Affairs", or the
+# keeper of a journal: "From the Journal of Ambassador Pavel Yudin: ...", "Journal of ... A.M. Puzanov for ..."
 SENDER_PART = re.compile(
-    r"^(?:\S+(?:\s\S+){0,3}?\s+from|[A-Z][a-z]+,)\s+(?P<sender>.+?)"
-    r"(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting)\b|$)",
+    r"^(?:\S+(?:\s\S+){0,3}?\s+from|[A-Z][a-z]+,|(?:From\s+the\s+)?(?:Journal|Diary)\s+of)\s+(?P<sender>.+?)"
+    r"(?=\s+(?:regarding|about|on|with|concerning|in connection|transmitting|for)\b|:|$)",
     re.DOTALL,
 )
 
@@ -425,7 +426,7 @@ def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:
     if not match or not vocabulary.document_type_signal.match(text):
         return
     sender = title.sub(match.start("sender"), match.end("sender"))
-    for name in _names_in(sender, cast.registry):
+    for name in _names_in(sender, cast.registry) or _plain_name_after_title(sender, vocabulary):
         person = _person(
             name.text,
             cast,
@@ -441,6 +442,13 @@ def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:
             start = name.end - title.start + addressee.start("addressee")
             cast.addressee_in_title = title.sub(start, start + len(addressee["addressee"]))
         return
+
+
+def _plain_name_after_title(sender: Span, vocabulary: Vocabulary) -> list[Span]:
+    """A sender named without initials after an office: "Ambassador Pavel Yudin" -> "Pavel Yudin"."""
+    titled = _listed_title(vocabulary).match(sender.text)
+    name = sender.sub(titled.end() if titled else 0, len(sender.text))
+    return [name] if PLAIN_NAME.match(name.text) else []
 
 
 def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> None:

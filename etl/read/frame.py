@@ -141,6 +141,9 @@ TITLE_PLACE_DATE = re.compile(
     rf",\s+(?:(?P<place>[A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+){{0,2}}),\s+)?(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})$"
 )
 
+# The day a title says the talk was held: "Record of Conversation with Mao Zedong on 8 March 1955"
+TITLE_ON_DATE = re.compile(rf"\bon\s+(?P<date>{DATE_MONTH_FIRST}|{DATE_DAY_FIRST})\b")
+
 # The subject line of a memorandum, its label alone or before it: "SUBJECT" / "Soviet Note on ...", "Subject: ..."
 SUBJECT_LINE = re.compile(r"^(?P<label>SUBJECT|Subject):?(?:\s+(?P<subject>\S.*))?$")
 
@@ -619,10 +622,14 @@ def _read_numbered_title(line: Span, frame: RecordFrame, vocabulary: Vocabulary)
 
 
 def _read_title(block: Span, frame: RecordFrame) -> None:
-    """A title block, the place and date at its end (if it prints them) read as fields of their own."""
+    """A title block, the place and date at its end (if it prints them) read as fields of their own; a date
+    the title's words give ("Record of Conversation with ... on 4 May 1956") is the record's date, the title
+    kept whole."""
     match = TITLE_PLACE_DATE.search(block.text)
     if match is None:
         frame.fields.append(Field("title", block))
+        if on := TITLE_ON_DATE.search(block.text):
+            frame.fields.append(Field("date_as_printed", block.sub(on.start("date"), on.end("date"))))
         return
     frame.fields.append(Field("title", block.sub(0, match.start())))
     if match["place"]:
