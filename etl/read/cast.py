@@ -215,6 +215,7 @@ def read_cast(
     on: date | None = None,
     text: str = "",
     described: Sequence[Span] = (),
+    subtitles: Sequence[Span] = (),
 ) -> Cast:
     """The people a record names as taking part, authoring or recording it.
 
@@ -231,9 +232,9 @@ def read_cast(
             side = vocabulary.sides[line.text]
         else:
             _read_listed(line, cast, vocabulary, on, text, side)
-    for place in (title, heading):
+    for place in (title, heading, *subtitles):
         if place is not None:
-            _read_names_of_talks(place, cast, vocabulary)
+            _read_names_of_talks(place, cast, vocabulary, on, text)
     if not cast.people:
         for place in described:
             _read_names_of_talks(place, cast, vocabulary)
@@ -251,8 +252,9 @@ def read_cast(
     return cast
 
 
-# What may follow a listed person on their line: an office or a bureau ("Mr. Tyler, EUR", "Mr. Bundy—The White House").
-LISTED_TAIL = re.compile(r"\s*(?:,|[—–]|\s-\s).*$")
+# What may follow a listed person on their line: an office or a bureau ("Mr. Tyler, EUR", "Mr. Bundy—The White
+# House", "Mr. Akalovsky (Interpreting)").
+LISTED_TAIL = re.compile(r"\s*(?:,|[—–]|\s-\s|\().*$")
 
 
 def _read_listed(
@@ -390,26 +392,31 @@ def _read_visitor(block: Span, match: re.Match[str], cast: Cast, vocabulary: Voc
     cast.claim(person, "present", span)
 
 
-def _read_names_of_talks(place: Span, cast: Cast, vocabulary: Vocabulary) -> None:
+def _read_names_of_talks(
+    place: Span, cast: Cast, vocabulary: Vocabulary, on: date | None = None, text: str = ""
+) -> None:
     """Names in the part of a title or heading that says who met; there, a name of capitalized words alone
-    between the commas and "and" is a person too ("between N. S. Khrushchev and Mao Zedong")."""
-    text = place.text.replace("\n", " ")
-    for match in CONVERSATION_PART.finditer(text):
+    between the commas and "and" is a person too ("between N. S. Khrushchev and Mao Zedong"), and so is an
+    office alone whose holder that day is known ("Between The President and Chairman Khrushchev")."""
+    for match in CONVERSATION_PART.finditer(place.text.replace("\n", " ")):
         names = place.sub(match.start("names"), match.end("names"))
         _read_list(names, cast, vocabulary, "present")
-        _read_plain_names(names, cast, vocabulary)
+        _read_plain_names(names, cast, vocabulary, on, text)
 
 
 # A name printed without initials in a title's list of who met: "Mao Zedong", "Kim Il Sung".
 PLAIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}$")
 
 
-def _read_plain_names(names: Span, cast: Cast, vocabulary: Vocabulary) -> None:
+def _read_plain_names(names: Span, cast: Cast, vocabulary: Vocabulary, on: date | None = None, text: str = "") -> None:
     offset = 0
     for item in LIST_SEPARATOR.split(names.text):
         at = names.text.find(item, offset)
         offset = at + len(item)
         span = names.sub(at, at + len(item)).strip()
+        if cast.registry.holder_of(span.text, on, text) or _listed_title(vocabulary).match(span.text):
+            _read_listed(span, cast, vocabulary, on, text)  # "The President", "Chairman Khrushchev"
+            continue
         words = span.text.split()
         if not PLAIN_NAME.match(span.text) or any(vocabulary.names_no_one(w) or w in vocabulary.sides for w in words):
             continue

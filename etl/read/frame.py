@@ -641,6 +641,13 @@ def _read_title(block: Span, frame: RecordFrame) -> None:
     frame.fields.append(Field("date_as_printed", block.sub(match.start("date"), match.end("date"))))
 
 
+# A subtitle that says who met, under a documentary edition's heading: "Vienna Meeting Between The President and
+# Chairman Khrushchev" (a line of its own, no full stop).
+MEETING_SUBTITLE = re.compile(
+    r"^[A-Z][^.\n]{0,40}?\b(?:Meeting|Conversation|Talks?)\s+(?:Between|With|between|with)\s+[A-Z][^.\n]+$"
+)
+
+
 def _read_head_block(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabulary) -> int:
     """Read a head paragraph that is a subject or a list of participants; return how many blocks it took.
 
@@ -648,6 +655,9 @@ def _read_head_block(blocks: list[Span], frame: RecordFrame, vocabulary: Vocabul
     such a list without its heading (every line names a person by office or honorific), and either of them
     as the bulleted lists of a documentary edition ("  • US" / "    • The Secretary").
     """
+    if "\n" not in blocks[0].text and MEETING_SUBTITLE.match(blocks[0].text):
+        frame.fields.append(Field("subtitle", blocks[0]))
+        return 1
     lines = [_list_item(line, frame) for line in split_lines(blocks[0])]
     heading = SUBJECT_LINE.match(lines[0].text) or PARTICIPANTS_HEADING.match(lines[0].text)
     if heading is None:
@@ -752,7 +762,7 @@ def _listed_person_pattern(honorifics: tuple[str, ...], offices: tuple[str, ...]
     words = "|".join(re.escape(w) for w in sorted({*honorifics, *offices}, key=len, reverse=True))
     name = r"(?:[A-Z][a-z]?\.\s?){0,3}[A-Z][\w'-]+"
     return re.compile(
-        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+|Assistant\s+)*(?:{words})(?:\s+{name}){{0,3}}(?:,\s+[^.]+|\s*[—–-]\s*[^.]+)?$"
+        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+|Assistant\s+)*(?:{words})(?:\s+{name}){{0,3}}(?:,\s+[^.]+|\s*[—–-]\s*[^.]+|\s+\([^()]+\))?$"
     )
 
 

@@ -43,7 +43,9 @@ FOOTNOTE_IN_BRACKETS = re.compile(r"^\d{1,4}$")
 # "(text transmitted separately)126", "E. Johnston127." and superscripts "Cuba¹²⁸". Only digits glued to
 # a letter or a closing mark count: "1963", "B-52" and "the 10th" are words of the text.
 FOOTNOTE_NUMBER = re.compile(
-    r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+))"
+    r"(?:(?<=[A-Za-z)\]\"”’])(?P<digits>\d{1,4})(?=[\s.,;:!?)\]\"”]|$)|(?P<superscript>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+    # and between slashes after a word or a full stop, as an online documentary edition prints it: "garden./2/"
+    r"|(?<=[A-Za-z.,;:)\]\"”’]/)(?P<slashed>\d{1,2})(?=/(?:\s|$)))"
 )
 
 # What every FOOTNOTE_NUMBER opens with: a digit or a superscript digit.
@@ -128,6 +130,8 @@ def scan_footnote_numbers(span: Span) -> list[Span]:
 
     >>> [s.text for s in scan_footnote_numbers(Span(0, 40, "the meeting in Yalta229 and Cuba¹²⁸ in 1963"))]
     ['229', '¹²⁸']
+    >>> [s.text for s in scan_footnote_numbers(Span(0, 30, "a walk in the garden./2/ While"))]
+    ['2']
     """
     text = span.text
     # Every number opens with a digit: the pattern (which opens with a look behind) is tried only at the

@@ -79,6 +79,7 @@ def parse_seed(
         date.fromisoformat(key.date),
         text,
         [item.span for name in ("summary", "citation") for item in layout.all(name)],
+        [item.span for item in layout.all("subtitle")],
     )
     signer, recorder = layout.first("signer"), layout.first("recorder")
     author = cast.resolve(signer.span.text) if signer else None
