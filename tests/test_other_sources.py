@@ -139,7 +139,8 @@ def test_the_author_named_in_the_title_is_the_i_of_the_body(built, name):
     assert author["name"] == expected(name)["author"]
     first_person = list(
         db.query(
-            "select participant_id from utterances where document_id = ? and text like 'I %'", [document["document_id"]]
+            "select participant_id from utterances where document_id = ? and text like 'I %' and mode != 'narration'",
+            [document["document_id"]],
         )
     )
     assert first_person and all(row["participant_id"] == document["author_id"] for row in first_person)

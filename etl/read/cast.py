@@ -78,7 +78,7 @@ SIDE_HEADER = re.compile(r"\bfrom the (?P<side>\w+) side\s*[-–—:]?\s*")
 # A name printed without initials: a surname, perhaps with "de" ("Ikeda", "de Gaulle"), or (PRINTED_NAME)
 # one or two capitalized words with "de" or "von" before them ("Golda Meir", "Zalman Shazar").
 SURNAME = r"(?:[Dd]e\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-PRINTED_NAME = r"(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+)?"
+PRINTED_NAME = r"(?:[Dd]e\s|[Vv]on\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s[A-Z][a-z]+){0,2}"
 
 # Someone named just before the words that say they came up to the author (``meets_the_author`` in
 # reading.yml), perhaps with words set off by commas between: "British Prime Minister Home, upon seeing me,

@@ -318,6 +318,9 @@ def recognize_layout(text: str, page: ArchivePageRules) -> str:
         return "archive_web_page"
     if ARCHIVE_DATE.match(first_line) and len(blocks) > 2 and _is_title_block(blocks[1]):
         return "archive_web_page"
+    lines = blocks[0].text.split("\n") if blocks else []
+    if len(lines) > 2 and ARCHIVE_DATE.match(first_line) and page.is_chrome(lines[2]):
+        return "archive_web_page"  # the date, the title and the funder's line with no blank line between them
     if COLLECTION_NUMBER.match(first_line):
         return "collection_document"
     return "plain_record"
@@ -409,7 +412,9 @@ def _parse_web_page(
     blocks = split_blocks(text, 0, len(text))
     index = _take_chrome(blocks, 0, frame, page)
     index = _take_edition_header(blocks, index, frame, vocabulary)
-    if index < len(blocks) and ARCHIVE_DATE.match(blocks[index].text):
+    if index < len(blocks) and (head := _dated_title_lines(blocks[index], frame, page)) is not None:
+        blocks = [*blocks[:index], *head, *blocks[index + 1 :]]  # the record's first lines, after the page's
+    elif index < len(blocks) and ARCHIVE_DATE.match(blocks[index].text):
         frame.fields.append(Field("archive_date", blocks[index]))
         index += 1
         if index < len(blocks):
@@ -456,6 +461,22 @@ def _edition_page_start(text: str, frame: RecordFrame, vocabulary: Vocabulary) -
     blocks = list(islice(iter_blocks(text, 0, len(text)), MAX_EDITION_HEADER))
     index = _take_edition_header(blocks, 0, frame, vocabulary)
     return blocks[index].start if index else 0
+
+
+def _dated_title_lines(block: Span, frame: RecordFrame, page: ArchivePageRules) -> list[Span] | None:
+    """The archive's date, the title and the chrome under it as lines of one paragraph (a page saved with no
+    blank line between them): each read, and the rest of the paragraph returned as the record's first lines.
+    None where the paragraph does not open so."""
+    lines = split_lines(block)
+    if len(lines) < 3 or not ARCHIVE_DATE.match(lines[0].text) or not page.is_chrome(lines[2].text):
+        return None
+    frame.fields.append(Field("archive_date", lines[0]))
+    frame.fields.append(Field("title", lines[1]))
+    rest = lines[2:]
+    while rest and page.is_chrome(rest[0].text):
+        frame.chrome.append((str(page.is_chrome(rest[0].text)), rest[0]))
+        rest = rest[1:]
+    return [block.sub(rest[0].start - block.start, len(block.text))] if rest else []
 
 
 def _opens_footer(text: str, page: ArchivePageRules) -> bool:
