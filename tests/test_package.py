@@ -24,8 +24,11 @@ from etl.publish.docs import (
     DICTIONARY_FILE,
     README_END,
     README_START,
+    VERSIONS_END,
+    VERSIONS_START,
     render_data_dictionary,
     render_readme_tables,
+    render_versions_table,
     replace_readme_tables,
     write_data_dictionary,
 )
@@ -466,13 +469,17 @@ def test_the_committed_data_dictionary_and_the_readmes_table_of_tables_are_curre
     assert replace_readme_tables(readme) == readme, f"README.md's table of tables is {stale}"
 
 
-def test_the_dictionary_command_rewrites_only_the_readmes_generated_part(tmp_path: Path):
+def test_the_dictionary_command_rewrites_only_the_readmes_generated_parts(tmp_path: Path):
     (tmp_path / "docs").mkdir()
-    readme = f"# Title\n\nBefore.\n\n{README_START}\nold rows\n{README_END}\n\nAfter.\n"
+    readme = (
+        f"# Title\n\nBefore.\n\n{README_START}\nold rows\n{README_END}\n\nBetween.\n\n"
+        f"{VERSIONS_START}\nold versions\n{VERSIONS_END}\n\nAfter.\n"
+    )
     (tmp_path / "README.md").write_text(readme, encoding="utf-8")
     write_data_dictionary(tmp_path)
     written = (tmp_path / "README.md").read_text(encoding="utf-8")
-    assert written == readme.replace("old rows\n", render_readme_tables())
+    expected = readme.replace("old rows\n", render_readme_tables())
+    assert written == expected.replace("old versions\n", render_versions_table(load_dataset_facts()))
     assert (tmp_path / DICTIONARY_FILE).read_text(encoding="utf-8") == render_data_dictionary()
 
 
