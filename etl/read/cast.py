@@ -409,11 +409,7 @@ PLAIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}$")
 
 
 def _read_plain_names(names: Span, cast: Cast, vocabulary: Vocabulary, on: date | None = None, text: str = "") -> None:
-    offset = 0
-    for item in LIST_SEPARATOR.split(names.text):
-        at = names.text.find(item, offset)
-        offset = at + len(item)
-        span = names.sub(at, at + len(item)).strip()
+    for span in _items(names):
         if cast.registry.holder_of(span.text, on, text) or _listed_title(vocabulary).match(span.text):
             _read_listed(span, cast, vocabulary, on, text)  # "The President", "Chairman Khrushchev"
             continue
@@ -495,16 +491,22 @@ def _read_list(segment: Span, cast: Cast, vocabulary: Vocabulary, role: str) -> 
                 cast.claim(person, role, name)
         elif piece_side:
             # Bare surnames only where a list says whose side they are on: "Harriman, Thompson, ..."
-            offset = 0
-            for item in LIST_SEPARATOR.split(piece.text):
-                at = piece.text.find(item, offset)
-                offset = at + len(item)
-                item_span = piece.sub(at, at + len(item)).strip()
+            for item_span in _items(piece):
                 bare = BARE_SURNAME.match(item_span.text.rstrip(".,;"))
                 if bare:
                     name = item_span.sub(0, bare.end("surname"))
                     person = _person(name.text, cast, vocabulary, piece_side, name.start)
                     cast.claim(person, role, name)
+
+
+def _items(segment: Span) -> list[Span]:
+    """The items of a list between its commas, semicolons and "and": "A.F. Dobrynin, M.R. Smirnovsky and ..."."""
+    items, offset = [], 0
+    for item in LIST_SEPARATOR.split(segment.text):
+        at = segment.text.find(item, offset)
+        offset = at + len(item)
+        items.append(segment.sub(at, at + len(item)).strip())
+    return items
 
 
 def _names_in(segment: Span, registry: Registry) -> list[Span]:
@@ -594,14 +596,7 @@ def _add_office(cast: Cast, participant_id: str, office: str | None) -> None:
                 pid, person.name, person.side, tuple(f for f in person.forms if f not in forms), person.is_provisional
             )
         return
-    person = cast.people[participant_id]
-    cast.people[participant_id] = Person(
-        person.participant_id,
-        person.name,
-        person.side,
-        tuple(dict.fromkeys([*person.forms, *sorted(forms)])),
-        person.is_provisional,
-    )
+    _add_forms(cast, participant_id, tuple(sorted(forms)))
 
 
 def _office_before(segment: Span, name: Span, vocabulary: Vocabulary) -> str | None:
