@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl.read.blocks import Span, split_sentences
-from etl.read.cast import read_cast
+from etl.read.cast import NamingPlaces, read_cast
 from etl.read.registry import load_registry
 from etl.read.speakers import Attributor
 from etl.read.vocabulary import load_vocabulary
@@ -16,11 +16,7 @@ OPENING_OF_4_NOVEMBER = (
     "E. Guevara, E. Aragonez, and C.R. Rodriguez, as well as myself."
 )
 CAST_OF_4_NOVEMBER = read_cast(
-    None,
-    None,
-    [],
-    None,
-    [Span(0, len(OPENING_OF_4_NOVEMBER), OPENING_OF_4_NOVEMBER)],
+    NamingPlaces(body=[Span(0, len(OPENING_OF_4_NOVEMBER), OPENING_OF_4_NOVEMBER)]),
     load_registry(),
     load_vocabulary(),
 )

@@ -13,7 +13,7 @@ from corpus import corpus_records
 from seedfolder import REPO
 
 from etl.read.blocks import find_at_line_starts, split_sentences
-from etl.read.cast import read_cast
+from etl.read.cast import NamingPlaces, read_cast
 from etl.read.registry import load_registry
 from etl.read.speakers import FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT, PRONOUN_OPENINGS, PRONOUN_SUBJECT, Attributor
 from etl.read.vocabulary import load_vocabulary
@@ -67,7 +67,7 @@ def test_a_pattern_that_may_match_nothing_at_a_line_start_is_found_as_finditer_f
 
 @pytest.mark.corpus
 def test_every_pronoun_attribution_stands_where_the_quick_scan_for_he_or_she_finds_a_word():
-    attributor = Attributor(read_cast(None, None, [], None, [], load_registry(), VOCABULARY), VOCABULARY)
+    attributor = Attributor(read_cast(NamingPlaces(), load_registry(), VOCABULARY), VOCABULARY)
     sentences = [text[a:b] for text in texts() for a, b in split_sentences(text)]
     sentences += [
         "He noted that",
@@ -88,7 +88,7 @@ def test_every_pronoun_attribution_stands_where_the_quick_scan_for_he_or_she_fin
     [("pronoun_act", PRONOUN_OPENINGS, PRONOUN_SUBJECT), ("author_act", FIRST_PERSON_OPENINGS, FIRST_PERSON_SUBJECT)],
 )
 def test_every_act_of_he_or_i_stands_where_the_quick_scan_finds_its_subject(pattern, openings, subject):
-    attributor = Attributor(read_cast(None, None, [], None, [], load_registry(), VOCABULARY), VOCABULARY)
+    attributor = Attributor(read_cast(NamingPlaces(), load_registry(), VOCABULARY), VOCABULARY)
     sentences = [text[a:b] for text in texts() for a, b in split_sentences(text)]
     sentences += ["He handed it over.", "Then I\nwent home.", "After that, She left", "1. I left"]
     found = [sentence for sentence in sentences if getattr(attributor, pattern).match(sentence)]

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from etl.read.blocks import Paragraph, Span
-from etl.read.cast import read_cast
+from etl.read.cast import NamingPlaces, read_cast
 from etl.read.registry import load_registry
 from etl.read.speakers import (
     AUTHOR_ACT_VETOES,
@@ -57,7 +57,7 @@ OPENING = (
 
 def reading(author_id: str | None = None) -> TurnReading:
     """A reading that has found nothing yet, of a record whose author (if any) is ``author_id``."""
-    cast = read_cast(None, None, [], None, [Span(0, len(OPENING), OPENING)], load_registry(), VOCABULARY)
+    cast = read_cast(NamingPlaces(body=[Span(0, len(OPENING), OPENING)]), load_registry(), VOCABULARY)
     return TurnReading(Attributor(cast, VOCABULARY, (), author_id), is_note_paragraph)
 
 

@@ -203,52 +203,56 @@ class _FormsOfPeople:
         )
 
 
-def read_cast(
-    title: Span | None,
-    heading: Span | None,
-    signatures: list[tuple[Span, Span]],
-    recorder: Span | None,
-    body: list[Span],
-    registry: Registry,
-    vocabulary: Vocabulary,
-    listed: Sequence[Span] = (),
-    on: date | None = None,
-    text: str = "",
-    described: Sequence[Span] = (),
-    subtitles: Sequence[Span] = (),
-) -> Cast:
+@dataclass(frozen=True)
+class NamingPlaces:
+    """The places of one record that name its people, as its frame reads them (etl/rows/record.py)."""
+
+    body: Sequence[Span] = ()  # the record's text, paragraph by paragraph
+    title: Span | None = None
+    heading: Span | None = None
+    subtitles: Sequence[Span] = ()  # "Vienna Meeting Between The President and Chairman Khrushchev"
+    signatures: Sequence[tuple[Span, Span]] = ()  # (the signature line as printed, the signer's name in it)
+    recorder: Span | None = None
+    listed: Sequence[Span] = ()  # the lines of its list of participants, a side's line before its people
+    described: Sequence[Span] = ()  # the archive's summary and citation
+    on: date | None = None  # the record's day, for the holders of offices
+    text: str = ""  # the whole record, which says whose offices it names ("Dept")
+
+
+def read_cast(places: NamingPlaces, registry: Registry, vocabulary: Vocabulary) -> Cast:
     """The people a record names as taking part, authoring or recording it.
 
-    ``listed`` are the lines of the record's list of participants ("The President", "Mr. Akalovsky"); an
-    office alone there names its holder on the record's day ``on`` (etl/curated/office_holders.yml), as the
-    record's ``text`` says whose office it is. ``described`` are the archive's summary and citation: where the
-    title and heading name no one, the names of the talks are read there ("A conversation between Soviet
-    Ambassador V. Orlov and ...").
+    The lines of a list of participants come first ("The President", "Mr. Akalovsky"): an office alone there
+    names its holder on the record's day (etl/curated/office_holders.yml), where the record says whose office
+    it is. Then the title, heading and subtitles that say who met; where they name no one, the archive's
+    summary and citation ("A conversation between Soviet Ambassador V. Orlov and ..."); the sender a title
+    names, the signatures, the recorder, and the body.
     """
+    title, on, text = places.title, places.on, places.text
     cast = Cast(registry)
     side: str | None = None
-    for line in listed:  # a side's line ("US", "USSR") gives the side of the people listed under it
+    for line in places.listed:  # a side's line ("US", "USSR") gives the side of the people listed under it
         if line.text in vocabulary.sides:
             side = vocabulary.sides[line.text]
         else:
             _read_listed(line, cast, vocabulary, on, text, side)
-    for place in (title, heading, *subtitles):
+    for place in (title, places.heading, *places.subtitles):
         if place is not None:
             _read_names_of_talks(place, cast, vocabulary, on, text)
     if not cast.people:
-        for place in described:
+        for place in places.described:
             _read_names_of_talks(place, cast, vocabulary)
     if title is not None:
         _read_sender(title, cast, vocabulary)
-    for signature, signer in signatures:  # (the signature line as printed, the signer's name in it)
+    for signature, signer in places.signatures:
         person = _person(signer.text, cast, vocabulary, None, signer.start)
         cast.claim(person, "author", signature)
-    if recorder is not None:
+    if (recorder := places.recorder) is not None:
         person = _person(recorder.text, cast, vocabulary, None, recorder.start)
         cast.claim(person, "recorder", recorder)
         cast.claim(person, "author", recorder)
     for read_body in BODY_READERS:
-        read_body(body, cast, vocabulary)
+        read_body(list(places.body), cast, vocabulary)
     return cast
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from etl.errors import line_of
 from etl.read.blocks import Span, join_page_breaks, split_sentences
-from etl.read.cast import read_cast
+from etl.read.cast import NamingPlaces, read_cast
 from etl.read.frame import RecordFrame, parse_frame
 from etl.read.layers import join_lines, layer_paragraphs
 from etl.read.registry import Registry
@@ -63,24 +63,7 @@ def parse_seed(
     paragraphs, hyphens = join_lines(paragraphs, layout.text_layer)
     for hyphen in hyphens:
         ledger.add("page_furniture", "end-of-line hyphen", hyphen)
-    cast = read_cast(
-        span_of(layout, "title"),
-        span_of(layout, "heading_as_printed"),
-        [
-            (signature.span, signer.span)
-            # (the frame reads each signature line with its signer: one for one)
-            for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"), strict=True)
-        ],
-        span_of(layout, "recorder"),
-        layout.conversation,
-        registry,
-        curated.vocabulary,
-        sorted((item.span for item in layout.fields if item.name in LIST_FIELDS), key=lambda span: span.start),
-        date.fromisoformat(key.date),
-        text,
-        [item.span for name in ("summary", "citation") for item in layout.all(name)],
-        [item.span for item in layout.all("subtitle")],
-    )
+    cast = read_cast(naming_places(layout, date.fromisoformat(key.date), text), registry, curated.vocabulary)
     signer, recorder = layout.first("signer"), layout.first("recorder")
     author = cast.resolve(signer.span.text) if signer else None
     author = author or (cast.resolve(recorder.span.text) if recorder else None)
@@ -132,6 +115,26 @@ def parse_seed(
         unaccounted=unaccounted,
         people=list(cast.people.values()),
         text_layer=layout.text_layer,
+    )
+
+
+def naming_places(layout: RecordFrame, on: date, text: str) -> NamingPlaces:
+    """The places of a read record that name its people, for ``read_cast``."""
+    return NamingPlaces(
+        body=layout.conversation,
+        title=span_of(layout, "title"),
+        heading=span_of(layout, "heading_as_printed"),
+        subtitles=[item.span for item in layout.all("subtitle")],
+        # (the frame reads each signature line with its signer: one for one)
+        signatures=[
+            (signature.span, signer.span)
+            for signature, signer in zip(layout.all("signature_as_printed"), layout.all("signer"), strict=True)
+        ],
+        recorder=span_of(layout, "recorder"),
+        listed=sorted((item.span for item in layout.fields if item.name in LIST_FIELDS), key=lambda span: span.start),
+        described=[item.span for name in ("summary", "citation") for item in layout.all(name)],
+        on=on,
+        text=text,
     )
 
 
