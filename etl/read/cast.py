@@ -28,7 +28,7 @@ from functools import cached_property, lru_cache
 
 from etl.read.blocks import Span, split_sentences
 from etl.read.registry import Registry
-from etl.read.vocabulary import Vocabulary, longest_first
+from etl.read.vocabulary import Vocabulary
 
 # A name with initials, as the records print them: "A.F. Dobrynin", "L. Johnson", "Yu. Vinogradov",
 # "A.I.Mikoyan", "G.K. Bolshakov", "D. Rusk", "J.McCloy"; or in the Soviet order, surname first:
@@ -268,7 +268,7 @@ def _read_listed(
     tail = LISTED_TAIL.search(line.text)
     named = line.sub(0, tail.start() if tail else len(line.text)).strip()
     holder = cast.registry.holder_of(named.text, on, text)
-    titled = _listed_title(vocabulary).match(named.text)
+    titled = vocabulary.title_before_name.match(named.text)
     if holder is None and titled and titled.end() < len(named.text):
         # "Foreign Minister Gromyko", "Chairman Khrushchev": the office is said of the person, the name is theirs
         name = named.sub(titled.end(), len(named.text))
@@ -287,19 +287,6 @@ def _read_listed(
         cast.unresolved_offices.append((named.start, named.text))
     else:
         cast.claim(_person(named.text, cast, vocabulary, side, named.start), "present", named)
-
-
-@lru_cache(maxsize=8)
-def _titled_pattern(words: str, offices: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+|Assistant\s+)*(?:(?P<office>{offices})|{words})\s+"
-        rf"(?:(?:{words})\s+)*"
-    )
-
-
-def _listed_title(vocabulary: Vocabulary) -> re.Pattern[str]:
-    """The office or honorific words before a listed person's name: "Deputy Foreign Minister ", "Mr. "."""
-    return _titled_pattern(longest_first((*vocabulary.honorifics, *vocabulary.offices)), vocabulary.office_alternation)
 
 
 def _add_forms(cast: Cast, participant_id: str, forms: tuple[str, ...]) -> None:
@@ -414,7 +401,7 @@ PLAIN_NAME = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}$")
 
 def _read_plain_names(names: Span, cast: Cast, vocabulary: Vocabulary, on: date | None = None, text: str = "") -> None:
     for span in _items(names):
-        if cast.registry.holder_of(span.text, on, text) or _listed_title(vocabulary).match(span.text):
+        if cast.registry.holder_of(span.text, on, text) or vocabulary.title_before_name.match(span.text):
             _read_listed(span, cast, vocabulary, on, text)  # "The President", "Chairman Khrushchev"
             continue
         words = span.text.split()
@@ -453,7 +440,7 @@ def _read_sender(title: Span, cast: Cast, vocabulary: Vocabulary) -> None:
 
 def _plain_name_after_title(sender: Span, vocabulary: Vocabulary) -> list[Span]:
     """A sender named without initials after an office: "Ambassador Pavel Yudin" -> "Pavel Yudin"."""
-    titled = _listed_title(vocabulary).match(sender.text)
+    titled = vocabulary.title_before_name.match(sender.text)
     name = sender.sub(titled.end() if titled else 0, len(sender.text))
     return [name] if PLAIN_NAME.match(name.text) else []
 

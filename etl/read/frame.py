@@ -750,7 +750,9 @@ LISTED_NAME = re.compile(r"^[A-Z][a-z]+(?:\s(?:[A-Z]\.\s?){1,2})?(?:\s[A-Z][a-z]
 
 def _is_list_line(text: str, vocabulary: Vocabulary, headed: bool = False) -> bool:
     """A side's line ("USSR") or a person's; under a heading, a person may be named without an office."""
-    return text in vocabulary.sides or _names_a_person(text, vocabulary) or (headed and bool(LISTED_NAME.match(text)))
+    if text in vocabulary.sides or vocabulary.listed_person.match(text):
+        return True
+    return headed and bool(LISTED_NAME.match(text))
 
 
 def _read_listed_people(lines: list[Span], frame: RecordFrame, vocabulary: Vocabulary, headed: bool = False) -> bool:
@@ -764,27 +766,6 @@ def _read_listed_people(lines: list[Span], frame: RecordFrame, vocabulary: Vocab
         Field("participant_side" if line.text in vocabulary.sides else "participant_listed", line) for line in lines
     )
     return True
-
-
-def _names_a_person(text: str, vocabulary: Vocabulary) -> bool:
-    """A line that is a person of a list: an office or honorific, then perhaps a name, and no sentence.
-
-    >>> from etl.read.vocabulary import load_vocabulary
-    >>> [_names_a_person(t, load_vocabulary()) for t in ("The President", "Ambassador Menshikov", "Mr. Tyler")]
-    [True, True, True]
-    >>> [_names_a_person(t, load_vocabulary()) for t in ("The meeting ended.", "Soviet Note on Testing")]
-    [False, False]
-    """
-    return bool(_listed_person_pattern(vocabulary.honorifics, vocabulary.offices).match(text))
-
-
-@lru_cache(maxsize=8)
-def _listed_person_pattern(honorifics: tuple[str, ...], offices: tuple[str, ...]) -> re.Pattern[str]:
-    words = "|".join(re.escape(w) for w in sorted({*honorifics, *offices}, key=len, reverse=True))
-    name = r"(?:[A-Z][a-z]?\.\s?){0,3}[A-Z][\w'-]+"
-    return re.compile(
-        rf"^(?:The\s+|Under\s+|Acting\s+|Deputy\s+|Assistant\s+)*(?:{words})(?:\s+{name}){{0,3}}(?:,\s+[^.]+|\s*[—–-]\s*[^.]+|\s+\([^()]+\))?$"
-    )
 
 
 def _heading_pattern(vocabulary: Vocabulary) -> re.Pattern[str]:

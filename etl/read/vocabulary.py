@@ -241,6 +241,34 @@ class Vocabulary:
         return cache[(name, flags)]
 
     @cached_property
+    def title_before_name(self) -> re.Pattern[str]:
+        """The office or honorific words before a listed person's name, perhaps with what qualifies an office:
+        "Deputy Foreign Minister ", "Mr. ", "The Secretary " (the office, if one is among them, in ``office``).
+
+        >>> load_vocabulary().title_before_name.match("Deputy Foreign Minister Gromyko")["office"]
+        'Foreign Minister'
+        """
+        words = longest_first((*self.honorifics, *self.offices))
+        return re.compile(
+            rf"^{OFFICE_QUALIFIERS}(?:(?P<office>{self.office_alternation})|{words})\s+(?:(?:{words})\s+)*"
+        )
+
+    @cached_property
+    def listed_person(self) -> re.Pattern[str]:
+        """A line of a list of participants that is one person: an office or honorific, perhaps a name, and what
+        the list adds after a comma, a dash or in brackets ("Mr. Tyler, EUR", "Mr. Akalovsky (Interpreting)").
+
+        >>> lines = ("The President", "Mr. Tyler (Interpreting)", "The meeting ended.")
+        >>> [bool(load_vocabulary().listed_person.match(line)) for line in lines]
+        [True, True, False]
+        """
+        words = longest_first((*self.honorifics, *self.offices))
+        name = r"(?:[A-Z][a-z]?\.\s?){0,3}[A-Z][\w'-]+"
+        return re.compile(
+            rf"^{OFFICE_QUALIFIERS}(?:{words})(?:\s+{name}){{0,3}}(?:,\s+[^.]+|\s*[—–-]\s*[^.]+|\s+\([^()]+\))?$"
+        )
+
+    @cached_property
     def office_alternation(self) -> str:
         """The offices as a regex alternation, longest first ("Secretary of State" before "Secretary")."""
         return longest_first(self.offices)
@@ -264,6 +292,11 @@ class Vocabulary:
         """A side word before a name or in a list: "from the Soviet side", "US Ambassador"."""
         words = longest_first(self.sides)
         return re.compile(rf"(?<![\w.])(?P<side>{words})(?![\w])")
+
+
+# What may stand before an office or honorific in a list of participants or a title: "The President", "Under
+# Secretary Ball", "Acting Secretary Bowles", "Deputy Foreign Minister Semenov", "Assistant Secretary Tyler".
+OFFICE_QUALIFIERS = r"(?:The\s+|Under\s+|Acting\s+|Deputy\s+|Assistant\s+)*"
 
 
 def longest_first(words: Iterable[str]) -> str:
