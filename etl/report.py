@@ -57,6 +57,7 @@ def render_reading(seed: SeedRows, text: str) -> str:
         lines.append(f"  {span['field']:<22} line {line_of(text, span['char_start']):>4}  {_short(span['text'], 90)}")
 
     lines += _text_layer_lines(seed, text)
+    lines += _chrome_lines(seed, text)
     lines += _abbreviation_lines(seed, text, load_vocabulary())
     lines += ["", "People (id, registry or provisional, name, side: roles with the words that say so)"]
     roles: dict[str, list[str]] = {}
@@ -143,11 +144,10 @@ NO_TEXT_LAYER = "Text layer: none (paragraphs as printed, one a line or between 
 def _text_layer_lines(seed: SeedRows, text: str) -> list[str]:
     """The text-layer stage's decisions (``etl/read/layers.py``): the layout it recognized and why, where each
     rebuilt paragraph starts, which lines were joined and which hyphens, and what was page furniture; for a
-    record laid out as the seeds are (one paragraph a line, blank lines between), that there is none. Then the
-    lines of an archive's page that are its chrome (navigation, widgets, labels), each with its kind."""
+    record laid out as the seeds are (one paragraph a line, blank lines between), that there is none."""
     layer = seed.text_layer
     if layer is None or not layer.found:
-        return ["", NO_TEXT_LAYER, *_chrome_lines(seed, text)]
+        return ["", NO_TEXT_LAYER]
     lines = [
         "",
         f"Text layer: {', '.join(layer.layouts)}" + (f" (full line: {layer.width} characters)" if layer.width else ""),
